@@ -1,7 +1,9 @@
 import { createApp } from '@backstage/frontend-defaults';
-import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import { navModule } from './modules/nav';
+import { signInModule } from './modules/signIn';
 
+// Plugins come from packages/app's dependencies (app.packages: all); modules here
+// customize the app shell itself.
 export default createApp({
-  features: [catalogPlugin, navModule],
+  features: [navModule, signInModule],
 });

@@ -1,0 +1,66 @@
+import appBackend from '@backstage/plugin-app-backend';
+import proxyBackend from '@backstage/plugin-proxy-backend';
+import authBackend from '@backstage/plugin-auth-backend';
+import authBackendModuleGuestProvider from '@backstage/plugin-auth-backend-module-guest-provider';
+import authBackendModuleOidcProvider from '@backstage/plugin-auth-backend-module-oidc-provider';
+import authBackendModuleGithubProvider from '@backstage/plugin-auth-backend-module-github-provider';
+import catalogBackend from '@backstage/plugin-catalog-backend';
+import catalogBackendModuleScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
+import catalogBackendModuleLogs from '@backstage/plugin-catalog-backend-module-logs';
+import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
+import scaffolderBackendModuleGithub from '@backstage/plugin-scaffolder-backend-module-github';
+import scaffolderBackendModuleNotifications from '@backstage/plugin-scaffolder-backend-module-notifications';
+import permissionBackend from '@backstage/plugin-permission-backend';
+import permissionBackendModuleAllowAllPolicy from '@backstage/plugin-permission-backend-module-allow-all-policy';
+import searchBackend from '@backstage/plugin-search-backend';
+import searchBackendModulePg from '@backstage/plugin-search-backend-module-pg';
+import searchBackendModuleCatalog from '@backstage/plugin-search-backend-module-catalog';
+import eventsBackend from '@backstage/plugin-events-backend';
+import kubernetesBackend from '@backstage/plugin-kubernetes-backend';
+import notificationsBackend from '@backstage/plugin-notifications-backend';
+import signalsBackend from '@backstage/plugin-signals-backend';
+import userSettingsBackend from '@backstage/plugin-user-settings-backend';
+
+/**
+ * The backend's plugin set, shared by the running backend (index.ts) and the tests
+ * that boot it, so that what is tested is what runs.
+ */
+export const backendFeatures = [
+  // The app shell: serves the built frontend from packages/app/dist.
+  appBackend,
+  proxyBackend,
+
+  // Sign-in: guest for local use (development only), OIDC and GitHub for production.
+  authBackend,
+  authBackendModuleGuestProvider,
+  authBackendModuleOidcProvider,
+  authBackendModuleGithubProvider,
+
+  // Software catalog.
+  catalogBackend,
+  catalogBackendModuleScaffolderEntityModel,
+  catalogBackendModuleLogs,
+
+  // Scaffolder (golden paths).
+  scaffolderBackend,
+  scaffolderBackendModuleGithub,
+  scaffolderBackendModuleNotifications,
+
+  // Permissions.
+  permissionBackend,
+  permissionBackendModuleAllowAllPolicy,
+
+  // Search: the PostgreSQL engine when the database is PostgreSQL, in-memory Lunr otherwise.
+  searchBackend,
+  searchBackendModulePg,
+  searchBackendModuleCatalog,
+
+  // Events: lets the catalog and signals reach every backend replica.
+  eventsBackend,
+
+  // Kubernetes, notifications, signals, user settings.
+  kubernetesBackend,
+  notificationsBackend,
+  signalsBackend,
+  userSettingsBackend,
+];

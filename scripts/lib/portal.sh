@@ -1,0 +1,64 @@
+# shellcheck shell=bash
+# Sourced by ./platform: builds the frontend when its sources changed and runs the backend,
+# which serves the built app, so the whole portal is on one address.
+
+# Rebuild the app when anything it is built from is newer than the last build.
+build_app_if_stale() {
+  local index="$REPO_ROOT/packages/app/dist/index.html"
+  if [ -f "$index" ] && [ -z "$(find "$REPO_ROOT/packages/app/src" "$REPO_ROOT/packages/app/public" \
+    "$REPO_ROOT"/plugins/*/src "$REPO_ROOT/yarn.lock" "$REPO_ROOT/packages/app/package.json" \
+    -newer "$index" -print -quit 2>/dev/null)" ]; then
+    return
+  fi
+  log "Building the portal frontend"
+  local started=$SECONDS
+  (cd "$REPO_ROOT" && yarn workspace app build) >"$REPO_ROOT/.local/app-build.log" 2>&1 ||
+    { tail -40 "$REPO_ROOT/.local/app-build.log" >&2; die "frontend build failed (log: .local/app-build.log)"; }
+  log "Frontend built in $((SECONDS - started)) s"
+}
+
+# Starts the backend in the background with the given port and data folder; sets
+# BACKEND_PID. Extra arguments are passed to the backend (e.g. --config files).
+start_backend() {
+  local port=$1 data_dir=$2 log_file=$3
+  shift 3
+  mkdir -p "$data_dir" "$(dirname "$log_file")"
+  local url="http://localhost:$port"
+  (
+    cd "$REPO_ROOT/packages/backend" &&
+      IDP_DATA_DIR="$data_dir" \
+        APP_CONFIG_app_baseUrl="$url" APP_CONFIG_backend_baseUrl="$url" \
+        APP_CONFIG_backend_listen_port="$port" \
+        exec yarn start "$@"
+  ) >"$log_file" 2>&1 &
+  BACKEND_PID=$!
+  export BACKEND_PID
+}
+
+# Waits until the backend answers its readiness check; fails with the log's tail if the
+# process dies or it takes longer than the timeout.
+wait_for_backend() {
+  local port=$1 log_file=$2 timeout=${3:-300} started=$SECONDS
+  until node -e 'fetch(process.argv[1]).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))' \
+    "http://localhost:$port/.backstage/health/v1/readiness"; do
+    if ! kill -0 "$BACKEND_PID" 2>/dev/null; then
+      tail -40 "$log_file" >&2
+      die "the backend stopped while starting (log: $log_file)"
+    fi
+    if [ $((SECONDS - started)) -ge "$timeout" ]; then
+      tail -40 "$log_file" >&2
+      die "the backend was not ready after ${timeout} s (log: $log_file)"
+    fi
+    sleep 1
+  done
+}
+
+# Stops the backend and everything it started (the CLI runs it as a child process).
+stop_backend() {
+  [ -n "${BACKEND_PID:-}" ] || return 0
+  pkill -TERM -P "$BACKEND_PID" 2>/dev/null
+  kill -TERM "$BACKEND_PID" 2>/dev/null
+  for _ in $(seq 1 20); do kill -0 "$BACKEND_PID" 2>/dev/null || break; sleep 0.5; done
+  kill -KILL "$BACKEND_PID" 2>/dev/null
+  BACKEND_PID=
+}
