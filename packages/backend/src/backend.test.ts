@@ -5,15 +5,16 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import { AlphaEntity } from '@backstage/catalog-model/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { backendFeatures } from './features';
-import { localConfigWithAbsoluteLocations } from './testUtils/config';
+import { localConfigWithAbsoluteLocations } from './__testUtils__/config';
 import {
   DatabaseUnderTest,
   postgresUnderTest,
   sqliteUnderTest,
-} from './testUtils/databases';
+} from './__testUtils__/databases';
 
 jest.setTimeout(180_000);
 
@@ -50,7 +51,8 @@ describe.each(databases)('the backend on $name', database => {
     const res = await request(server)
       .get('/api/catalog/entities/by-query?limit=1000')
       .set('Authorization', mockCredentials.user.header());
-    if (res.status !== 200) throw new Error(`catalog query: ${res.status} ${res.text}`);
+    if (res.status !== 200)
+      throw new Error(`catalog query: ${res.status} ${res.text}`);
     return res.body.items;
   }
 
@@ -63,7 +65,9 @@ describe.each(databases)('the backend on $name', database => {
       const stitched = components.every(e => (e.relations ?? []).length > 0);
       if (components.length >= 10 && stitched) return entities;
       if (Date.now() > deadline) {
-        throw new Error(`seed catalog not ready: ${components.length} components`);
+        throw new Error(
+          `seed catalog not ready: ${components.length} components`,
+        );
       }
       await new Promise(r => setTimeout(r, 500));
     }
@@ -88,7 +92,7 @@ describe.each(databases)('the backend on $name', database => {
 
   it('reports no processing errors for any seed entity', async () => {
     const entities = await seedCatalog();
-    const errors = entities.flatMap(e =>
+    const errors = (entities as AlphaEntity[]).flatMap(e =>
       (e.status?.items ?? []).map(
         item => `${e.kind}:${e.metadata.name}: ${item.error?.message}`,
       ),

@@ -1,4 +1,4 @@
-import { loadAppConfig } from './testUtils/config';
+import { loadAppConfig } from './__testUtils__/config';
 
 describe('app-config', () => {
   it('keeps local data in SQLite files under the data folder by default', async () => {
@@ -15,7 +15,8 @@ describe('app-config', () => {
       POSTGRES_HOST: 'db.internal',
       POSTGRES_USER: 'backstage',
       POSTGRES_PASSWORD: 's3cret',
-      AUTH_OIDC_METADATA_URL: 'https://sso.example/.well-known/openid-configuration',
+      AUTH_OIDC_METADATA_URL:
+        'https://sso.example/.well-known/openid-configuration',
       AUTH_OIDC_CLIENT_ID: 'backstage',
       AUTH_OIDC_CLIENT_SECRET: 'oidc-secret',
     });

@@ -2,6 +2,8 @@ import { ConfigSources } from '@backstage/config-loader';
 import { JsonObject } from '@backstage/types';
 import path from 'node:path';
 
+// Test helpers always run from source, where __dirname is reliable.
+// eslint-disable-next-line no-restricted-syntax
 export const repoRoot = path.resolve(__dirname, '../../../..');
 
 /** Loads the repo's app-config files the way the backend does, without env overrides. */
@@ -22,7 +24,11 @@ export async function loadAppConfig(...files: string[]): Promise<JsonObject> {
 export async function localConfigWithAbsoluteLocations(): Promise<JsonObject> {
   const config = (await loadAppConfig('app-config.yaml')) as any;
   for (const location of config.catalog.locations) {
-    location.target = path.resolve(repoRoot, 'packages/backend', location.target);
+    location.target = path.resolve(
+      repoRoot,
+      'packages/backend',
+      location.target,
+    );
   }
   return config;
 }

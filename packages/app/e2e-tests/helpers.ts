@@ -1,0 +1,35 @@
+import { expect, Page, TestInfo } from '@playwright/test';
+import path from 'node:path';
+
+/** Screenshots a user would look at, kept in test-results/screenshots (git-ignored). */
+export async function screenshot(page: Page, testInfo: TestInfo, name: string) {
+  const file = path.join(
+    __dirname,
+    '../../../test-results/screenshots',
+    `${testInfo.titlePath.slice(1).join(' - ')} - ${name}.png`.replace(
+      /[\/:]/g,
+      '_',
+    ),
+  );
+  await page.screenshot({ path: file, fullPage: true });
+}
+
+export async function signInAsGuest(page: Page) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await expect(
+    page
+      .getByRole('navigation')
+      .getByRole('link', { name: 'Catalog', exact: true }),
+  ).toBeVisible();
+}
+
+/** Fails the test on any error the page logs to the browser console. */
+export function collectConsoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', message => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', error => errors.push(error.message));
+  return errors;
+}

@@ -1,0 +1,77 @@
+# shellcheck shell=bash
+# ./platform test: every test, from type check to the browser suite. Each step runs even
+# when an earlier one failed, so one run shows everything that is wrong.
+E2E_PORT=${E2E_PORT:-7017}
+RESULTS="$REPO_ROOT/test-results"
+export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING=${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432/postgres}
+
+ensure_toolchain
+ensure_chromium
+mkdir -p "$RESULTS/screenshots"
+
+check_postgres() {
+  node -e '
+    const { Client } = require("pg");
+    const c = new Client({ connectionString: process.argv[1], connectionTimeoutMillis: 5000 });
+    c.connect().then(() => c.end()).catch(e => { console.error(e.message); process.exit(1); });' \
+    "$BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING" ||
+    die "PostgreSQL is not reachable at $BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING (set BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING to use another server)"
+}
+(cd "$REPO_ROOT" && check_postgres)
+
+failed_steps=()
+passed=0 failed=0
+
+# step NAME COMMAND...: runs one step with its output in test-results/NAME.log.
+# `./platform test NAME...` runs only the named steps.
+only_steps=" $* "
+step() {
+  local name=$1 started=$SECONDS
+  shift
+  [ "$only_steps" = "  " ] || [[ "$only_steps" == *" $name "* ]] || return 0
+  log "$name"
+  if (cd "$REPO_ROOT" && "$@") 2>&1 | tee "$RESULTS/$name.log"; then
+    log "$name: ok ($((SECONDS - started)) s)"
+  else
+    failed_steps+=("$name")
+    log "$name: FAILED ($((SECONDS - started)) s; log: test-results/$name.log)"
+  fi
+}
+
+count_tests() {
+  local file=$1 pass fail
+  [ -f "$file" ] || return 0
+  # jest: "Tests:  1 failed, 9 passed, 10 total"; playwright: "  3 passed (20.1s)", "  1 failed"
+  pass=$(grep -Eo '([0-9]+) passed' "$file" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+  fail=$(grep -Eo '([0-9]+) failed' "$file" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+  passed=$((passed + pass)) failed=$((failed + fail))
+}
+
+e2e() {
+  build_app_if_stale || return 1
+  local data="$REPO_ROOT/.local/e2e-data" log_file="$RESULTS/e2e-backend.log"
+  rm -rf "$data"
+  start_backend "$E2E_PORT" "$data" "$log_file"
+  trap 'stop_backend' EXIT
+  wait_for_backend "$E2E_PORT" "$log_file"
+  local rc=0
+  PORTAL_URL="http://localhost:$E2E_PORT" yarn playwright test || rc=$?
+  stop_backend
+  return $rc
+}
+
+step typecheck yarn tsc
+step lint yarn backstage-cli repo lint
+step format yarn prettier --check .
+step unit-and-integration env CI=true yarn backstage-cli repo test
+count_tests "$RESULTS/unit-and-integration.log"
+step browser-e2e e2e
+count_tests "$RESULTS/browser-e2e.log"
+
+echo
+if [ ${#failed_steps[@]} -gt 0 ]; then
+  log "Failed steps: ${failed_steps[*]}"
+fi
+echo "Screenshots: test-results/screenshots/"
+echo "tests: $passed passed, $failed failed"
+[ ${#failed_steps[@]} -eq 0 ]
