@@ -203,27 +203,41 @@ EOF
     touch "${dir}/.generated"
     echo "etcd-module $((SECONDS - t0))s $(date -u +%FT%TZ)" >>"${TIMES}"
   fi
-  go_build etcd go.etcd.io/etcd/server/v3 "${dir}" "-X go.etcd.io/etcd/api/v3/version.GitSHA=${IDP_ETCD_VERSION}"
+  go_build etcd go.etcd.io/etcd/server/v3 "${dir}"
 }
 
+# Debian's etcd-server (3.4.x in bookworm: older than what Kubernetes 1.36
+# documents, but it serves the API server). The .deb is only unpacked into the
+# cache folder: nothing is installed system-wide and no etcd service starts.
 build_etcd_from_debian() {
   lc_log "etcd: falling back to Debian's etcd-server package"
-  if [[ ! -x /usr/bin/etcd ]]; then
-    command -v apt-get >/dev/null || return 1
-    [[ "$(id -u)" == 0 ]] || { lc_log "etcd: not root, cannot apt-get install etcd-server"; return 1; }
-    run_logged apt-etcd bash -c 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y etcd-server' || return 1
+  command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || { lc_log "etcd: apt-get/dpkg-deb not found"; return 1; }
+  local dir="${SRC}/etcd-deb"
+  rm -rf "${dir}" && mkdir -p "${dir}/root"
+  if ! (cd "${dir}" && run_logged apt-etcd apt-get download etcd-server); then
+    if [[ "$(id -u)" == 0 ]]; then
+      lc_log "etcd: apt-get update, then retry"
+      run_logged apt-update apt-get update || return 1
+      (cd "${dir}" && run_logged apt-etcd apt-get download etcd-server) || return 1
+    else
+      return 1
+    fi
   fi
-  cp /usr/bin/etcd "${LC_BIN}/.etcd.tmp" && mv -f "${LC_BIN}/.etcd.tmp" "${LC_BIN}/etcd"
-  note "etcd: using Debian's $(/usr/bin/etcd --version 2>/dev/null | head -n1)"
+  dpkg-deb -x "${dir}"/etcd-server_*.deb "${dir}/root" || return 1
+  [[ -x "${dir}/root/usr/bin/etcd" ]] || { lc_log "etcd: no usr/bin/etcd in the package"; return 1; }
+  cp "${dir}/root/usr/bin/etcd" "${LC_BIN}/.etcd.tmp" && mv -f "${LC_BIN}/.etcd.tmp" "${LC_BIN}/etcd"
+  note "etcd: using Debian's $(basename "${dir}"/etcd-server_*.deb): $("${LC_BIN}/etcd" --version 2>/dev/null | head -n1)"
 }
 
 build_etcd() {
   if [[ -x "${LC_BIN}/etcd" ]]; then lc_log "etcd: present, reused"; return 0; fi
   if build_etcd_from_module; then return 0; fi
   note "etcd: building go.etcd.io/etcd/server/v3@${IDP_ETCD_VERSION} failed (see ${LOGS}/etcd-mod-tidy.log, ${LOGS}/build-etcd.log)"
-  if build_etcd_from_debian; then return 0; fi
-  note "etcd: Debian etcd-server fallback failed (see ${LOGS}/apt-etcd.log)"
-  lc_die "no etcd could be built or installed. kine (github.com/k3s-io/kine) is the remaining option; it is not wired in because kwokctl starts etcd with etcd's own flags"
+  if [[ "${IDP_ETCD_FALLBACK:-debian}" == debian ]]; then
+    if build_etcd_from_debian; then return 0; fi
+    note "etcd: Debian etcd-server fallback failed (see ${LOGS}/apt-etcd.log)"
+  fi
+  lc_die "no etcd could be built or unpacked. kine (github.com/k3s-io/kine) is the remaining option; it is not wired in because kwokctl starts etcd with etcd's own flags"
 }
 
 # ---------------------------------------------------------------------------

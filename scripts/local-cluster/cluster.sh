@@ -10,6 +10,7 @@ source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 IDP_LOG_INTERVAL="${IDP_LOG_INTERVAL:-5}"
 IDP_UP_TIMEOUT="${IDP_UP_TIMEOUT:-120}"
+IDP_KWOKCTL_LOG_LEVEL="${IDP_KWOKCTL_LOG_LEVEL:-WARN}"
 
 CLUSTER_DIR="${KWOK_WORKDIR}/clusters/${IDP_CLUSTER_NAME}"
 KWOK_CONFIG="${KWOK_WORKDIR}/${IDP_CLUSTER_NAME}-kwokctl.yaml"
@@ -32,7 +33,8 @@ usage() {
 EOF
 }
 
-kwokctl() { "${LC_BIN}/kwokctl" "$@"; }
+# 8>&-: the components kwokctl starts must not inherit the lock (see lock_cluster).
+kwokctl() { "${LC_BIN}/kwokctl" -v "${IDP_KWOKCTL_LOG_LEVEL:-WARN}" "$@" 8>&-; }
 kc() { "${LC_BIN}/kubectl" --kubeconfig "${INTERNAL_KUBECONFIG}" "$@"; }
 
 # The binaries kwokctl uses (they are symlinked into the cluster folder).
@@ -48,15 +50,6 @@ export_kwok_binaries() {
 
 pid_alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
 
-# Component pids recorded by kwokctl (and the log ticker's).
-recorded_pids() {
-  local f
-  for f in "${CLUSTER_DIR}"/pids/*.pid; do
-    [[ -f "${f}" ]] && tr -d ' \n' <"${f}" && echo
-  done
-  return 0
-}
-
 # Every live process that belongs to this cluster: a process that runs one of
 # our binaries (or the log ticker) with the cluster folder on its command line.
 # (Pid files alone are not trusted: after a reboot a pid may be someone else's.)
@@ -65,7 +58,7 @@ cluster_pids() {
     local p exe cmdline
     for p in /proc/[0-9]*; do
       p="${p#/proc/}"
-      cmdline="$(tr '\0' ' ' <"/proc/${p}/cmdline" 2>/dev/null)" || continue
+      cmdline="$(tr '\0' ' ' 2>/dev/null <"/proc/${p}/cmdline")" || continue
       [[ "${cmdline}" == *"${CLUSTER_DIR}/"* ]] || continue
       exe="$(readlink "/proc/${p}/exe" 2>/dev/null)" || exe=""
       if [[ "${exe}" == "${LC_BIN}/"* || "${exe}" == "${CLUSTER_DIR}/bin/"* \
@@ -139,7 +132,7 @@ ensure_pod_logs() {
     if ! pid_alive "${pid}"; then
       mkdir -p "$(dirname "${TICKER_PID}")"
       (cd "${CLUSTER_DIR}" && exec setsid nohup "${LC_SCRIPT_DIR}/log-ticker.sh" \
-        "${POD_LOG_FILE}" "${IDP_LOG_INTERVAL}" "${CLUSTER_DIR}" </dev/null >/dev/null 2>&1) &
+        "${POD_LOG_FILE}" "${IDP_LOG_INTERVAL}" "${CLUSTER_DIR}" </dev/null >/dev/null 2>&1 8>&-) &
       echo $! >"${TICKER_PID}"
       lc_log "log ticker started (pid $!, a line every ${IDP_LOG_INTERVAL}s)"
     fi
@@ -171,7 +164,7 @@ nodes_ready() {
 
 cmd_up() {
   local t0=${SECONDS}
-  "${LC_SCRIPT_DIR}/build.sh"
+  "${LC_SCRIPT_DIR}/build.sh" 8>&-
   lc_resolve_versions
   export_kwok_binaries
   command -v setsid >/dev/null || lc_die "setsid (util-linux) is needed"
@@ -228,27 +221,36 @@ create_cluster() {
 
 cmd_down() {
   lc_resolve_versions
-  local t0=${SECONDS}
+  local t0=${SECONDS} before left p
+  before="$(cluster_pids | tr '\n' ' ')"
   if [[ -d "${CLUSTER_DIR}" ]]; then
     if [[ -x "${LC_BIN}/kwokctl" ]]; then
       export_kwok_binaries
-      kwokctl delete cluster --name "${IDP_CLUSTER_NAME}" --kubeconfig "" \
+      # --kubeconfig: the file to remove the cluster's context from ("" is refused here).
+      kwokctl delete cluster --name "${IDP_CLUSTER_NAME}" --kubeconfig "${IDP_KUBECONFIG}" \
         || lc_log "kwokctl delete cluster failed; cleaning up by hand"
     fi
   else
     lc_log "cluster ${IDP_CLUSTER_NAME} does not exist"
   fi
-  # Anything left (the log ticker, a component kwokctl lost track of)?
-  local left p
+  # Anything left: the log ticker, or a component kwokctl lost track of.
   left="$(cluster_pids | tr '\n' ' ')"
   if [[ -n "${left// /}" ]]; then
-    lc_log "stopping leftover processes: ${left}"
+    lc_log "stopping remaining processes: ${left}"
     for p in ${left}; do kill "${p}" 2>/dev/null || true; done
-    sleep 1
-    for p in ${left}; do pid_alive "${p}" && kill -9 "${p}" 2>/dev/null || true; done
+    for _ in 1 2 3 4 5 6 7 8 9 10; do [[ -z "$(cluster_pids)" ]] && break; sleep 0.5; done
+    for p in $(cluster_pids); do kill -9 "${p}" 2>/dev/null || true; done
   fi
   left="$(cluster_pids | tr '\n' ' ')"
   [[ -z "${left// /}" ]] || lc_die "processes still running after down: ${left}"
+  # Killed processes stay as zombies until PID 1 reaps them (well under a second here).
+  for _ in $(seq 1 20); do
+    left=""
+    for p in ${before}; do [[ -e "/proc/${p}" ]] && left+=" ${p}"; done
+    [[ -z "${left}" ]] && break
+    sleep 0.25
+  done
+  [[ -z "${left}" ]] || lc_log "exited but not yet reaped by their parent (zombies, no memory or ports held):${left}"
   rm -rf "${CLUSTER_DIR}"
   rm -f "${IDP_KUBECONFIG}" "${KWOK_CONFIG}"
   lc_log "down in $((SECONDS - t0))s; no cluster process left"
@@ -288,8 +290,18 @@ cmd_status() {
   [[ "${state}" == running ]]
 }
 
+# One up/down at a time per cluster.
+lock_cluster() {
+  mkdir -p "${KWOK_WORKDIR}"
+  exec 8>"${KWOK_WORKDIR}/.${IDP_CLUSTER_NAME}.lock"
+  flock -w 600 8 || lc_die "another cluster.sh up/down holds ${KWOK_WORKDIR}/.${IDP_CLUSTER_NAME}.lock"
+}
+
 cmd="${1:-}"
 [[ $# -gt 0 ]] && shift
+case "${cmd}" in
+  up | down) lock_cluster ;;
+esac
 case "${cmd}" in
   up) cmd_up ;;
   down) cmd_down ;;

@@ -30,6 +30,7 @@ lc_die() { printf '[local-cluster] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # lc_latest MODULE PREFIX -> newest version of MODULE on the proxy that starts with PREFIX
 lc_latest() {
+  command -v go >/dev/null || lc_die "go not found on PATH (Go 1.26 is needed)"
   local v
   v="$(go list -m -versions "$1" 2>/dev/null | tr ' ' '\n' | grep -E "^$2[0-9]+\$" | sort -V | tail -n1)" || true
   [[ -n "$v" ]] || lc_die "no version $2* of $1 found on the Go module proxy"
@@ -37,7 +38,6 @@ lc_latest() {
 }
 
 lc_resolve_versions() {
-  command -v go >/dev/null || lc_die "go not found on PATH (Go 1.26 is needed)"
   if [[ "${IDP_K8S_VERSION}" == latest ]]; then
     IDP_K8S_VERSION="$(lc_latest k8s.io/kubernetes 'v1\.36\.')"
   fi
