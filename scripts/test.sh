@@ -22,13 +22,14 @@ check_postgres() {
 failed_steps=()
 passed=0 failed=0
 
-# step NAME COMMAND...: runs one step with its output in test-results/NAME.log.
-# `./platform test NAME...` runs only the named steps.
+# step NAME COMMAND...: runs one step with its output in test-results/NAME.log, and adds
+# the tests it reports to the closing count. `./platform test NAME...` runs only those.
 only_steps=" $* "
 step() {
   local name=$1 started=$SECONDS
   shift
   [ "$only_steps" = "  " ] || [[ "$only_steps" == *" $name "* ]] || return 0
+  rm -f "$RESULTS/$name.log"
   log "$name"
   if (cd "$REPO_ROOT" && "$@") 2>&1 | tee "$RESULTS/$name.log"; then
     log "$name: ok ($((SECONDS - started)) s)"
@@ -36,14 +37,17 @@ step() {
     failed_steps+=("$name")
     log "$name: FAILED ($((SECONDS - started)) s; log: test-results/$name.log)"
   fi
+  count_tests "$RESULTS/$name.log"
 }
 
 count_tests() {
   local file=$1 pass fail
   [ -f "$file" ] || return 0
   # jest: "Tests:  1 failed, 9 passed, 10 total"; playwright: "  3 passed (20.1s)", "  1 failed"
-  pass=$(grep -Eo '([0-9]+) passed' "$file" | tail -1 | grep -Eo '[0-9]+' || echo 0)
-  fail=$(grep -Eo '([0-9]+) failed' "$file" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+  local text
+  text=$(sed 's/\x1b\[[0-9;]*m//g' "$file")
+  pass=$(grep -Eo '(Tests: .*|^ +)[0-9]+ passed' <<<"$text" | tail -1 | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+' || echo 0)
+  fail=$(grep -Eo '(Tests: .*|^ +)[0-9]+ failed' <<<"$text" | tail -1 | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+' || echo 0)
   passed=$((passed + pass)) failed=$((failed + fail))
 }
 
@@ -60,13 +64,17 @@ e2e() {
   return $rc
 }
 
+# docker/ cannot be built here (no Docker engine); check it against the real build output.
+docker_static() {
+  build_app_if_stale && yarn workspace backend build && node scripts/check-docker.mjs
+}
+
 step typecheck yarn tsc
 step lint yarn backstage-cli repo lint
 step format yarn prettier --check .
 step unit-and-integration env CI=true yarn backstage-cli repo test
-count_tests "$RESULTS/unit-and-integration.log"
+step docker-static docker_static
 step browser-e2e e2e
-count_tests "$RESULTS/browser-e2e.log"
 
 echo
 if [ ${#failed_steps[@]} -gt 0 ]; then
