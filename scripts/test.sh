@@ -5,6 +5,9 @@ E2E_PORT=${E2E_PORT:-7017}
 RESULTS="$REPO_ROOT/test-results"
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING=${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432/postgres}
 
+only_steps=" $* "
+wants() { [ "$only_steps" = "  " ] || [[ "$only_steps" == *" $1 "* ]]; }
+
 ensure_toolchain
 ensure_chromium
 mkdir -p "$RESULTS/screenshots"
@@ -19,16 +22,27 @@ check_postgres() {
 }
 (cd "$REPO_ROOT" && check_postgres)
 
+# Integration and browser tests run against the local control plane: started here when
+# it is not running, and stopped at the end if this run started it.
+unset IDP_CLUSTER_KUBECONFIG IDP_CLUSTER_CONTEXT IDP_CLUSTER
+trap 'stop_backend; stop_cluster_if_started' EXIT
+if wants unit-and-integration || wants browser-e2e; then
+  cluster_started_at=$SECONDS
+  ensure_cluster
+  connect_cluster
+  log "Local cluster ready in $((SECONDS - cluster_started_at)) s"
+  export IDP_TEST_KUBECONFIG=$CLUSTER_KUBECONFIG
+fi
+
 failed_steps=()
 passed=0 failed=0
 
 # step NAME COMMAND...: runs one step with its output in test-results/NAME.log, and adds
 # the tests it reports to the closing count. `./platform test NAME...` runs only those.
-only_steps=" $* "
 step() {
   local name=$1 started=$SECONDS
   shift
-  [ "$only_steps" = "  " ] || [[ "$only_steps" == *" $name "* ]] || return 0
+  wants "$name" || return 0
   rm -f "$RESULTS/$name.log"
   log "$name"
   if (cd "$REPO_ROOT" && "$@") 2>&1 | tee "$RESULTS/$name.log"; then
@@ -55,8 +69,9 @@ e2e() {
   build_app_if_stale || return 1
   local data="$REPO_ROOT/.local/e2e-data" log_file="$RESULTS/e2e-backend.log"
   rm -rf "$data"
-  start_backend "$E2E_PORT" "$data" "$log_file"
   trap 'stop_backend' EXIT
+  mapfile -t args < <(backend_config_args)
+  start_backend "$E2E_PORT" "$data" "$log_file" "${args[@]}"
   wait_for_backend "$E2E_PORT" "$log_file"
   local rc=0
   PORTAL_URL="http://localhost:$E2E_PORT" yarn playwright test || rc=$?
