@@ -130,4 +130,20 @@ describe.each(databases)('the backend on $name', database => {
     expect(res.body.spec.definition).toMatch(/^openapi: 3\.0\.\d/m);
     expect(res.body.spec.definition).toContain('operationId: capturePayment');
   });
+
+  it('finds catalog entities through search', async () => {
+    // PostgreSQL: the database-backed search engine; SQLite: the in-memory Lunr engine.
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const res = await request(server)
+        .get('/api/search/query?term=payments&types[0]=software-catalog')
+        .set('Authorization', mockCredentials.user.header());
+      const titles = (res.body.results ?? []).map((r: any) => r.document.title);
+      if (titles.includes('Payments Service')) break;
+      if (Date.now() > deadline) {
+        throw new Error(`search found only: ${JSON.stringify(titles)}`);
+      }
+      await new Promise(r => setTimeout(r, 1000));
+    }
+  });
 });
