@@ -23,26 +23,31 @@ node_major() { "${1:-node}" -p 'process.versions.node.split(".")[0]' 2>/dev/null
 # otherwise the official Node 22 build comes from the npm registry's `node` package
 # into the cache folder, headers included, so native addons build from source.
 ensure_node() {
-  local major
+  local major prefix
   major=$(node_major node || true)
   if [ "$major" = 22 ] || [ "$major" = 24 ]; then
-    local prefix
     prefix=$(cd "$(dirname "$(command -v node)")/.." && pwd)
-    [ -f "$prefix/include/node/node.h" ] && export npm_config_nodedir="$prefix"
-  else
-    local dir="$IDP_CACHE_DIR/node22"
-    if [ ! -x "$dir/node_modules/node/bin/node" ]; then
-      command -v npm >/dev/null || as_root_install nodejs npm
-      log "Installing Node.js 22 into $dir (once)"
-      npm install --prefix "$dir" --no-save --loglevel=error node@22 >/dev/null ||
-        die "could not install Node.js 22 from the npm registry"
+    # Native addons build against the headers of the Node that runs them; node-gyp
+    # cannot download them here, so a Node without local headers is not enough.
+    if [ -f "$prefix/include/node/node.h" ]; then
+      export npm_config_nodedir="$prefix"
+      log "Node.js $(node --version) ($(command -v node))"
+      return
     fi
-    export PATH="$dir/node_modules/node/bin:$PATH"
-    local headers
-    headers=$(ls -d "$dir"/node_modules/node/node_modules/node-*/include/node 2>/dev/null | head -1)
-    [ -n "$headers" ] && export npm_config_nodedir="${headers%/include/node}"
   fi
-  log "Node.js $(node --version)"
+  local dir="$IDP_CACHE_DIR/node22"
+  if [ ! -x "$dir/node_modules/node/bin/node" ]; then
+    command -v npm >/dev/null || as_root_install nodejs npm
+    log "Installing Node.js 22 into $dir (once)"
+    npm install --prefix "$dir" --no-save --loglevel=error node@22 >/dev/null ||
+      die "could not install Node.js 22 from the npm registry"
+  fi
+  export PATH="$dir/node_modules/node/bin:$PATH"
+  local headers
+  headers=$(ls -d "$dir"/node_modules/node/node_modules/node-*/include/node 2>/dev/null | head -1)
+  [ -n "$headers" ] || die "Node.js 22 in $dir has no headers; delete that folder and run again"
+  export npm_config_nodedir="${headers%/include/node}"
+  log "Node.js $(node --version) ($dir)"
 }
 
 as_root_install() {
@@ -75,6 +80,10 @@ ensure_dependencies() {
     "$REPO_ROOT"/packages/*/package.json "$REPO_ROOT"/plugins/*/package.json \
     -newer "$stamp" 2>/dev/null)" ]; then
     return
+  fi
+  # keytar (an optional dependency of Backstage's CLI) builds against libsecret.
+  if command -v apt-get >/dev/null && ! pkg-config --exists libsecret-1 2>/dev/null; then
+    as_root_install libsecret-1-dev pkg-config
   fi
   log "Installing dependencies (yarn install; the first time takes a few minutes)"
   (cd "$REPO_ROOT" && yarn install ${CI:+--immutable}) || die "yarn install failed"
