@@ -1,11 +1,17 @@
 import { expect, Page, test } from '@playwright/test';
-import { collectConsoleErrors, screenshot, signInAsGuest } from './helpers';
+import {
+  collectConsoleErrors,
+  screenshot,
+  signInAsGuest,
+  showAllInCatalog,
+} from './helpers';
 
 /** Picks another kind in the catalog's Kind filter and shows all of it, not only owned. */
 async function showAllOfKind(page: Page, from: string, to: string) {
+  await showAllInCatalog(page);
   await page.getByRole('button', { name: from, exact: true }).click();
   await page.getByRole('option', { name: to, exact: true }).click();
-  await page.getByRole('menuitem', { name: /^All/ }).click();
+  await showAllInCatalog(page);
 }
 
 test.describe('the service catalog', () => {
@@ -33,7 +39,7 @@ test.describe('the service catalog', () => {
     ).toBeVisible();
     await screenshot(page, testInfo, 'owned');
 
-    await page.getByRole('menuitem', { name: /^All/ }).click();
+    await showAllInCatalog(page);
     await expect(
       page.getByRole('link', { name: 'Orders Service' }),
     ).toBeVisible();
@@ -72,7 +78,7 @@ test.describe('the service catalog', () => {
   test('shows a component with its APIs and dependencies', async ({
     page,
   }, testInfo) => {
-    await page.getByRole('menuitem', { name: /^All/ }).click();
+    await showAllInCatalog(page);
     await page.getByRole('link', { name: 'Orders Service' }).click();
     await expect(
       page.getByRole('heading', { name: 'Orders Service' }),

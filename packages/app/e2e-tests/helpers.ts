@@ -33,3 +33,22 @@ export function collectConsoleErrors(page: Page): string[] {
   page.on('pageerror', error => errors.push(error.message));
   return errors;
 }
+
+const catalogListHeading = (
+  page: Page,
+  filter: 'Owned' | 'All' | 'Owned|All',
+) =>
+  page
+    .getByRole('heading', { name: new RegExp(`^(${filter}) .+ \\(\\d+\\)$`) })
+    .first();
+
+/**
+ * Switches the catalog list to everything of the selected kind, not only what the user
+ * owns. Waits for the list first: a click before the page has settled its default
+ * filter is undone by it.
+ */
+export async function showAllInCatalog(page: Page) {
+  await expect(catalogListHeading(page, 'Owned|All')).toBeVisible();
+  await page.getByRole('menuitem', { name: /^All/ }).click();
+  await expect(catalogListHeading(page, 'All')).toBeVisible();
+}

@@ -1,5 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { collectConsoleErrors, screenshot, signInAsGuest } from './helpers';
+import {
+  collectConsoleErrors,
+  screenshot,
+  signInAsGuest,
+  showAllInCatalog,
+} from './helpers';
 
 test.describe("a service's deployments and logs", () => {
   test('shows the deployment, its pods and a pod log from the cluster', async ({
@@ -8,7 +13,7 @@ test.describe("a service's deployments and logs", () => {
     const consoleErrors = collectConsoleErrors(page);
     await signInAsGuest(page);
 
-    await page.getByRole('menuitem', { name: /^All/ }).click();
+    await showAllInCatalog(page);
     await page.getByRole('link', { name: 'Orders Service' }).click();
     await page
       .getByRole('navigation', { name: 'Content navigation' })
