@@ -24,12 +24,17 @@ start_backend() {
   shift 3
   mkdir -p "$data_dir" "$(dirname "$log_file")"
   local url="http://localhost:$port"
+  # Node runs the backend's TypeScript directly through Backstage's transform, as
+  # `backstage-cli package start` does, without its file watcher and wrapper processes
+  # (about 280 MB less). NODE_ENV=development enables guest sign-in.
   (
     cd "$REPO_ROOT/packages/backend" &&
-      IDP_DATA_DIR="$data_dir" \
+      NODE_ENV=development IDP_DATA_DIR="$data_dir" \
         APP_CONFIG_app_baseUrl="$url" APP_CONFIG_backend_baseUrl="$url" \
         APP_CONFIG_backend_listen_port="$port" \
-        exec yarn start "$@"
+        exec node --enable-source-maps \
+        --require "$REPO_ROOT/node_modules/@backstage/cli/config/nodeTransform.cjs" \
+        src/index "$@"
   ) >"$log_file" 2>&1 &
   BACKEND_PID=$!
   export BACKEND_PID
@@ -53,12 +58,13 @@ wait_for_backend() {
   done
 }
 
-# Stops the backend and everything it started (the CLI runs it as a child process).
+# Stops the backend and everything it started. Runs from EXIT/INT traps under `set -e`,
+# so nothing here may fail.
 stop_backend() {
   [ -n "${BACKEND_PID:-}" ] || return 0
-  pkill -TERM -P "$BACKEND_PID" 2>/dev/null
-  kill -TERM "$BACKEND_PID" 2>/dev/null
+  pkill -TERM -P "$BACKEND_PID" 2>/dev/null || true
+  kill -TERM "$BACKEND_PID" 2>/dev/null || true
   for _ in $(seq 1 20); do kill -0 "$BACKEND_PID" 2>/dev/null || break; sleep 0.5; done
-  kill -KILL "$BACKEND_PID" 2>/dev/null
+  kill -KILL "$BACKEND_PID" 2>/dev/null || true
   BACKEND_PID=
 }
