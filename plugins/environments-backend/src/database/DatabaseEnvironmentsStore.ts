@@ -1,0 +1,413 @@
+import { randomUUID } from 'node:crypto';
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { JsonObject } from '@backstage/types';
+import { Knex } from 'knex';
+import { canonicalJson } from './canonicalJson';
+import { isUniqueViolation, lockedOnPostgres } from './dialect';
+import {
+  EnvironmentFilter,
+  EnvironmentsStore,
+  EnvironmentStatusUpdate,
+  JobFailure,
+  JobLease,
+  NewAuditEvent,
+  NewEnvironment,
+} from './EnvironmentsStore';
+import { insertAuditEvent, listAuditEvents } from './auditTrail';
+import * as jobQueue from './jobQueue';
+import {
+  assertJobFitsLifecycle,
+  assertNotBeingDeleted,
+  DELETION_STATUSES,
+  isBeingDeleted,
+} from './lifecycle';
+import {
+  ENVIRONMENTS_TABLE,
+  EnvironmentRow,
+  JOBS_TABLE,
+  toEnvironment,
+} from './rows';
+import { AuditEvent, Environment, EnvironmentJob, JobKind } from './types';
+
+const migrationsDir = resolvePackagePath(
+  '@internal/backstage-plugin-environments-backend',
+  'migrations',
+);
+
+/** @internal */
+export class DatabaseEnvironmentsStore implements EnvironmentsStore {
+  static async create({
+    database,
+    skipMigrations,
+  }: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<DatabaseEnvironmentsStore> {
+    const client = await database.getClient();
+
+    if (!database.migrations?.skip && !skipMigrations) {
+      await client.migrate.latest({
+        directory: migrationsDir,
+      });
+    }
+
+    return new DatabaseEnvironmentsStore(client);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async createEnvironment(request: NewEnvironment): Promise<Environment> {
+    const id = randomUUID();
+    const now = new Date();
+    try {
+      await this.db.transaction(async tx => {
+        await tx<EnvironmentRow>(ENVIRONMENTS_TABLE).insert({
+          id,
+          name: request.name,
+          namespace: request.namespace,
+          component_ref: request.componentRef,
+          owner_ref: request.ownerRef,
+          system_ref: request.systemRef ?? null,
+          type: request.type,
+          status: 'pending',
+          reason: null,
+          spec: canonicalJson(request.spec),
+          conditions: canonicalJson([]),
+          generation: 1,
+          observed_generation: 0,
+          created_by: request.createdBy,
+          created_at: now,
+          updated_at: now,
+          expires_at: request.expiresAt ?? null,
+          deleted_at: null,
+        });
+        await jobQueue.enqueueJob(tx, {
+          environmentId: id,
+          kind: 'reconcile',
+          now,
+        });
+        await insertAuditEvent(tx, {
+          environmentId: id,
+          actor: request.createdBy,
+          action: 'create',
+          outcome: 'succeeded',
+          at: now,
+        });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw await this.describeClash(request);
+      }
+      throw error;
+    }
+    return this.getEnvironment(id);
+  }
+
+  async getEnvironment(id: string): Promise<Environment> {
+    return toEnvironment(await this.requireRow(this.db, id));
+  }
+
+  async listEnvironments(
+    filter: EnvironmentFilter = {},
+  ): Promise<Environment[]> {
+    const query = this.db<EnvironmentRow>(ENVIRONMENTS_TABLE).orderBy([
+      'created_at',
+      'id',
+    ]);
+    if (filter.componentRef) {
+      query.where('component_ref', filter.componentRef);
+    }
+    if (filter.ownerRef) {
+      query.where('owner_ref', filter.ownerRef);
+    }
+    if (filter.type) {
+      query.where('type', filter.type);
+    }
+    if (filter.status) {
+      query.where('status', filter.status);
+    }
+    if (!filter.includeDeleted) {
+      query.whereNull('deleted_at');
+    }
+    return (await query).map(toEnvironment);
+  }
+
+  async updateStatus(update: EnvironmentStatusUpdate): Promise<boolean> {
+    if (update.status && DELETION_STATUSES.includes(update.status)) {
+      throw new InputError(
+        `Status '${update.status}' of environment '${update.id}' is set by deleting it, not by a status update`,
+      );
+    }
+    return this.db.transaction(async tx => {
+      const row = await this.requireRow(tx, update.id, { lock: true });
+      const changes: Partial<EnvironmentRow> = {};
+      if (update.status !== undefined && update.status !== row.status) {
+        assertNotBeingDeleted(row);
+        changes.status = update.status;
+      }
+      if (update.reason !== undefined && update.reason !== row.reason) {
+        changes.reason = update.reason;
+      }
+      if (update.conditions !== undefined) {
+        const conditions = canonicalJson(update.conditions);
+        if (conditions !== row.conditions) {
+          changes.conditions = conditions;
+        }
+      }
+      if (
+        update.observedGeneration !== undefined &&
+        update.observedGeneration !== row.observed_generation
+      ) {
+        changes.observed_generation = update.observedGeneration;
+      }
+      if (Object.keys(changes).length === 0) {
+        return false;
+      }
+      await tx<EnvironmentRow>(ENVIRONMENTS_TABLE)
+        .where('id', update.id)
+        .update({ ...changes, updated_at: new Date() });
+      return true;
+    });
+  }
+
+  async updateSpec(request: {
+    id: string;
+    spec: JsonObject;
+    actor: string;
+  }): Promise<Environment> {
+    return this.db.transaction(async tx => {
+      const row = await this.requireRow(tx, request.id, { lock: true });
+      assertNotBeingDeleted(row);
+      const spec = canonicalJson(request.spec);
+      if (spec === row.spec) {
+        return toEnvironment(row);
+      }
+      const now = new Date();
+      await tx<EnvironmentRow>(ENVIRONMENTS_TABLE)
+        .where('id', request.id)
+        .update({ spec, generation: row.generation + 1, updated_at: now });
+      await jobQueue.enqueueJob(tx, {
+        environmentId: request.id,
+        kind: 'reconcile',
+        now,
+      });
+      await insertAuditEvent(tx, {
+        environmentId: request.id,
+        actor: request.actor,
+        action: 'update-spec',
+        outcome: 'succeeded',
+        message: `Generation ${row.generation + 1}`,
+        at: now,
+      });
+      return toEnvironment(await this.requireRow(tx, request.id));
+    });
+  }
+
+  async markDeleting(request: {
+    id: string;
+    actor: string;
+  }): Promise<Environment> {
+    return this.db.transaction(async tx => {
+      const row = await this.requireRow(tx, request.id, { lock: true });
+      if (isBeingDeleted(row)) {
+        return toEnvironment(row);
+      }
+      const now = new Date();
+      await tx<EnvironmentRow>(ENVIRONMENTS_TABLE)
+        .where('id', request.id)
+        .update({ status: 'deleting', updated_at: now });
+      // Reconciling would recreate what the teardown removes.
+      await tx(JOBS_TABLE)
+        .where({ environment_id: request.id, kind: 'reconcile' })
+        .where('state', 'pending')
+        .delete();
+      await tx(JOBS_TABLE)
+        .where({ environment_id: request.id, kind: 'reconcile' })
+        .where('state', 'running')
+        .update({ rerun_requested: false, updated_at: now });
+      await jobQueue.enqueueJob(tx, {
+        environmentId: request.id,
+        kind: 'teardown',
+        now,
+      });
+      await insertAuditEvent(tx, {
+        environmentId: request.id,
+        actor: request.actor,
+        action: 'delete',
+        outcome: 'initiated',
+        at: now,
+      });
+      return toEnvironment(await this.requireRow(tx, request.id));
+    });
+  }
+
+  async markDeleted(request: {
+    id: string;
+    actor: string;
+  }): Promise<Environment> {
+    return this.db.transaction(async tx => {
+      const row = await this.requireRow(tx, request.id, { lock: true });
+      if (row.status === 'deleted') {
+        return toEnvironment(row);
+      }
+      if (row.status !== 'deleting') {
+        throw new ConflictError(
+          `Environment '${request.id}' is ${row.status}; only a deleting environment can be marked deleted`,
+        );
+      }
+      const now = new Date();
+      // Setting deleted_at takes the row out of the partial unique indexes,
+      // which frees its name and namespace.
+      await tx<EnvironmentRow>(ENVIRONMENTS_TABLE)
+        .where('id', request.id)
+        .update({ status: 'deleted', deleted_at: now, updated_at: now });
+      await insertAuditEvent(tx, {
+        environmentId: request.id,
+        actor: request.actor,
+        action: 'delete',
+        outcome: 'succeeded',
+        at: now,
+      });
+      return toEnvironment(await this.requireRow(tx, request.id));
+    });
+  }
+
+  async listExpiredEnvironments(
+    options: { now?: Date } = {},
+  ): Promise<Environment[]> {
+    const rows = await this.db<EnvironmentRow>(ENVIRONMENTS_TABLE)
+      .whereNotNull('expires_at')
+      .where('expires_at', '<', options.now ?? new Date())
+      .whereNotIn('status', DELETION_STATUSES)
+      .orderBy(['expires_at', 'id']);
+    return rows.map(toEnvironment);
+  }
+
+  async extendExpiry(request: {
+    id: string;
+    expiresAt: Date;
+    actor: string;
+  }): Promise<Environment> {
+    return this.db.transaction(async tx => {
+      const row = await this.requireRow(tx, request.id, { lock: true });
+      assertNotBeingDeleted(row);
+      const current = toEnvironment(row).expiresAt;
+      if (!current) {
+        throw new InputError(`Environment '${request.id}' does not expire`);
+      }
+      if (request.expiresAt <= current) {
+        throw new InputError(
+          `Expiry of environment '${
+            request.id
+          }' can only move later than ${current.toISOString()}`,
+        );
+      }
+      const now = new Date();
+      await tx<EnvironmentRow>(ENVIRONMENTS_TABLE)
+        .where('id', request.id)
+        .update({ expires_at: request.expiresAt, updated_at: now });
+      await insertAuditEvent(tx, {
+        environmentId: request.id,
+        actor: request.actor,
+        action: 'extend-expiry',
+        outcome: 'succeeded',
+        message: `Expires at ${request.expiresAt.toISOString()}`,
+        at: now,
+      });
+      return toEnvironment(await this.requireRow(tx, request.id));
+    });
+  }
+
+  async appendAuditEvent(event: NewAuditEvent): Promise<AuditEvent> {
+    return this.db.transaction(async tx => {
+      await this.requireRow(tx, event.environmentId);
+      return insertAuditEvent(tx, event);
+    });
+  }
+
+  listAuditEvents(environmentId: string): Promise<AuditEvent[]> {
+    return listAuditEvents(this.db, environmentId);
+  }
+
+  async enqueueJob(request: {
+    environmentId: string;
+    kind: JobKind;
+    runAfter?: Date;
+  }): Promise<EnvironmentJob> {
+    return this.db.transaction(async tx => {
+      // The lock orders this against markDeleting, which drops reconcile work.
+      const row = await this.requireRow(tx, request.environmentId, {
+        lock: true,
+      });
+      assertJobFitsLifecycle(row, request.kind);
+      return jobQueue.enqueueJob(tx, { ...request, now: new Date() });
+    });
+  }
+
+  claimNextJob(request: {
+    owner: string;
+    leaseMs: number;
+    now?: Date;
+  }): Promise<EnvironmentJob | undefined> {
+    return jobQueue.claimNextJob(this.db, request);
+  }
+
+  renewLease(request: JobLease & { leaseMs: number }): Promise<EnvironmentJob> {
+    return jobQueue.renewLease(this.db, request);
+  }
+
+  completeJob(lease: JobLease): Promise<EnvironmentJob> {
+    return jobQueue.completeJob(this.db, lease);
+  }
+
+  failJob(failure: JobFailure): Promise<EnvironmentJob> {
+    return jobQueue.failJob(this.db, failure);
+  }
+
+  listJobs(environmentId: string): Promise<EnvironmentJob[]> {
+    return jobQueue.listJobs(this.db, environmentId);
+  }
+
+  private async requireRow(
+    db: Knex,
+    id: string,
+    options: { lock?: boolean } = {},
+  ): Promise<EnvironmentRow> {
+    const query = db<EnvironmentRow>(ENVIRONMENTS_TABLE).where('id', id);
+    const row = await (options.lock
+      ? lockedOnPostgres(db, query)
+      : query
+    ).first();
+    if (!row) {
+      throw new NotFoundError(`No environment with id '${id}'`);
+    }
+    return row;
+  }
+
+  /** Names the live environment that holds the requested name or namespace. */
+  private async describeClash(request: NewEnvironment): Promise<ConflictError> {
+    const holder = await this.db<EnvironmentRow>(ENVIRONMENTS_TABLE)
+      .whereNull('deleted_at')
+      .where(clash =>
+        clash
+          .where({ component_ref: request.componentRef, name: request.name })
+          .orWhere('namespace', request.namespace),
+      )
+      .first();
+    const holdsName =
+      holder?.component_ref === request.componentRef &&
+      holder?.name === request.name;
+    if (holder && !holdsName) {
+      return new ConflictError(
+        `Namespace '${request.namespace}' is already used by environment '${holder.name}' of '${holder.component_ref}'`,
+      );
+    }
+    return new ConflictError(
+      `Environment '${request.name}' already exists for '${request.componentRef}'`,
+    );
+  }
+}

@@ -1,0 +1,149 @@
+import { JsonObject } from '@backstage/types';
+import {
+  AuditEvent,
+  AuditOutcome,
+  Environment,
+  EnvironmentCondition,
+  EnvironmentJob,
+  EnvironmentStatus,
+  JobKind,
+} from './types';
+
+export interface NewEnvironment {
+  name: string;
+  namespace: string;
+  componentRef: string;
+  ownerRef: string;
+  systemRef?: string;
+  type: string;
+  spec: JsonObject;
+  createdBy: string;
+  expiresAt?: Date;
+}
+
+export interface EnvironmentFilter {
+  componentRef?: string;
+  ownerRef?: string;
+  type?: string;
+  status?: EnvironmentStatus;
+  /** Deleted environments are left out unless this is set. */
+  includeDeleted?: boolean;
+}
+
+/** What the reconciler observed; fields left out are kept as they are. */
+export interface EnvironmentStatusUpdate {
+  id: string;
+  status?: EnvironmentStatus;
+  /** `null` clears the reason. */
+  reason?: string | null;
+  conditions?: EnvironmentCondition[];
+  observedGeneration?: number;
+}
+
+export interface NewAuditEvent {
+  environmentId: string;
+  actor: string;
+  action: string;
+  outcome: AuditOutcome;
+  message?: string;
+  /** Defaults to now. */
+  at?: Date;
+}
+
+/** Identifies the holder of a job's lease; only the holder may settle the job. */
+export interface JobLease {
+  jobId: string;
+  owner: string;
+  /** Defaults to now; lets tests and callers share one clock reading. */
+  now?: Date;
+}
+
+export interface JobFailure extends JobLease {
+  error: string;
+  /** When the job may be claimed again (backoff). */
+  retryAt: Date;
+  /** Failed attempts after which the job stays `failed` instead of retrying. */
+  maxAttempts: number;
+}
+
+/**
+ * Persistence of environments, their provisioning jobs and their audit trail.
+ *
+ * Changes a user asks for (create, spec update, deletion, expiry extension)
+ * record an audit event in the same transaction as the change itself.
+ */
+export interface EnvironmentsStore {
+  /** Stores a requested environment with its first reconcile job. Throws `ConflictError` if the name or namespace is taken. */
+  createEnvironment(request: NewEnvironment): Promise<Environment>;
+
+  /** Throws `NotFoundError` if there is no environment with that id. Deleted environments are found too. */
+  getEnvironment(id: string): Promise<Environment>;
+
+  listEnvironments(filter?: EnvironmentFilter): Promise<Environment[]>;
+
+  /** Writes only what differs from the stored values; resolves to whether anything was written. */
+  updateStatus(update: EnvironmentStatusUpdate): Promise<boolean>;
+
+  /** Replaces the spec, bumps the generation and queues a reconcile job; a spec equal to the stored one changes nothing. */
+  updateSpec(request: {
+    id: string;
+    spec: JsonObject;
+    actor: string;
+  }): Promise<Environment>;
+
+  /** Moves the environment to `deleting`, drops its queued reconcile work and queues a teardown job. */
+  markDeleting(request: { id: string; actor: string }): Promise<Environment>;
+
+  /** Records that teardown finished; releases the name and namespace for reuse. */
+  markDeleted(request: { id: string; actor: string }): Promise<Environment>;
+
+  /** Environments whose expiry has passed and whose deletion has not started. */
+  listExpiredEnvironments(options?: { now?: Date }): Promise<Environment[]>;
+
+  /** Moves the expiry of an ephemeral environment later. */
+  extendExpiry(request: {
+    id: string;
+    expiresAt: Date;
+    actor: string;
+  }): Promise<Environment>;
+
+  appendAuditEvent(event: NewAuditEvent): Promise<AuditEvent>;
+
+  /** Oldest first. */
+  listAuditEvents(environmentId: string): Promise<AuditEvent[]>;
+
+  /**
+   * Queues a job unless one of the same kind is already pending for the
+   * environment, in which case that job is returned. If one is running, it is
+   * asked to run once more when it completes, since it may have started from
+   * state that is now stale.
+   */
+  enqueueJob(request: {
+    environmentId: string;
+    kind: JobKind;
+    runAfter?: Date;
+  }): Promise<EnvironmentJob>;
+
+  /**
+   * Leases one due job to `owner`: a pending job whose `runAfter` has passed,
+   * or a running job whose lease expired (its owner died). Concurrent callers,
+   * also on other replicas, never receive the same job.
+   */
+  claimNextJob(request: {
+    owner: string;
+    leaseMs: number;
+    now?: Date;
+  }): Promise<EnvironmentJob | undefined>;
+
+  /** Keeps a long job's lease alive. */
+  renewLease(request: JobLease & { leaseMs: number }): Promise<EnvironmentJob>;
+
+  /** Marks the job succeeded, or pending again if a rerun was requested meanwhile. */
+  completeJob(lease: JobLease): Promise<EnvironmentJob>;
+
+  /** Puts the job back to pending until `retryAt`, or leaves it failed once `maxAttempts` is reached. */
+  failJob(failure: JobFailure): Promise<EnvironmentJob>;
+
+  /** Oldest first. */
+  listJobs(environmentId: string): Promise<EnvironmentJob[]>;
+}

@@ -1,0 +1,123 @@
+import {
+  AuditEvent,
+  AuditOutcome,
+  Environment,
+  EnvironmentJob,
+  EnvironmentStatus,
+  JobKind,
+  JobState,
+} from './types';
+
+export const ENVIRONMENTS_TABLE = 'environments';
+export const JOBS_TABLE = 'environment_jobs';
+export const AUDIT_TABLE = 'environment_audit';
+
+/** PostgreSQL hands back `Date`s, SQLite the epoch milliseconds it stored. */
+type DbTimestamp = Date | number | string;
+
+export interface EnvironmentRow {
+  id: string;
+  name: string;
+  namespace: string;
+  component_ref: string;
+  owner_ref: string;
+  system_ref: string | null;
+  type: string;
+  status: EnvironmentStatus;
+  reason: string | null;
+  spec: string;
+  conditions: string;
+  generation: number;
+  observed_generation: number;
+  created_by: string;
+  created_at: DbTimestamp;
+  updated_at: DbTimestamp;
+  expires_at: DbTimestamp | null;
+  deleted_at: DbTimestamp | null;
+}
+
+export interface JobRow {
+  id: string;
+  environment_id: string;
+  kind: JobKind;
+  state: JobState;
+  attempts: number;
+  /** SQLite has no boolean type and returns 0 or 1. */
+  rerun_requested: boolean | number;
+  run_after: DbTimestamp;
+  lease_owner: string | null;
+  lease_expires_at: DbTimestamp | null;
+  last_error: string | null;
+  created_at: DbTimestamp;
+  updated_at: DbTimestamp;
+}
+
+export interface AuditRow {
+  id: number;
+  environment_id: string;
+  actor: string;
+  action: string;
+  outcome: AuditOutcome;
+  message: string | null;
+  at: DbTimestamp;
+}
+
+function toDate(value: DbTimestamp): Date {
+  return new Date(value);
+}
+
+function toOptionalDate(value: DbTimestamp | null): Date | undefined {
+  return value === null ? undefined : toDate(value);
+}
+
+export function toEnvironment(row: EnvironmentRow): Environment {
+  return {
+    id: row.id,
+    name: row.name,
+    namespace: row.namespace,
+    componentRef: row.component_ref,
+    ownerRef: row.owner_ref,
+    systemRef: row.system_ref ?? undefined,
+    type: row.type,
+    status: row.status,
+    reason: row.reason ?? undefined,
+    spec: JSON.parse(row.spec),
+    conditions: JSON.parse(row.conditions),
+    generation: row.generation,
+    observedGeneration: row.observed_generation,
+    createdBy: row.created_by,
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+    expiresAt: toOptionalDate(row.expires_at),
+    deletedAt: toOptionalDate(row.deleted_at),
+  };
+}
+
+export function toJob(row: JobRow): EnvironmentJob {
+  return {
+    id: row.id,
+    environmentId: row.environment_id,
+    kind: row.kind,
+    state: row.state,
+    attempts: row.attempts,
+    rerunRequested: Boolean(row.rerun_requested),
+    runAfter: toDate(row.run_after),
+    leaseOwner: row.lease_owner ?? undefined,
+    leaseExpiresAt: toOptionalDate(row.lease_expires_at),
+    lastError: row.last_error ?? undefined,
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  };
+}
+
+export function toAuditEvent(row: AuditRow): AuditEvent {
+  return {
+    id: row.id,
+    environmentId: row.environment_id,
+    actor: row.actor,
+    action: row.action,
+    outcome: row.outcome,
+    message: row.message ?? undefined,
+    at: toDate(row.at),
+  };
+}

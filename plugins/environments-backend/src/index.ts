@@ -1,0 +1,8 @@
+/**
+ * The environments backend plugin: the orchestration backend that provisions
+ * one Kubernetes namespace per component environment.
+ *
+ * @packageDocumentation
+ */
+
+export { environmentsPlugin as default } from './plugin';

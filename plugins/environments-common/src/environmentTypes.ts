@@ -1,0 +1,266 @@
+import { z } from 'zod';
+import { durationSchema, parseDuration } from './duration';
+import { entityRefSchema } from './entityRefs';
+import { isDns1123Label, isLabelKey, isLabelValue } from './names';
+import { isWithinMaximum, quantitySchema } from './quantity';
+import {
+  formatValidationIssues,
+  isPlainObject,
+  parseWithIssues,
+  ValidationIssue,
+  whenFieldsValid,
+} from './validation';
+
+const LABEL_KEY_RULE =
+  'is not a valid key: an optional DNS subdomain and "/", then at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+const LABEL_VALUE_RULE =
+  'must be empty or at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+
+const nonEmptyString = z.string().min(1, 'must not be empty');
+
+const annotationsSchema = z
+  .record(z.string(), z.string())
+  .superRefine((annotations, ctx) => {
+    for (const key of Object.keys(annotations)) {
+      if (!isLabelKey(key)) {
+        ctx.addIssue({ code: 'custom', path: [key], message: LABEL_KEY_RULE });
+      }
+    }
+  });
+
+const labelsSchema = z
+  .record(z.string(), z.string())
+  .superRefine((labels, ctx) => {
+    for (const [key, value] of Object.entries(labels)) {
+      if (!isLabelKey(key)) {
+        ctx.addIssue({ code: 'custom', path: [key], message: LABEL_KEY_RULE });
+      }
+      if (!isLabelValue(value)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `${LABEL_VALUE_RULE} (got "${value}")`,
+        });
+      }
+    }
+  });
+
+const ttlSchema = z
+  .strictObject({ default: durationSchema, max: durationSchema })
+  .superRefine((ttl, ctx) => {
+    if (parseDuration(ttl.default) > parseDuration(ttl.max)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['default'],
+        message: `must not be longer than max (${ttl.max})`,
+      });
+    }
+  }, whenFieldsValid(['default', 'max']));
+
+// Kubernetes rejects a LimitRange whose default request is above its default
+// limit, so catch it here, at startup, rather than on the first provisioning.
+const limitsSchema = z
+  .strictObject({
+    defaultCpu: quantitySchema('cpu'),
+    defaultMemory: quantitySchema('memory'),
+    defaultRequestCpu: quantitySchema('cpu'),
+    defaultRequestMemory: quantitySchema('memory'),
+  })
+  .superRefine((limits, ctx) => {
+    if (!isWithinMaximum('cpu', limits.defaultRequestCpu, limits.defaultCpu)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaultRequestCpu'],
+        message: `must not be more than defaultCpu (${limits.defaultCpu})`,
+      });
+    }
+  }, whenFieldsValid(['defaultCpu', 'defaultRequestCpu']))
+  .superRefine((limits, ctx) => {
+    if (
+      !isWithinMaximum(
+        'memory',
+        limits.defaultRequestMemory,
+        limits.defaultMemory,
+      )
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaultRequestMemory'],
+        message: `must not be more than defaultMemory (${limits.defaultMemory})`,
+      });
+    }
+  }, whenFieldsValid(['defaultMemory', 'defaultRequestMemory']));
+
+const baselineSchema = z.strictObject({
+  quota: z.strictObject({
+    cpu: quantitySchema('cpu'),
+    memory: quantitySchema('memory'),
+    pods: z
+      .number()
+      .int('must be a whole number')
+      .positive('must be greater than 0')
+      .optional(),
+  }),
+  limits: limitsSchema,
+  labels: labelsSchema.optional(),
+  annotations: annotationsSchema.optional(),
+});
+
+/**
+ * The zod schema of one environment type, as the platform team sets it in
+ * app-config under `environments.types.<name>`. Use
+ * {@link parseEnvironmentTypes} to read the whole map with readable errors.
+ *
+ * @public
+ */
+export const environmentTypeSchema = z
+  .strictObject({
+    description: nonEmptyString,
+    cluster: nonEmptyString,
+    ephemeral: z.boolean().default(false),
+    ttl: ttlSchema.optional(),
+    baseline: baselineSchema,
+    bounds: z.strictObject({
+      cpu: quantitySchema('cpu'),
+      memory: quantitySchema('memory'),
+    }),
+    allowedGroups: z
+      .array(entityRefSchema('group'))
+      .min(
+        1,
+        'must list at least one group; leave allowedGroups out to let everyone request this type',
+      )
+      .optional(),
+    requiresApproval: z.boolean().default(false),
+  })
+  // Reads only whether ttl is there, so it runs even when ttl itself is invalid.
+  .superRefine((type, ctx) => {
+    if (type.ephemeral && !type.ttl) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ttl'],
+        message:
+          'is required when ephemeral is true: set a default and a max, such as { default: "4h", max: "3d" }',
+      });
+    }
+    if (!type.ephemeral && type.ttl) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ttl'],
+        message:
+          'is only allowed when ephemeral is true, because only ephemeral environments expire',
+      });
+    }
+  }, whenFieldsValid(['ephemeral']))
+  // The bounds are what a developer may raise the quota to; below the
+  // baseline they would forbid even the default.
+  .superRefine((type, ctx) => {
+    if (!isWithinMaximum('cpu', type.baseline.quota.cpu, type.bounds.cpu)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bounds', 'cpu'],
+        message: `must be at least the baseline quota cpu (${type.baseline.quota.cpu})`,
+      });
+    }
+  }, whenFieldsValid(['baseline.quota.cpu', 'bounds.cpu']))
+  .superRefine((type, ctx) => {
+    if (
+      !isWithinMaximum('memory', type.baseline.quota.memory, type.bounds.memory)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bounds', 'memory'],
+        message: `must be at least the baseline quota memory (${type.baseline.quota.memory})`,
+      });
+    }
+  }, whenFieldsValid(['baseline.quota.memory', 'bounds.memory']));
+
+/**
+ * An environment type as configured by the platform team, for example
+ * development, preview, staging or production, with defaults applied
+ * (`ephemeral` and `requiresApproval` are false unless set).
+ *
+ * Quantities and durations stay as written ("2Gi", "4h"): use
+ * {@link parseMemoryBytes}, {@link parseCpuCores} and {@link parseDuration}
+ * to compute with them. `ttl` is present exactly when `ephemeral` is true.
+ * `allowedGroups` holds full, lowercased group references.
+ *
+ * @public
+ */
+export type EnvironmentType = z.output<typeof environmentTypeSchema>;
+
+/**
+ * Validates the `environments.types` map from app-config, for example the
+ * result of `config.getOptional('environments.types')`. A missing map means
+ * no types are configured.
+ *
+ * @public
+ * @throws Error listing every problem, one per line, as
+ * `environments.types.<name>.<path>: <rule>`, so that the platform team can
+ * fix them all at once.
+ */
+export function parseEnvironmentTypes(
+  config: unknown,
+): Record<string, EnvironmentType> {
+  if (config === undefined) {
+    return {};
+  }
+  const failWith = (issues: ValidationIssue[]) =>
+    new Error(
+      `Invalid environment types in app-config:\n${formatValidationIssues(
+        issues,
+      )}`,
+    );
+  if (!isPlainObject(config)) {
+    throw failWith([
+      {
+        field: 'environments.types',
+        rule: 'must be an object that maps each type name to its settings',
+      },
+    ]);
+  }
+
+  const types: Record<string, EnvironmentType> = {};
+  const issues: ValidationIssue[] = [];
+  for (const [name, settings] of Object.entries(config)) {
+    const field = `environments.types.${name}`;
+    // The type name ends up in labels and default namespace names.
+    if (!isDns1123Label(name)) {
+      issues.push({
+        field,
+        rule: 'is not a valid type name: type names must be DNS-1123 labels, at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit',
+      });
+    }
+    const result = parseWithIssues(environmentTypeSchema, settings, field);
+    if (result.success) {
+      types[name] = result.data;
+    } else {
+      issues.push(...result.issues);
+    }
+  }
+  if (issues.length > 0) {
+    throw failWith(issues);
+  }
+  return types;
+}
+
+/**
+ * Tells whether a user may request environments of `type`: always when the
+ * type has no `allowedGroups`, otherwise only when one of the user's
+ * ownership references (their own entity reference and their groups, as
+ * returned by the user info service) is among them.
+ *
+ * This is the type's own restriction; permission policies apply on top.
+ *
+ * @public
+ */
+export function canRequestEnvironmentType(
+  type: EnvironmentType,
+  ownershipEntityRefs: ReadonlyArray<string>,
+): boolean {
+  if (!type.allowedGroups) {
+    return true;
+  }
+  const owned = new Set(ownershipEntityRefs.map(ref => ref.toLowerCase()));
+  return type.allowedGroups.some(group => owned.has(group));
+}

@@ -1,0 +1,50 @@
+/**
+ * Shared types, validation and permissions of the environments plugins:
+ * environment types from app-config, requests to create environments,
+ * Kubernetes quantities and names, and the environment model.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  compareQuantities,
+  isWithinMaximum,
+  parseCpuCores,
+  parseCpuMillicores,
+  parseMemoryBytes,
+} from './quantity';
+export type { QuantityKind } from './quantity';
+export { parseDuration } from './duration';
+export { environmentNamespace, isDns1123Label } from './names';
+export {
+  canRequestEnvironmentType,
+  environmentTypeSchema,
+  parseEnvironmentTypes,
+} from './environmentTypes';
+export type { EnvironmentType } from './environmentTypes';
+export {
+  environmentRequestSchema,
+  validateEnvironmentRequest,
+} from './request';
+export type {
+  EnvironmentRequest,
+  EnvironmentRequestValidation,
+  EnvironmentResource,
+  EnvironmentSpec,
+} from './request';
+export { formatValidationIssues } from './validation';
+export type { ValidationIssue } from './validation';
+export {
+  RESOURCE_TYPE_ENVIRONMENT,
+  environmentCreatePermission,
+  environmentDeletePermission,
+  environmentReadPermission,
+  environmentUpdatePermission,
+  environmentsPermissions,
+} from './permissions';
+export type {
+  AuditEvent,
+  Environment,
+  EnvironmentStatus,
+  ResourceCondition,
+} from './types';

@@ -1,0 +1,67 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/**
+ * The resource type of environments, for resource permissions and the rules
+ * that permission policies apply to them.
+ *
+ * @public
+ */
+export const RESOURCE_TYPE_ENVIRONMENT = 'environment';
+
+/**
+ * Allows creating an environment. It is a basic permission because there is
+ * no environment yet to decide on; which components and types a user may
+ * request environments for is checked with the request itself.
+ *
+ * @public
+ */
+export const environmentCreatePermission = createPermission({
+  name: 'environments.environment.create',
+  attributes: { action: 'create' },
+});
+
+/**
+ * Allows seeing an environment, its status and its audit events.
+ *
+ * @public
+ */
+export const environmentReadPermission = createPermission({
+  name: 'environments.environment.read',
+  attributes: { action: 'read' },
+  resourceType: RESOURCE_TYPE_ENVIRONMENT,
+});
+
+/**
+ * Allows changing an environment, for example its overrides or time to live.
+ *
+ * @public
+ */
+export const environmentUpdatePermission = createPermission({
+  name: 'environments.environment.update',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_ENVIRONMENT,
+});
+
+/**
+ * Allows deleting an environment and everything provisioned for it.
+ *
+ * @public
+ */
+export const environmentDeletePermission = createPermission({
+  name: 'environments.environment.delete',
+  attributes: { action: 'delete' },
+  resourceType: RESOURCE_TYPE_ENVIRONMENT,
+});
+
+/**
+ * List of all environments permissions, for registering them with the
+ * permission framework.
+ *
+ * @public
+ */
+export const environmentsPermissions = [
+  environmentCreatePermission,
+  environmentReadPermission,
+  environmentUpdatePermission,
+  environmentDeletePermission,
+];
