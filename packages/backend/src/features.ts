@@ -20,6 +20,7 @@ import kubernetesBackend from '@backstage/plugin-kubernetes-backend';
 import notificationsBackend from '@backstage/plugin-notifications-backend';
 import signalsBackend from '@backstage/plugin-signals-backend';
 import userSettingsBackend from '@backstage/plugin-user-settings-backend';
+import environmentsBackend from '@internal/backstage-plugin-environments-backend';
 
 /**
  * The backend's plugin set, shared by the running backend (index.ts) and the tests
@@ -63,4 +64,7 @@ export const backendFeatures = [
   notificationsBackend,
   signalsBackend,
   userSettingsBackend,
+
+  // The platform's own: environments (types, store; provisioning comes next).
+  environmentsBackend,
 ];

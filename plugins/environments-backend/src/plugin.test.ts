@@ -40,4 +40,26 @@ describe.each(databases.eachSupportedId())('environmentsPlugin (%s)', id => {
     await expect(knex.schema.hasTable('environments')).resolves.toBe(false);
     await backend.stop();
   });
+
+  it('refuses to start with invalid environment types, naming each problem', async () => {
+    const knex = await databases.init(id);
+
+    await expect(
+      startTestBackend({
+        features: [
+          environmentsPlugin,
+          mockServices.database.factory({ knex }),
+          mockServices.rootConfig.factory({
+            data: {
+              environments: {
+                types: {
+                  Preview: { description: 'x' },
+                },
+              },
+            },
+          }),
+        ],
+      }),
+    ).rejects.toThrow(/environments\.types\.Preview/);
+  });
 });

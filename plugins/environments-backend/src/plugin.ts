@@ -2,12 +2,13 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { parseEnvironmentTypes } from '@internal/backstage-plugin-environments-common';
 import { DatabaseEnvironmentsStore } from './database/DatabaseEnvironmentsStore';
 
 /**
- * The orchestration backend for environments. So far it only brings its
- * database schema up to date; the provisioning worker and the HTTP API build
- * on the store it creates.
+ * The orchestration backend for environments. So far it validates the
+ * environment types the platform team configured and brings its database
+ * schema up to date; the provisioning worker and the HTTP API build on these.
  *
  * @public
  */
@@ -16,12 +17,20 @@ export const environmentsPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
         database: coreServices.database,
         logger: coreServices.logger,
       },
-      async init({ database, logger }) {
+      async init({ config, database, logger }) {
+        // A mistake in the types is the platform team's, and found at start,
+        // with every problem named, rather than at a developer's first request.
+        const types = parseEnvironmentTypes(
+          config.getOptional('environments.types'),
+        );
         await DatabaseEnvironmentsStore.create({ database });
-        logger.info('Environments database is up to date');
+        logger.info('Environments plugin ready', {
+          environmentTypes: Object.keys(types).join(', ') || '(none)',
+        });
       },
     });
   },
