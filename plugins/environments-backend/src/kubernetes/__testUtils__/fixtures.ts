@@ -1,0 +1,41 @@
+import { EnvironmentType } from '@internal/backstage-plugin-environments-common';
+import { ProvisionedEnvironment } from '../desiredObjects';
+
+export const developmentType: EnvironmentType = {
+  description: 'For day-to-day work',
+  cluster: 'dev-cluster',
+  ephemeral: false,
+  requiresApproval: false,
+  baseline: {
+    quota: { cpu: '2', memory: '4Gi', pods: 20 },
+    limits: {
+      defaultCpu: '500m',
+      defaultMemory: '512Mi',
+      defaultRequestCpu: '100m',
+      defaultRequestMemory: '128Mi',
+    },
+    labels: { 'platform.example.com/tier': 'development' },
+    annotations: { 'platform.example.com/contact': 'platform-team' },
+  },
+  bounds: { cpu: '4', memory: '8Gi' },
+};
+
+export function developmentEnvironment(
+  overrides: Partial<ProvisionedEnvironment> = {},
+): ProvisionedEnvironment {
+  return {
+    id: 'a1b2c3d4-0000-4000-8000-000000000001',
+    name: 'development',
+    namespace: 'orders-service-development',
+    componentRef: 'component:default/orders-service',
+    ownerRef: 'group:default/team-orders',
+    type: 'development',
+    spec: {
+      componentRef: 'component:default/orders-service',
+      type: 'development',
+      name: 'development',
+      resources: [{ type: 'postgresql', name: 'orders-db', version: '15' }],
+    },
+    ...overrides,
+  };
+}

@@ -1,0 +1,19 @@
+export {
+  desiredObjects,
+  postgresCredentialsSecretName,
+} from './desiredObjects';
+export type {
+  DesiredObjectsInput,
+  ProvisionedEnvironment,
+  ResourceCredentials,
+  WorkloadSettings,
+} from './desiredObjects';
+export { FIELD_MANAGER, KubernetesProvisioner } from './KubernetesProvisioner';
+export type {
+  AppliedObject,
+  ApplyOutcome,
+  EnvironmentLocation,
+  EnvironmentWorkloadStatus,
+  WorkloadCondition,
+} from './KubernetesProvisioner';
+export { ENVIRONMENT_ID_LABEL, environmentSelector } from './labels';

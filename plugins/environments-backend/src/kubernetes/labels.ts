@@ -1,0 +1,15 @@
+/** The environment's id: finds everything that belongs to one environment. */
+export const ENVIRONMENT_ID_LABEL = 'environments.idp.dev/id';
+export const COMPONENT_LABEL = 'environments.idp.dev/component';
+export const ENVIRONMENT_TYPE_LABEL = 'environments.idp.dev/type';
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY = 'idp-environments';
+/** Backstage's Kubernetes plugin finds a component's objects by this label. */
+export const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
+/** A hash of the desired object, so that an unchanged object is not written again. */
+export const SPEC_HASH_ANNOTATION = 'environments.idp.dev/spec-hash';
+
+/** A label selector for everything that belongs to one environment. */
+export function environmentSelector(environmentId: string): string {
+  return `${ENVIRONMENT_ID_LABEL}=${environmentId}`;
+}
