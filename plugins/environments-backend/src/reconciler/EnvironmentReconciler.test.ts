@@ -1,0 +1,357 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { Knex } from 'knex';
+import { DatabaseEnvironmentsStore } from '../database/DatabaseEnvironmentsStore';
+import { EnvironmentWorkloadStatus } from '../kubernetes';
+import { developmentType } from '../kubernetes/__testUtils__/fixtures';
+import {
+  EnvironmentReconciler,
+  ReconcilerProvisioner,
+} from './EnvironmentReconciler';
+import { ReconcilerWorker } from './ReconcilerWorker';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+const readyStatus: EnvironmentWorkloadStatus = {
+  ready: true,
+  conditions: [
+    {
+      kind: 'Deployment',
+      name: 'orders-service',
+      status: 'ready',
+      reason: 'ReplicasAvailable',
+      message: '1 of 1 replicas available',
+    },
+  ],
+};
+
+function fakeProvisioner() {
+  return {
+    apply: jest.fn(async (objects: unknown[]) => ({
+      results: [],
+      writes: objects.length,
+    })),
+    readOrCreateCredentials: jest.fn(async () => ({ password: 'secret' })),
+    teardown: jest.fn(async () => {}),
+    status: jest.fn(async () => readyStatus),
+  } satisfies ReconcilerProvisioner;
+}
+
+let sequence = 0;
+function newEnvironment() {
+  sequence += 1;
+  return {
+    name: `development-${sequence}`,
+    namespace: `orders-service-development-${sequence}`,
+    componentRef: 'component:default/orders-service',
+    ownerRef: 'group:default/team-orders',
+    type: 'development',
+    spec: {
+      componentRef: 'component:default/orders-service',
+      type: 'development',
+      name: `development-${sequence}`,
+      resources: [{ type: 'postgresql', name: 'orders-db', version: '15' }],
+    },
+    createdBy: 'user:default/alice',
+  };
+}
+
+describe('EnvironmentReconciler', () => {
+  let store: DatabaseEnvironmentsStore;
+  let provisioner: ReturnType<typeof fakeProvisioner>;
+  let now: Date;
+  let knex: Knex;
+
+  const reconcilerWith = (options: { maxAttempts?: number } = {}) =>
+    new EnvironmentReconciler({
+      store,
+      provisioner,
+      types: { development: developmentType },
+      owner: 'test-worker',
+      logger: mockServices.logger.mock(),
+      defaultImage: e =>
+        `registry.acme.example/${e.componentRef.split('/')[1]}:latest`,
+      readyTimeoutMs: 0,
+      clock: () => now,
+      ...options,
+    });
+
+  beforeAll(async () => {
+    knex = await databases.init('SQLITE_3');
+    store = await DatabaseEnvironmentsStore.create({
+      database: mockServices.database({ knex }),
+    });
+  });
+
+  afterEach(async () => {
+    await knex('environment_audit').del();
+    await knex('environment_jobs').del();
+    await knex('environments').del();
+  });
+
+  beforeEach(() => {
+    provisioner = fakeProvisioner();
+    // Ahead of the store's clock, so that every queued job is due.
+    now = new Date(Date.now() + 1_000);
+  });
+
+  /** Processes jobs until none is due, as the worker would. */
+  async function drain(reconciler: EnvironmentReconciler) {
+    const processed = [];
+    for (;;) {
+      const result = await reconciler.processNextJob();
+      if (result === 'idle') return processed;
+      processed.push(result);
+    }
+  }
+
+  it('reconciles a new environment to ready, with its conditions', async () => {
+    const environment = await store.createEnvironment(newEnvironment());
+    const reconciler = reconcilerWith();
+
+    await expect(drain(reconciler)).resolves.toEqual([
+      expect.objectContaining({
+        environmentId: environment.id,
+        kind: 'reconcile',
+        outcome: 'succeeded',
+      }),
+    ]);
+
+    expect(provisioner.readOrCreateCredentials).toHaveBeenCalledWith(
+      environment.namespace,
+      'orders-db',
+    );
+    const applied = provisioner.apply.mock.calls[0][0] as any[];
+    const deployment = applied.find(o => o.kind === 'Deployment');
+    expect(deployment.spec.template.spec.containers[0].image).toBe(
+      'registry.acme.example/orders-service:latest',
+    );
+    expect(await store.getEnvironment(environment.id)).toMatchObject({
+      status: 'ready',
+      reason: undefined,
+      observedGeneration: 1,
+      conditions: [
+        {
+          type: 'Deployment/orders-service',
+          status: 'True',
+          reason: 'ReplicasAvailable',
+          message: '1 of 1 replicas available',
+          lastTransitionTime: now.toISOString(),
+        },
+      ],
+    });
+    const audit = await store.listAuditEvents(environment.id);
+    expect(audit.at(-1)).toMatchObject({
+      actor: 'system:environments-reconciler',
+      action: 'provision',
+      outcome: 'succeeded',
+    });
+  });
+
+  it('changes nothing when an unchanged, ready environment is reconciled again', async () => {
+    const environment = await store.createEnvironment(newEnvironment());
+    const reconciler = reconcilerWith();
+    await drain(reconciler);
+    const before = await store.getEnvironment(environment.id);
+    const auditBefore = await store.listAuditEvents(environment.id);
+    const updateStatus = jest.spyOn(store, 'updateStatus');
+
+    now = new Date(now.getTime() + 60_000);
+    await store.enqueueJob({
+      environmentId: environment.id,
+      kind: 'reconcile',
+    });
+    await drain(reconciler);
+
+    expect(await store.getEnvironment(environment.id)).toEqual(before);
+    expect(await store.listAuditEvents(environment.id)).toEqual(auditBefore);
+    await expect(
+      Promise.all(updateStatus.mock.results.map(r => r.value)),
+    ).resolves.toEqual([false]);
+    updateStatus.mockRestore();
+  });
+
+  it('keeps an environment provisioning while its workloads are not ready, and checks again', async () => {
+    provisioner.status.mockResolvedValueOnce({
+      ready: false,
+      conditions: [
+        {
+          kind: 'Deployment',
+          name: 'orders-service',
+          status: 'pending',
+          reason: 'ReplicasUnavailable',
+          message: '0 of 1 replicas available, 0 up to date',
+        },
+      ],
+    });
+    const environment = await store.createEnvironment(newEnvironment());
+    const reconciler = reconcilerWith();
+
+    await reconciler.processNextJob();
+    expect(await store.getEnvironment(environment.id)).toMatchObject({
+      status: 'provisioning',
+      conditions: [{ type: 'Deployment/orders-service', status: 'False' }],
+    });
+    expect((await store.listJobs(environment.id)).at(-1)).toMatchObject({
+      kind: 'reconcile',
+      state: 'pending',
+    });
+
+    await reconciler.processNextJob();
+    expect(await store.getEnvironment(environment.id)).toMatchObject({
+      status: 'ready',
+      conditions: [{ type: 'Deployment/orders-service', status: 'True' }],
+    });
+  });
+
+  it('tears an environment down, marks it deleted and frees its name', async () => {
+    const request = newEnvironment();
+    const environment = await store.createEnvironment(request);
+    const reconciler = reconcilerWith();
+    await drain(reconciler);
+
+    await store.markDeleting({ id: environment.id, actor: 'user:default/bob' });
+    await expect(drain(reconciler)).resolves.toEqual([
+      expect.objectContaining({ kind: 'teardown', outcome: 'succeeded' }),
+    ]);
+
+    expect(provisioner.teardown).toHaveBeenCalledWith(
+      expect.objectContaining({
+        id: environment.id,
+        namespace: environment.namespace,
+      }),
+    );
+    expect(await store.getEnvironment(environment.id)).toMatchObject({
+      status: 'deleted',
+      deletedAt: expect.any(Date),
+    });
+    expect((await store.listAuditEvents(environment.id)).at(-1)).toMatchObject({
+      actor: 'system:environments-reconciler',
+      action: 'delete',
+      outcome: 'succeeded',
+    });
+    await expect(store.createEnvironment(request)).resolves.toMatchObject({
+      name: request.name,
+      namespace: request.namespace,
+    });
+  });
+
+  it('retries with backoff and a reason, then fails once attempts are exhausted', async () => {
+    provisioner.apply.mockRejectedValue(new Error('connect ECONNREFUSED'));
+    const environment = await store.createEnvironment(newEnvironment());
+    const reconciler = reconcilerWith({ maxAttempts: 3 });
+
+    await expect(reconciler.processNextJob()).resolves.toMatchObject({
+      outcome: 'retrying',
+    });
+    const [job] = await store.listJobs(environment.id);
+    expect(job).toMatchObject({
+      state: 'pending',
+      attempts: 1,
+      lastError: 'connect ECONNREFUSED',
+      runAfter: new Date(now.getTime() + 1_000),
+    });
+    expect(await store.getEnvironment(environment.id)).toMatchObject({
+      status: 'provisioning',
+      reason:
+        'Provisioning failed: connect ECONNREFUSED; retrying (attempt 1 of 3)',
+    });
+    // Not due before its backoff has passed.
+    await expect(reconciler.processNextJob()).resolves.toBe('idle');
+
+    now = new Date(now.getTime() + 1_000);
+    await expect(reconciler.processNextJob()).resolves.toMatchObject({
+      outcome: 'retrying',
+    });
+    expect((await store.listJobs(environment.id))[0]).toMatchObject({
+      attempts: 2,
+      runAfter: new Date(now.getTime() + 2_000),
+    });
+
+    now = new Date(now.getTime() + 2_000);
+    await expect(reconciler.processNextJob()).resolves.toMatchObject({
+      outcome: 'failed',
+    });
+    expect((await store.listJobs(environment.id))[0]).toMatchObject({
+      state: 'failed',
+      attempts: 3,
+    });
+    expect(await store.getEnvironment(environment.id)).toMatchObject({
+      status: 'failed',
+      reason:
+        'Provisioning failed: connect ECONNREFUSED; gave up after 3 attempts',
+    });
+    expect((await store.listAuditEvents(environment.id)).at(-1)).toMatchObject({
+      actor: 'system:environments-reconciler',
+      action: 'provision',
+      outcome: 'failed',
+    });
+  });
+
+  it('skips a reconcile job of an environment being deleted', async () => {
+    const environment = await store.createEnvironment(newEnvironment());
+    const reconciler = reconcilerWith();
+    const [job] = await store.listJobs(environment.id);
+    // Claimed by a worker that then stalls while a deletion comes in.
+    await store.claimNextJob({ owner: 'stalled', leaseMs: 500, now });
+    await store.markDeleting({ id: environment.id, actor: 'user:default/bob' });
+    provisioner.teardown.mockImplementation(async () => {
+      throw new Error('not now');
+    });
+
+    now = new Date(now.getTime() + 1_000);
+    const processed = await drain(reconciler);
+
+    expect(processed).toContainEqual({
+      jobId: job.id,
+      environmentId: environment.id,
+      kind: 'reconcile',
+      outcome: 'succeeded',
+    });
+    expect(provisioner.apply).not.toHaveBeenCalled();
+    const environmentNow = await store.getEnvironment(environment.id);
+    expect(environmentNow.status).toBe('deleting');
+    expect(environmentNow.reason).toMatch(
+      /^Teardown failed: not now; retrying \(attempt 1 of 8\)$/,
+    );
+  });
+
+  it('starts the deletion of expired environments', async () => {
+    const environment = await store.createEnvironment({
+      ...newEnvironment(),
+      expiresAt: new Date(Date.now() - 1_000),
+    });
+    const worker = new ReconcilerWorker({
+      reconciler: reconcilerWith(),
+      store,
+      logger: mockServices.logger.mock(),
+      pollIntervalMs: 10,
+    });
+
+    await expect(worker.expireEnvironments()).resolves.toEqual([
+      environment.id,
+    ]);
+    expect(await store.getEnvironment(environment.id)).toMatchObject({
+      status: 'deleting',
+    });
+    expect((await store.listJobs(environment.id)).at(-1)).toMatchObject({
+      kind: 'teardown',
+      state: 'pending',
+    });
+    expect((await store.listAuditEvents(environment.id)).at(-1)).toMatchObject({
+      actor: 'system:expiry',
+    });
+
+    worker.start();
+    const deadline = Date.now() + 10_000;
+    while (
+      (await store.getEnvironment(environment.id)).status !== 'deleted' &&
+      Date.now() < deadline
+    ) {
+      await new Promise(resolve => setTimeout(resolve, 20));
+    }
+    await worker.stop();
+    expect((await store.getEnvironment(environment.id)).status).toBe('deleted');
+  });
+});

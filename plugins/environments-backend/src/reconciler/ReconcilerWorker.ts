@@ -1,0 +1,106 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { EnvironmentsStore } from '../database/EnvironmentsStore';
+import { EnvironmentReconciler } from './EnvironmentReconciler';
+
+export const EXPIRY_ACTOR = 'system:expiry';
+
+const DEFAULT_POLL_INTERVAL_MS = 200;
+
+/**
+ * Runs an `EnvironmentReconciler` in a loop: jobs back to back while there
+ * are any, then a short sleep between looks at the queue.
+ */
+export class ReconcilerWorker {
+  private readonly reconciler: EnvironmentReconciler;
+  private readonly store: EnvironmentsStore;
+  private readonly logger: LoggerService;
+  private readonly pollIntervalMs: number;
+  private running?: Promise<void>;
+  private stopping = false;
+  private wake?: () => void;
+
+  constructor(options: {
+    reconciler: EnvironmentReconciler;
+    store: EnvironmentsStore;
+    logger: LoggerService;
+    /** The sleep when no job is due; 200 ms when not given. */
+    pollIntervalMs?: number;
+  }) {
+    this.reconciler = options.reconciler;
+    this.store = options.store;
+    this.logger = options.logger;
+    this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  }
+
+  /** Starts the loop; does nothing if it runs already. */
+  start(): void {
+    if (this.running) {
+      return;
+    }
+    this.stopping = false;
+    this.running = this.loop();
+  }
+
+  /** Stops the loop once the job in flight, if any, is settled. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.running;
+    this.running = undefined;
+  }
+
+  /**
+   * Starts the deletion of every ephemeral environment whose expiry has
+   * passed; the teardown jobs this queues are processed by the loop.
+   * Resolves to the ids of the environments it started deleting.
+   */
+  async expireEnvironments(options: { now?: Date } = {}): Promise<string[]> {
+    const expired = await this.store.listExpiredEnvironments(options);
+    const started: string[] = [];
+    for (const environment of expired) {
+      try {
+        await this.store.markDeleting({
+          id: environment.id,
+          actor: EXPIRY_ACTOR,
+        });
+        started.push(environment.id);
+        this.logger.info('Environment expired; deleting it', {
+          environment: environment.id,
+          namespace: environment.namespace,
+        });
+      } catch (error) {
+        // The next run tries again; one environment must not block the others.
+        this.logger.error('Failed to start deleting an expired environment', {
+          environment: environment.id,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+    return started;
+  }
+
+  private async loop() {
+    while (!this.stopping) {
+      let idle = true;
+      try {
+        const processed = await this.reconciler.processNextJob();
+        idle = processed === 'idle';
+      } catch (error) {
+        // The database may be unreachable; the jobs stay in it.
+        this.logger.error('Failed to process an environment job', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+      if (idle && !this.stopping) {
+        await new Promise<void>(resolve => {
+          const timer = setTimeout(resolve, this.pollIntervalMs);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+      }
+    }
+  }
+}
