@@ -2,6 +2,37 @@ export interface Config {
   /** The environments plugin: what developers may request. */
   environments?: {
     /**
+     * The clusters environments are provisioned into, by the name that
+     * environment types give in `cluster`. Each is reached either through a
+     * URL and a ServiceAccount token, or through a kubeconfig file.
+     * `./platform start` generates the entry of the local cluster.
+     */
+    clusters?: Array<{
+      name: string;
+      /** The API server, e.g. https://127.0.0.1:6443. */
+      url?: string;
+      /**
+       * A token of the orchestrator's own ServiceAccount.
+       * @visibility secret
+       */
+      serviceAccountToken?: string;
+      /** Base64 PEM of the cluster's CA. */
+      caData?: string;
+      skipTLSVerify?: boolean;
+      /** Path to a kubeconfig file, instead of url and token. */
+      kubeconfig?: string;
+      /** The kubeconfig context to use; its current context when not given. */
+      context?: string;
+    }>;
+    /**
+     * The image of an environment whose request names none and whose component
+     * has no `environments.idp.dev/image` annotation; `{component}` is
+     * replaced by the component's name. Default: `registry.local/{component}:latest`.
+     */
+    defaultImage?: string;
+    /** Groups whose members may act on every environment (the platform team). */
+    adminGroups?: string[];
+    /**
      * Environment types by name (a DNS-1123 label). The full schema, with every
      * rule, is `environmentTypeSchema` in @internal/backstage-plugin-environments-common;
      * the backend refuses to start and names each problem when a type breaks one.

@@ -25,9 +25,11 @@ export type { EnvironmentType } from './environmentTypes';
 export {
   environmentRequestSchema,
   validateEnvironmentRequest,
+  validateEnvironmentUpdate,
 } from './request';
 export type {
   EnvironmentRequest,
+  EnvironmentUpdate,
   EnvironmentRequestValidation,
   EnvironmentResource,
   EnvironmentSpec,

@@ -15,9 +15,10 @@ import {
 } from './permissions';
 
 describe('environments permissions', () => {
-  it('authorizes creation without a resource, as the environment does not exist yet', () => {
+  it('authorizes creation on the environment as requested, so policies can look at its owner and type', () => {
     expect(environmentCreatePermission).toEqual({
-      type: 'basic',
+      type: 'resource',
+      resourceType: 'environment',
       name: 'environments.environment.create',
       attributes: { action: 'create' },
     });
@@ -26,6 +27,7 @@ describe('environments permissions', () => {
 
   it('authorizes reading, changing and deleting per environment', () => {
     for (const permission of [
+      environmentCreatePermission,
       environmentReadPermission,
       environmentUpdatePermission,
       environmentDeletePermission,

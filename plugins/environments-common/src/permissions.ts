@@ -9,15 +9,16 @@ import { createPermission } from '@backstage/plugin-permission-common';
 export const RESOURCE_TYPE_ENVIRONMENT = 'environment';
 
 /**
- * Allows creating an environment. It is a basic permission because there is
- * no environment yet to decide on; which components and types a user may
- * request environments for is checked with the request itself.
+ * Allows creating an environment. A resource permission, decided on the
+ * environment as requested (its component, owner and type) before it exists:
+ * the backend asks for a conditional decision and applies it to the request.
  *
  * @public
  */
 export const environmentCreatePermission = createPermission({
   name: 'environments.environment.create',
   attributes: { action: 'create' },
+  resourceType: RESOURCE_TYPE_ENVIRONMENT,
 });
 
 /**

@@ -273,3 +273,66 @@ export function validateEnvironmentRequest(
     },
   };
 }
+
+/** What a change of an existing environment may touch. */
+const UPDATABLE_FIELDS = ['overrides', 'image', 'resources'] as const;
+
+/**
+ * A change to an existing environment: new overrides, image or resources.
+ * Fields left out keep their current value; `null` removes an optional one.
+ *
+ * @public
+ */
+export type EnvironmentUpdate = {
+  overrides?: EnvironmentRequest['overrides'] | null;
+  image?: string | null;
+  resources?: EnvironmentRequest['resources'];
+};
+
+/**
+ * Validates a change to an environment whose current spec is `current`,
+ * with the same rules as a new request (bounds of the type, image, resource
+ * names), and returns the whole new spec.
+ *
+ * @public
+ */
+export function validateEnvironmentUpdate(
+  input: unknown,
+  current: EnvironmentSpec,
+  types: Record<string, EnvironmentType>,
+): EnvironmentRequestValidation {
+  if (!isPlainObject(input)) {
+    return {
+      ok: false,
+      issues: [
+        {
+          field: 'request',
+          rule: `must be an object with any of ${UPDATABLE_FIELDS.join(', ')}`,
+        },
+      ],
+    };
+  }
+  const unknown = Object.keys(input).filter(
+    key => !(UPDATABLE_FIELDS as ReadonlyArray<string>).includes(key),
+  );
+  if (unknown.length > 0) {
+    return {
+      ok: false,
+      issues: unknown.map(field => ({
+        field,
+        rule: `cannot be changed on an existing environment; only ${UPDATABLE_FIELDS.join(
+          ', ',
+        )} can`,
+      })),
+    };
+  }
+  const merged: Record<string, unknown> = { ...current };
+  for (const field of UPDATABLE_FIELDS) {
+    if (input[field] === null) {
+      delete merged[field];
+    } else if (input[field] !== undefined) {
+      merged[field] = input[field];
+    }
+  }
+  return validateEnvironmentRequest(merged, types);
+}

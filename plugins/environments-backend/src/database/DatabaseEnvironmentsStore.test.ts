@@ -71,7 +71,7 @@ describe.each(databases.eachSupportedId())(
           ownerRef: request.ownerRef,
           systemRef: 'system:default/shop',
           type: 'preview',
-          status: 'pending',
+          status: 'requested',
           spec: request.spec,
           conditions: [],
           generation: 1,
@@ -192,8 +192,9 @@ describe.each(databases.eachSupportedId())(
     describe('updateStatus', () => {
       const conditions = [
         {
-          type: 'NamespaceReady',
-          status: 'True' as const,
+          kind: 'Namespace',
+          name: 'orders-service-development',
+          status: 'ready' as const,
           reason: 'Applied',
           lastTransitionTime: '2026-01-01T00:00:00.000Z',
         },
@@ -225,11 +226,12 @@ describe.each(databases.eachSupportedId())(
         await store.updateStatus({ id, status: 'ready', conditions });
         const before = await store.getEnvironment(id);
         const sameConditionsOtherKeyOrder = conditions.map(
-          ({ lastTransitionTime, reason, status, type }) => ({
+          ({ lastTransitionTime, reason, status, name, kind }) => ({
             lastTransitionTime,
             reason,
             status,
-            type,
+            name,
+            kind,
           }),
         );
 

@@ -73,7 +73,7 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
           owner_ref: request.ownerRef,
           system_ref: request.systemRef ?? null,
           type: request.type,
-          status: 'pending',
+          status: 'requested',
           reason: null,
           spec: canonicalJson(request.spec),
           conditions: canonicalJson([]),

@@ -3,10 +3,10 @@ import {
   AuditEvent,
   AuditOutcome,
   Environment,
-  EnvironmentCondition,
   EnvironmentJob,
   EnvironmentStatus,
   JobKind,
+  ResourceCondition,
 } from './types';
 
 export interface NewEnvironment {
@@ -36,7 +36,7 @@ export interface EnvironmentStatusUpdate {
   status?: EnvironmentStatus;
   /** `null` clears the reason. */
   reason?: string | null;
-  conditions?: EnvironmentCondition[];
+  conditions?: ResourceCondition[];
   observedGeneration?: number;
 }
 

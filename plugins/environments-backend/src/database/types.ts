@@ -1,26 +1,10 @@
 import { JsonObject } from '@backstage/types';
+import {
+  EnvironmentStatus,
+  ResourceCondition,
+} from '@internal/backstage-plugin-environments-common';
 
-/**
- * Where an environment is in its life. `deleting` and `deleted` are owned by
- * the store (see `markDeleting` and `markDeleted`); the reconciler moves
- * between the others.
- */
-export type EnvironmentStatus =
-  | 'pending'
-  | 'provisioning'
-  | 'ready'
-  | 'failed'
-  | 'deleting'
-  | 'deleted';
-
-/** An observation about an environment, shaped like a Kubernetes condition. */
-export interface EnvironmentCondition {
-  type: string;
-  status: 'True' | 'False' | 'Unknown';
-  reason?: string;
-  message?: string;
-  lastTransitionTime: string;
-}
+export type { EnvironmentStatus, ResourceCondition };
 
 export interface Environment {
   id: string;
@@ -33,7 +17,7 @@ export interface Environment {
   status: EnvironmentStatus;
   reason?: string;
   spec: JsonObject;
-  conditions: EnvironmentCondition[];
+  conditions: ResourceCondition[];
   /** Bumped on every spec change. */
   generation: number;
   /** The generation the reconciler last converged; behind `generation` while work is due. */

@@ -17,3 +17,5 @@ export type {
   WorkloadCondition,
 } from './KubernetesProvisioner';
 export { ENVIRONMENT_ID_LABEL, environmentSelector } from './labels';
+export { EnvironmentClusters } from './clusters';
+export type { ClusterConnection } from './clusters';

@@ -103,11 +103,13 @@ describeWithCluster('EnvironmentReconciler on the local control plane', kc => {
     function reconcilerFor(owner: string, leaseMs?: number) {
       return new EnvironmentReconciler({
         store,
-        provisioner,
+        provisionerFor: () => provisioner,
         types: { development: developmentType },
         owner,
         logger: mockServices.logger.mock(),
-        defaultImage: () => 'registry.acme.example/orders-service:latest',
+        workloadFor: async () => ({
+          image: 'registry.acme.example/orders-service:latest',
+        }),
         leaseMs,
       });
     }
@@ -153,8 +155,8 @@ describeWithCluster('EnvironmentReconciler on the local control plane', kc => {
         reason: undefined,
         observedGeneration: 1,
         conditions: [
-          { type: 'Deployment/orders-service', status: 'True' },
-          { type: 'StatefulSet/orders-db', status: 'True' },
+          { kind: 'Deployment', name: 'orders-service', status: 'ready' },
+          { kind: 'StatefulSet', name: 'orders-db', status: 'ready' },
         ],
       });
       await expect(
@@ -223,8 +225,9 @@ describeWithCluster('EnvironmentReconciler on the local control plane', kc => {
 
       expect(ready.conditions).toEqual([
         expect.objectContaining({
-          type: 'Deployment/orders-service',
-          status: 'True',
+          kind: 'Deployment',
+          name: 'orders-service',
+          status: 'ready',
         }),
       ]);
       expect(await store.listJobs(created.id)).toEqual([

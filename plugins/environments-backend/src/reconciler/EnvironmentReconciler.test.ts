@@ -66,12 +66,13 @@ describe('EnvironmentReconciler', () => {
   const reconcilerWith = (options: { maxAttempts?: number } = {}) =>
     new EnvironmentReconciler({
       store,
-      provisioner,
+      provisionerFor: () => provisioner,
       types: { development: developmentType },
       owner: 'test-worker',
       logger: mockServices.logger.mock(),
-      defaultImage: e =>
-        `registry.acme.example/${e.componentRef.split('/')[1]}:latest`,
+      workloadFor: async e => ({
+        image: `registry.acme.example/${e.componentRef.split('/')[1]}:latest`,
+      }),
       readyTimeoutMs: 0,
       clock: () => now,
       ...options,
@@ -133,8 +134,9 @@ describe('EnvironmentReconciler', () => {
       observedGeneration: 1,
       conditions: [
         {
-          type: 'Deployment/orders-service',
-          status: 'True',
+          kind: 'Deployment',
+          name: 'orders-service',
+          status: 'ready',
           reason: 'ReplicasAvailable',
           message: '1 of 1 replicas available',
           lastTransitionTime: now.toISOString(),
@@ -191,7 +193,9 @@ describe('EnvironmentReconciler', () => {
     await reconciler.processNextJob();
     expect(await store.getEnvironment(environment.id)).toMatchObject({
       status: 'provisioning',
-      conditions: [{ type: 'Deployment/orders-service', status: 'False' }],
+      conditions: [
+        { kind: 'Deployment', name: 'orders-service', status: 'pending' },
+      ],
     });
     expect((await store.listJobs(environment.id)).at(-1)).toMatchObject({
       kind: 'reconcile',
@@ -201,7 +205,9 @@ describe('EnvironmentReconciler', () => {
     await reconciler.processNextJob();
     expect(await store.getEnvironment(environment.id)).toMatchObject({
       status: 'ready',
-      conditions: [{ type: 'Deployment/orders-service', status: 'True' }],
+      conditions: [
+        { kind: 'Deployment', name: 'orders-service', status: 'ready' },
+      ],
     });
   });
 

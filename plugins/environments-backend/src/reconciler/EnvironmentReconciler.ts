@@ -7,15 +7,16 @@ import {
 import { EnvironmentsStore } from '../database/EnvironmentsStore';
 import {
   Environment,
-  EnvironmentCondition,
   EnvironmentJob,
   JobKind,
+  ResourceCondition,
 } from '../database/types';
 import {
   desiredObjects,
   KubernetesProvisioner,
   ResourceCredentials,
   WorkloadCondition,
+  WorkloadSettings,
 } from '../kubernetes';
 
 /** The part of `KubernetesProvisioner` the reconciler uses. */
@@ -38,14 +39,18 @@ export type ProcessedJob = {
 
 export type EnvironmentReconcilerOptions = {
   store: EnvironmentsStore;
-  provisioner: ReconcilerProvisioner;
+  /** The provisioner of the cluster an environment type names. */
+  provisionerFor: (cluster: string) => ReconcilerProvisioner;
   /** Environment types from app-config, by name. */
   types: Record<string, EnvironmentType>;
   /** Identifies this worker in job leases, e.g. hostname, pid and a random part. */
   owner: string;
   logger: LoggerService;
-  /** The image of an environment whose request names none. */
-  defaultImage: (environment: Environment) => string;
+  /**
+   * How the environment's component runs (image, port, replicas), from its
+   * deployment settings in the catalog; an image in the request wins.
+   */
+  workloadFor: (environment: Environment) => Promise<WorkloadSettings>;
   /** Failed attempts after which a job stays failed; 8 when not given. */
   maxAttempts?: number;
   /** How long a claimed job is leased; renewed while the job runs. 60 s when not given. */
@@ -84,20 +89,17 @@ function errorMessage(error: unknown): string {
  */
 export function toEnvironmentConditions(
   workloads: WorkloadCondition[],
-  previous: EnvironmentCondition[],
+  previous: ResourceCondition[],
   now: Date,
-): EnvironmentCondition[] {
+): ResourceCondition[] {
   return workloads.map(workload => {
-    const type = `${workload.kind}/${workload.name}`;
-    const status = workload.status === 'ready' ? 'True' : 'False';
-    const before = previous.find(c => c.type === type);
+    const before = previous.find(
+      c => c.kind === workload.kind && c.name === workload.name,
+    );
     return {
-      type,
-      status,
-      ...(workload.reason && { reason: workload.reason }),
-      ...(workload.message && { message: workload.message }),
+      ...workload,
       lastTransitionTime:
-        before?.status === status
+        before?.status === workload.status
           ? before.lastTransitionTime
           : now.toISOString(),
     };
@@ -112,11 +114,13 @@ export function toEnvironmentConditions(
  */
 export class EnvironmentReconciler {
   private readonly store: EnvironmentsStore;
-  private readonly provisioner: ReconcilerProvisioner;
+  private readonly provisionerFor: (cluster: string) => ReconcilerProvisioner;
   private readonly types: Record<string, EnvironmentType>;
   private readonly owner: string;
   private readonly logger: LoggerService;
-  private readonly defaultImage: (environment: Environment) => string;
+  private readonly workloadFor: (
+    environment: Environment,
+  ) => Promise<WorkloadSettings>;
   private readonly maxAttempts: number;
   private readonly leaseMs: number;
   private readonly readyTimeoutMs: number;
@@ -125,11 +129,11 @@ export class EnvironmentReconciler {
 
   constructor(options: EnvironmentReconcilerOptions) {
     this.store = options.store;
-    this.provisioner = options.provisioner;
+    this.provisionerFor = options.provisionerFor;
     this.types = options.types;
     this.owner = options.owner;
     this.logger = options.logger;
-    this.defaultImage = options.defaultImage;
+    this.workloadFor = options.workloadFor;
     this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
@@ -203,6 +207,7 @@ export class EnvironmentReconciler {
         `Environment type '${environment.type}' is not configured in app-config`,
       );
     }
+    const provisioner = this.provisionerFor(type.cluster);
     const converged =
       environment.status === 'ready' &&
       environment.observedGeneration === environment.generation;
@@ -218,30 +223,33 @@ export class EnvironmentReconciler {
     const credentials: ResourceCredentials = {};
     for (const resource of resources) {
       if (resource.type === 'postgresql') {
-        credentials[resource.name] =
-          await this.provisioner.readOrCreateCredentials(
-            environment.namespace,
-            resource.name,
-          );
+        credentials[resource.name] = await provisioner.readOrCreateCredentials(
+          environment.namespace,
+          resource.name,
+        );
       }
     }
+    const workload = await this.workloadFor(environment);
     const objects = desiredObjects({
       environment: { ...environment, spec: { ...spec, resources } },
       type,
-      workload: { image: spec.image ?? this.defaultImage(environment) },
+      workload: {
+        ...workload,
+        ...(spec.image && { image: spec.image }),
+      },
       credentials,
     });
-    const applied = await this.provisioner.apply(objects);
+    const applied = await provisioner.apply(objects);
     logger.debug('Applied environment objects', { writes: applied.writes });
 
     // Polling until a watch on the environment's workloads replaces it: on
     // the local control plane pods run within about a second, so one short
     // wait usually sees the environment ready.
     const deadline = Date.now() + this.readyTimeoutMs;
-    let status = await this.provisioner.status(environment);
+    let status = await provisioner.status(environment);
     while (!status.ready && Date.now() < deadline) {
       await sleep(this.readyPollIntervalMs);
-      status = await this.provisioner.status(environment);
+      status = await provisioner.status(environment);
     }
     const conditions = toEnvironmentConditions(
       status.conditions,
@@ -293,7 +301,13 @@ export class EnvironmentReconciler {
     if (environment.status === 'deleted') {
       return;
     }
-    await this.provisioner.teardown(environment);
+    const type = this.types[environment.type];
+    if (!type) {
+      throw new Error(
+        `Environment type '${environment.type}' is not configured in app-config, so its cluster is unknown`,
+      );
+    }
+    await this.provisionerFor(type.cluster).teardown(environment);
     // The store records the deletion in the audit trail.
     await this.store.markDeleted({
       id: environment.id,
