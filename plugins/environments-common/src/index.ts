@@ -50,3 +50,4 @@ export type {
   EnvironmentStatus,
   ResourceCondition,
 } from './types';
+export * from './client';

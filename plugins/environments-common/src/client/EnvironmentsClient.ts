@@ -1,0 +1,100 @@
+import { ResponseError } from '@backstage/errors';
+import {
+  EnvironmentList,
+  EnvironmentsApi,
+  EnvironmentsRequestOptions,
+  ListEnvironmentsFilter,
+} from './types';
+
+/**
+ * Finds the base URL of a backend plugin; `discoveryApiRef` in the frontend,
+ * `coreServices.discovery` in the backend.
+ *
+ * @public
+ */
+export type EnvironmentsDiscovery = {
+  getBaseUrl(pluginId: string): Promise<string>;
+};
+
+/**
+ * Sends requests; `fetchApiRef` in the frontend, which adds the user's token.
+ *
+ * @public
+ */
+export type EnvironmentsFetch = {
+  fetch: typeof fetch;
+};
+
+type Query = Record<string, string | undefined>;
+
+/**
+ * A client for the environments backend's HTTP API, for the frontend and for
+ * other backend plugins and modules.
+ *
+ * @public
+ */
+export class EnvironmentsClient implements EnvironmentsApi {
+  readonly #discoveryApi: EnvironmentsDiscovery;
+  readonly #fetchApi: EnvironmentsFetch;
+
+  constructor(options: {
+    discoveryApi: EnvironmentsDiscovery;
+    /** Defaults to the global `fetch`, which sends no credentials of its own. */
+    fetchApi?: EnvironmentsFetch;
+  }) {
+    this.#discoveryApi = options.discoveryApi;
+    this.#fetchApi = options.fetchApi ?? { fetch: (...args) => fetch(...args) };
+  }
+
+  async listEnvironments(
+    filter: ListEnvironmentsFilter = {},
+    options?: EnvironmentsRequestOptions,
+  ): Promise<EnvironmentList> {
+    return this.#request<EnvironmentList>(
+      { method: 'GET', path: '/environments', query: filter },
+      options,
+    );
+  }
+
+  /**
+   * Sends one request to the environments backend and reads its JSON answer.
+   * Callers encode the segments of `path` (`encodeURIComponent(id)`); query
+   * parameters that are undefined are left out.
+   */
+  async #request<T>(
+    request: { method: string; path: string; query?: Query; body?: unknown },
+    options?: EnvironmentsRequestOptions,
+  ): Promise<T> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl('environments');
+    const search = new URLSearchParams();
+    for (const [name, value] of Object.entries(request.query ?? {})) {
+      if (value !== undefined) {
+        search.append(name, value);
+      }
+    }
+    const query = search.toString();
+
+    const headers: Record<string, string> = {};
+    if (options?.token) {
+      headers.Authorization = `Bearer ${options.token}`;
+    }
+    if (request.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+    }
+
+    const response = await this.#fetchApi.fetch(
+      `${baseUrl}${request.path}${query ? `?${query}` : ''}`,
+      {
+        method: request.method,
+        headers,
+        ...(request.body !== undefined && {
+          body: JSON.stringify(request.body),
+        }),
+      },
+    );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
+  }
+}
