@@ -1,0 +1,1 @@
+"""${{ values.name }}: an HTTP service on the Python standard library."""
