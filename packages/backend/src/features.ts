@@ -7,11 +7,11 @@ import authBackendModuleGithubProvider from '@backstage/plugin-auth-backend-modu
 import catalogBackend from '@backstage/plugin-catalog-backend';
 import catalogBackendModuleScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import catalogBackendModuleLogs from '@backstage/plugin-catalog-backend-module-logs';
+import catalogBackendModuleEnvironments from '@internal/backstage-plugin-catalog-backend-module-environments';
 import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
 import scaffolderBackendModuleGithub from '@backstage/plugin-scaffolder-backend-module-github';
 import scaffolderBackendModuleNotifications from '@backstage/plugin-scaffolder-backend-module-notifications';
 import permissionBackend from '@backstage/plugin-permission-backend';
-import permissionBackendModuleAllowAllPolicy from '@backstage/plugin-permission-backend-module-allow-all-policy';
 import searchBackend from '@backstage/plugin-search-backend';
 import searchBackendModulePg from '@backstage/plugin-search-backend-module-pg';
 import searchBackendModuleCatalog from '@backstage/plugin-search-backend-module-catalog';
@@ -21,6 +21,7 @@ import notificationsBackend from '@backstage/plugin-notifications-backend';
 import signalsBackend from '@backstage/plugin-signals-backend';
 import userSettingsBackend from '@backstage/plugin-user-settings-backend';
 import environmentsBackend from '@internal/backstage-plugin-environments-backend';
+import { permissionModulePlatformPolicy } from './modules/permissionPolicy';
 
 /**
  * The backend's plugin set, shared by the running backend (index.ts) and the tests
@@ -41,15 +42,17 @@ export const backendFeatures = [
   catalogBackend,
   catalogBackendModuleScaffolderEntityModel,
   catalogBackendModuleLogs,
+  // Environments as Resource entities, updated on every change.
+  catalogBackendModuleEnvironments,
 
   // Scaffolder (golden paths).
   scaffolderBackend,
   scaffolderBackendModuleGithub,
   scaffolderBackendModuleNotifications,
 
-  // Permissions.
+  // Permissions: our policy (modules/permissionPolicy.ts).
   permissionBackend,
-  permissionBackendModuleAllowAllPolicy,
+  permissionModulePlatformPolicy,
 
   // Search: the PostgreSQL engine when the database is PostgreSQL, in-memory Lunr otherwise.
   searchBackend,
@@ -65,6 +68,6 @@ export const backendFeatures = [
   signalsBackend,
   userSettingsBackend,
 
-  // The platform's own: environments (types, store; provisioning comes next).
+  // The platform's own: environments (API, provisioning into Kubernetes, expiry).
   environmentsBackend,
 ];

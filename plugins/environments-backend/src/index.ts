@@ -6,3 +6,12 @@
  */
 
 export { environmentsPlugin as default } from './plugin';
+export {
+  createEnvironmentConditionalDecision,
+  environmentConditions,
+  environmentPermissionResourceRef,
+} from './permissions/rules';
+export type {
+  EnvironmentPermissionQuery,
+  EnvironmentPermissionResource,
+} from './permissions/rules';

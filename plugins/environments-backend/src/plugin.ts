@@ -2,13 +2,37 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { parseEnvironmentTypes } from '@internal/backstage-plugin-environments-common';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import {
+  environmentsPermissions,
+  parseEnvironmentTypes,
+} from '@internal/backstage-plugin-environments-common';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { DatabaseEnvironmentsStore } from './database/DatabaseEnvironmentsStore';
+import { EnvironmentClusters } from './kubernetes';
+import {
+  createIsTypeAllowedRule,
+  environmentPermissionResourceRef,
+  isEnvironmentOwner,
+} from './permissions/rules';
+import { EnvironmentReconciler, ReconcilerWorker } from './reconciler';
+import { catalogWorkloadSettings } from './service/catalogWorkload';
+import { EnvironmentsService } from './service/EnvironmentsService';
+import {
+  ENVIRONMENT_CHANGED_TOPIC,
+  ENVIRONMENT_SIGNAL_CHANNEL,
+  PublishingEnvironmentsStore,
+} from './service/PublishingEnvironmentsStore';
+import { createRouter } from './service/router';
+import { toApiEnvironment } from './service/toApiEnvironment';
 
 /**
- * The orchestration backend for environments. So far it validates the
- * environment types the platform team configured and brings its database
- * schema up to date; the provisioning worker and the HTTP API build on these.
+ * The orchestration backend for environments: the HTTP API, the durable job
+ * queue and the reconciler that provisions environments into Kubernetes, and
+ * the scheduled expiry of ephemeral environments.
  *
  * @public
  */
@@ -20,16 +44,127 @@ export const environmentsPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         database: coreServices.database,
         logger: coreServices.logger,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        auditor: coreServices.auditor,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        userInfo: coreServices.userInfo,
+        scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
+        events: eventsServiceRef,
+        signals: signalsServiceRef,
       },
-      async init({ config, database, logger }) {
+      async init({
+        config,
+        database,
+        logger,
+        httpRouter,
+        httpAuth,
+        auth,
+        auditor,
+        permissions,
+        permissionsRegistry,
+        userInfo,
+        scheduler,
+        lifecycle,
+        catalog,
+        events,
+        signals,
+      }) {
         // A mistake in the types is the platform team's, and found at start,
         // with every problem named, rather than at a developer's first request.
         const types = parseEnvironmentTypes(
           config.getOptional('environments.types'),
         );
-        await DatabaseEnvironmentsStore.create({ database });
+        const clusters = EnvironmentClusters.fromConfig(config, { logger });
+        for (const [name, type] of Object.entries(types)) {
+          if (!clusters.has(type.cluster)) {
+            logger.warn(
+              `Environment type ${name} names cluster "${type.cluster}", which is not in environments.clusters; its environments stay requested until it is configured`,
+            );
+          }
+        }
+
+        const store = new PublishingEnvironmentsStore(
+          await DatabaseEnvironmentsStore.create({ database }),
+          async payload => {
+            await Promise.all([
+              events.publish({
+                topic: ENVIRONMENT_CHANGED_TOPIC,
+                eventPayload: payload,
+              }),
+              signals.publish({
+                recipients: { type: 'broadcast' },
+                channel: ENVIRONMENT_SIGNAL_CHANNEL,
+                message: payload,
+              }),
+            ]);
+          },
+          logger,
+        );
+
+        const rules = [isEnvironmentOwner, createIsTypeAllowedRule(types)];
+        permissionsRegistry.addResourceType({
+          resourceRef: environmentPermissionResourceRef,
+          permissions: environmentsPermissions,
+          rules,
+          getResources: async ids =>
+            Promise.all(
+              ids.map(id =>
+                store
+                  .getEnvironment(id)
+                  .then(toApiEnvironment, () => undefined),
+              ),
+            ),
+        });
+
+        const reconciler = new EnvironmentReconciler({
+          store,
+          provisionerFor: cluster => clusters.provisioner(cluster),
+          types,
+          owner: `${hostname()}-${process.pid}-${randomBytes(4).toString(
+            'hex',
+          )}`,
+          logger: logger.child({ component: 'reconciler' }),
+          workloadFor: catalogWorkloadSettings({
+            catalog,
+            auth,
+            defaultImagePattern: config.getOptionalString(
+              'environments.defaultImage',
+            ),
+          }),
+        });
+        const worker = new ReconcilerWorker({ reconciler, store, logger });
+        lifecycle.addStartupHook(() => worker.start());
+        lifecycle.addShutdownHook(() => worker.stop());
+
+        await scheduler.scheduleTask({
+          id: 'expire-environments',
+          frequency: { seconds: 30 },
+          timeout: { minutes: 5 },
+          // One replica decides; the teardown jobs it queues go to any.
+          scope: 'global',
+          fn: async () => {
+            await worker.expireEnvironments();
+          },
+        });
+
+        const service = new EnvironmentsService({
+          store,
+          types,
+          catalog,
+          permissions,
+          userInfo,
+          rules,
+        });
+        httpRouter.use(await createRouter({ httpAuth, auditor, service }));
+
         logger.info('Environments plugin ready', {
           environmentTypes: Object.keys(types).join(', ') || '(none)',
+          clusters: clusters.names().join(', ') || '(none)',
         });
       },
     });

@@ -85,7 +85,7 @@ export type AuditEvent = {
   actor: string;
   /** What was attempted, for example `create`, `update`, `delete` or `expire`. */
   action: string;
-  outcome: 'succeeded' | 'failed';
+  outcome: 'initiated' | 'succeeded' | 'failed';
   /** Details, such as why it failed. */
   message?: string;
   /** ISO 8601 timestamp. */

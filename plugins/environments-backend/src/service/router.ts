@@ -1,0 +1,130 @@
+import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
+import { Request } from 'express';
+import { JsonObject } from '@backstage/types';
+import { createOpenApiRouter } from '../schema/openapi/generated/router';
+import { EnvironmentsService } from './EnvironmentsService';
+
+export type RouterOptions = {
+  httpAuth: HttpAuthService;
+  auditor: AuditorService;
+  service: EnvironmentsService;
+};
+
+/**
+ * The HTTP API of `src/schema/openapi.yaml`. Requests are checked against the
+ * spec before they reach a handler; errors thrown here are `@backstage/errors`
+ * that the framework turns into status codes.
+ */
+export async function createRouter({
+  httpAuth,
+  auditor,
+  service,
+}: RouterOptions) {
+  const router = await createOpenApiRouter();
+
+  /** Runs a change with an audit event recording its outcome. */
+  async function audited<T extends { id: string }>(
+    req: Request<any, any, any, any, any>,
+    eventId: string,
+    meta: JsonObject,
+    change: () => Promise<T>,
+  ): Promise<T> {
+    const event = await auditor.createEvent({
+      eventId,
+      severityLevel: 'medium',
+      request: req,
+      meta,
+    });
+    try {
+      const result = await change();
+      await event.success({ meta: { environmentId: result.id } });
+      return result;
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  const location = (req: Request<any, any, any, any, any>, id: string) =>
+    `${req.baseUrl}/environments/${encodeURIComponent(id)}`;
+
+  router.get('/types', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json({ items: await service.listTypes({ credentials }) });
+  });
+
+  router.get('/environments', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { componentRef, ownerRef, type, status } = req.query;
+    const items = await service.list(
+      { componentRef, ownerRef, type, status },
+      { credentials },
+    );
+    res.json({ items });
+  });
+
+  router.post('/environments', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const body = req.body as JsonObject;
+    const environment = await audited(
+      req,
+      'environment-create',
+      {
+        componentRef: String(body?.componentRef ?? ''),
+        type: String(body?.type ?? ''),
+      },
+      () => service.create(body, { credentials }),
+    );
+    res.status(202).location(location(req, environment.id)).json(environment);
+  });
+
+  router.get('/environments/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.json(await service.get(req.params.id, { credentials }));
+  });
+
+  router.patch('/environments/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { id } = req.params;
+    const environment = await audited(
+      req,
+      'environment-update',
+      { environmentId: id },
+      () => service.update(id, req.body, { credentials }),
+    );
+    res.status(202).location(location(req, id)).json(environment);
+  });
+
+  router.delete('/environments/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { id } = req.params;
+    const environment = await audited(
+      req,
+      'environment-delete',
+      { environmentId: id },
+      () => service.delete(id, { credentials }),
+    );
+    res.status(202).location(location(req, id)).json(environment);
+  });
+
+  router.post('/environments/:id/extend', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { id } = req.params;
+    const environment = await audited(
+      req,
+      'environment-extend',
+      { environmentId: id, ttl: String(req.body?.ttl ?? '') },
+      () => service.extend(id, req.body, { credentials }),
+    );
+    res.json(environment);
+  });
+
+  router.get('/environments/:id/audit', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.json({
+      items: await service.auditTrail(req.params.id, { credentials }),
+    });
+  });
+
+  return router;
+}
