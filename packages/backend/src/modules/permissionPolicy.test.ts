@@ -5,6 +5,19 @@ import {
   environmentReadPermission,
 } from '@internal/backstage-plugin-environments-common';
 import { catalogEntityDeletePermission } from '@backstage/plugin-catalog-common/alpha';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import environmentsPlugin from '@internal/backstage-plugin-environments-backend';
+import request from 'supertest';
 import { PlatformPermissionPolicy } from './permissionPolicy';
 
 const policy = new PlatformPermissionPolicy(['group:default/platform-team']);
@@ -66,5 +79,125 @@ describe('PlatformPermissionPolicy', () => {
     await expect(
       policy.handle({ permission: catalogEntityDeletePermission }, jane),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+});
+
+describe('PlatformPermissionPolicy deciding for the environments API', () => {
+  const users: Record<string, string[]> = {
+    'user:default/carol.diaz': ['group:default/storefront-team'],
+    'user:default/frank.muller': ['group:default/payments-team'],
+    'user:default/alice.nguyen': ['group:default/platform-team'],
+  };
+  const orders: Entity = {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'orders-service', namespace: 'default' },
+    spec: {
+      type: 'service',
+      lifecycle: 'production',
+      owner: 'storefront-team',
+    },
+  };
+  const type = (extra: object = {}) => ({
+    description: 'x',
+    cluster: 'local',
+    baseline: {
+      quota: { cpu: '1', memory: '1Gi' },
+      limits: {
+        defaultCpu: '500m',
+        defaultMemory: '512Mi',
+        defaultRequestCpu: '100m',
+        defaultRequestMemory: '128Mi',
+      },
+    },
+    bounds: { cpu: '2', memory: '2Gi' },
+    ...extra,
+  });
+
+  async function startApi() {
+    const infoOf = (credentials: any) => {
+      const userEntityRef = credentials.principal.userEntityRef;
+      return {
+        userEntityRef,
+        ownershipEntityRefs: [userEntityRef, ...(users[userEntityRef] ?? [])],
+      };
+    };
+    const { server } = await startTestBackend({
+      features: [
+        environmentsPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            environments: {
+              types: {
+                development: type(),
+                production: type({
+                  allowedGroups: ['group:default/platform-team'],
+                }),
+              },
+            },
+          },
+        }),
+        catalogServiceMock.factory({ entities: [orders] }),
+        createServiceFactory({
+          service: coreServices.userInfo,
+          deps: {},
+          factory: () => ({ getUserInfo: async (c: any) => infoOf(c) }),
+        }),
+        // The real policy, asked as the permission backend would ask it.
+        createServiceFactory({
+          service: coreServices.permissions,
+          deps: {},
+          factory: () =>
+            mockServices.permissions.mock({
+              authorizeConditional: async (requests, { credentials }) =>
+                Promise.all(
+                  requests.map(r =>
+                    policy.handle(
+                      r as any,
+                      { info: infoOf(credentials) } as any,
+                    ),
+                  ),
+                ) as any,
+            }),
+        }),
+      ],
+    });
+    return (user: string, body: object) =>
+      request(server)
+        .post('/api/environments/environments')
+        .set('Authorization', mockCredentials.user.header(user))
+        .send(body);
+  }
+
+  it('lets the owning team request, and refuses another team with a reason', async () => {
+    const post = await startApi();
+    const body = {
+      componentRef: 'component:orders-service',
+      type: 'development',
+    };
+
+    const other = await post('user:default/frank.muller', body);
+    expect(other.status).toBe(403);
+    expect(other.body.error.message).toContain(
+      'only its owner (group:default/storefront-team) and platform admins may',
+    );
+
+    expect((await post('user:default/carol.diaz', body)).status).toBe(202);
+  });
+
+  it('keeps production to the platform team, even for the owners', async () => {
+    const post = await startApi();
+    const body = {
+      componentRef: 'component:orders-service',
+      type: 'production',
+    };
+
+    const owner = await post('user:default/carol.diaz', body);
+    expect(owner.status).toBe(403);
+    expect(owner.body.error.message).toContain(
+      'restricted to members of group:default/platform-team',
+    );
+
+    expect((await post('user:default/alice.nguyen', body)).status).toBe(202);
   });
 });
