@@ -25,13 +25,19 @@ check_postgres() {
 # Integration and browser tests run against the local control plane: started here when
 # it is not running, and stopped at the end if this run started it.
 unset IDP_CLUSTER_KUBECONFIG IDP_CLUSTER_CONTEXT IDP_CLUSTER
-trap 'stop_backend; stop_cluster_if_started' EXIT
+trap 'stop_backend; stop_cluster_if_started; stop_gitea_if_started' EXIT
 if wants unit-and-integration || wants browser-e2e; then
   cluster_started_at=$SECONDS
   ensure_cluster
   connect_cluster
   log "Local cluster ready in $((SECONDS - cluster_started_at)) s"
   export IDP_TEST_KUBECONFIG=$CLUSTER_KUBECONFIG
+fi
+# The local Gitea server, started (and stopped) the same way; tests find its Backstage
+# config (integrations.gitea, with credentials) in IDP_TEST_GITEA_APP_CONFIG.
+if wants gitea-smoke || wants unit-and-integration || wants browser-e2e; then
+  ensure_gitea
+  [ -z "$USING_LOCAL_GITEA" ] || export IDP_TEST_GITEA_APP_CONFIG=$GITEA_APP_CONFIG
 fi
 
 failed_steps=()
@@ -70,7 +76,7 @@ e2e() {
   local data="$REPO_ROOT/.local/e2e-data" log_file="$RESULTS/e2e-backend.log"
   rm -rf "$data"
   trap 'stop_backend' EXIT
-  mapfile -t args < <(backend_config_args)
+  mapfile -t args < <(backend_config_args; gitea_config_args)
   start_backend "$E2E_PORT" "$data" "$log_file" "${args[@]}"
   wait_for_backend "$E2E_PORT" "$log_file"
   local rc=0
@@ -89,6 +95,7 @@ step lint yarn backstage-cli repo lint
 step format yarn prettier --check .
 step unit-and-integration env CI=true yarn backstage-cli repo test
 step docker-static docker_static
+step gitea-smoke scripts/local-gitea/smoke-test.sh
 step browser-e2e e2e
 
 echo
