@@ -102,6 +102,14 @@ options:
   # every component listens on loopback only
   bindAddress: 127.0.0.1
 ${port_line}
+# kwok runs no storage driver: the controller manager's own hostPath
+# provisioner gives PersistentVolumeClaims (an environment's PostgreSQL) a
+# volume, and deletes it with its claim. For a single-machine cluster only.
+componentsPatches:
+- name: kube-controller-manager
+  extraArgs:
+  - key: enable-hostpath-provisioner
+    value: "true"
 ---
 # Every container of every simulated pod shows this file as its log
 # (CRI format: <RFC3339Nano> stdout F <text>); kwok follows appended lines.
@@ -169,6 +177,10 @@ cmd_up() {
   export_kwok_binaries
   command -v setsid >/dev/null || lc_die "setsid (util-linux) is needed"
 
+  if [[ -f "${CLUSTER_DIR}/kwok.yaml" ]] && ! grep -q enable-hostpath-provisioner "${CLUSTER_DIR}/kwok.yaml"; then
+    lc_log "cluster ${IDP_CLUSTER_NAME} predates the volume provisioner; recreating it"
+    cmd_down
+  fi
   if [[ -f "${CLUSTER_DIR}/kwok.yaml" ]]; then
     if components_running && apiserver_ready; then
       lc_log "cluster ${IDP_CLUSTER_NAME} is already running"
@@ -194,9 +206,25 @@ cmd_up() {
   wait_for "${IDP_UP_TIMEOUT}" "${IDP_NODES} Ready nodes" nodes_ready
   # the default ServiceAccount is needed before pods can be created
   wait_for "${IDP_UP_TIMEOUT}" "the default ServiceAccount" kc get serviceaccount default -n default
+  ensure_default_storage_class
   write_kubeconfig
   lc_log "up in $((SECONDS - t0))s"
   cmd_status
+}
+
+# Claims that name no storage class get a hostPath volume right away.
+ensure_default_storage_class() {
+  kc apply --server-side --field-manager local-cluster -f - >/dev/null <<EOF
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: local-hostpath
+  annotations:
+    storageclass.kubernetes.io/is-default-class: "true"
+provisioner: kubernetes.io/host-path
+reclaimPolicy: Delete
+volumeBindingMode: Immediate
+EOF
 }
 
 create_cluster() {
