@@ -36,7 +36,7 @@ function isNewer(candidate: Environment, than: Environment): boolean {
  * shows in the catalog within seconds.
  */
 export class EnvironmentEntityProvider implements EntityProvider {
-  readonly #environments: EnvironmentsApi;
+  readonly #environments: Pick<EnvironmentsApi, 'listEnvironments'>;
   readonly #auth: AuthService;
   readonly #events: EventsService;
   readonly #taskRunner: SchedulerServiceTaskRunner;
@@ -51,7 +51,8 @@ export class EnvironmentEntityProvider implements EntityProvider {
   #received = new Map<string, ReceivedEnvironment>();
 
   constructor(options: {
-    environments: EnvironmentsApi;
+    /** Only listing is needed: changes arrive as events. */
+    environments: Pick<EnvironmentsApi, 'listEnvironments'>;
     auth: AuthService;
     events: EventsService;
     taskRunner: SchedulerServiceTaskRunner;

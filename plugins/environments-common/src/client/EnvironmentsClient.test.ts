@@ -1,5 +1,5 @@
 import { ResponseError } from '@backstage/errors';
-import { Environment } from '../types';
+import { AuditEvent, Environment } from '../types';
 import { EnvironmentsClient } from './EnvironmentsClient';
 
 const environment: Environment = {
@@ -92,6 +92,226 @@ describe('EnvironmentsClient', () => {
         statusCode: 403,
         body: { error: { name: 'NotAllowedError', message: 'Not allowed' } },
       });
+    });
+  });
+
+  describe('createEnvironment', () => {
+    it('posts the request as JSON and returns the stored environment', async () => {
+      const { client, fetch } = clientAnswering(
+        Response.json(
+          { ...environment, status: 'requested' },
+          {
+            status: 202,
+            headers: { Location: '/api/environments/environments/a1b2c3' },
+          },
+        ),
+      );
+
+      const created = await client.createEnvironment(
+        {
+          componentRef: 'component:default/orders-service',
+          type: 'development',
+          overrides: { cpu: '1' },
+        },
+        { token: 'user-token' },
+      );
+
+      expect(created).toMatchObject({ id: 'a1b2c3', status: 'requested' });
+      expect(fetch).toHaveBeenCalledWith(
+        'http://backend.test/api/environments/environments',
+        {
+          method: 'POST',
+          headers: {
+            Authorization: 'Bearer user-token',
+            'Content-Type': 'application/json',
+          },
+          body: JSON.stringify({
+            componentRef: 'component:default/orders-service',
+            type: 'development',
+            overrides: { cpu: '1' },
+          }),
+        },
+      );
+    });
+
+    it('throws a ResponseError with the issues of an invalid request', async () => {
+      const issues = [{ field: 'type', rule: 'must be one of: development' }];
+      const { client } = clientAnswering(
+        Response.json(
+          {
+            error: {
+              name: 'InputError',
+              message:
+                'Invalid environment request:\ntype: must be one of: development',
+              issues,
+            },
+            request: { method: 'POST', url: '/environments' },
+            response: { statusCode: 400 },
+          },
+          { status: 400, statusText: 'Bad Request' },
+        ),
+      );
+
+      await expect(
+        client.createEnvironment({
+          componentRef: 'component:default/orders-service',
+          type: 'qa',
+        }),
+      ).rejects.toMatchObject({
+        statusCode: 400,
+        body: { error: { name: 'InputError', issues } },
+      });
+    });
+  });
+
+  describe('getEnvironment', () => {
+    it('gets the environment by its id, encoded in the path', async () => {
+      const { client, fetch } = clientAnswering(Response.json(environment));
+
+      await expect(client.getEnvironment('a1b2/c3')).resolves.toEqual(
+        environment,
+      );
+      expect(fetch).toHaveBeenCalledWith(
+        'http://backend.test/api/environments/environments/a1b2%2Fc3',
+        { method: 'GET', headers: {} },
+      );
+    });
+
+    it('throws a ResponseError with status 404 for an unknown id', async () => {
+      const { client } = clientAnswering(
+        Response.json(
+          {
+            error: {
+              name: 'NotFoundError',
+              message: "Environment 'nope' not found",
+            },
+            request: { method: 'GET', url: '/environments/nope' },
+            response: { statusCode: 404 },
+          },
+          { status: 404, statusText: 'Not Found' },
+        ),
+      );
+
+      await expect(client.getEnvironment('nope')).rejects.toMatchObject({
+        name: 'ResponseError',
+        statusCode: 404,
+      });
+    });
+  });
+
+  describe('updateEnvironment', () => {
+    it('patches the environment with the change', async () => {
+      const { client, fetch } = clientAnswering(
+        Response.json({ ...environment, status: 'requested' }, { status: 202 }),
+      );
+
+      await client.updateEnvironment('a1b2c3', {
+        image: null,
+        overrides: { memory: '1Gi' },
+      });
+
+      expect(fetch).toHaveBeenCalledWith(
+        'http://backend.test/api/environments/environments/a1b2c3',
+        {
+          method: 'PATCH',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ image: null, overrides: { memory: '1Gi' } }),
+        },
+      );
+    });
+  });
+
+  describe('deleteEnvironment', () => {
+    it('deletes the environment and returns it as deleting', async () => {
+      const { client, fetch } = clientAnswering(
+        Response.json({ ...environment, status: 'deleting' }, { status: 202 }),
+      );
+
+      await expect(client.deleteEnvironment('a1b2c3')).resolves.toMatchObject({
+        status: 'deleting',
+      });
+      expect(fetch).toHaveBeenCalledWith(
+        'http://backend.test/api/environments/environments/a1b2c3',
+        { method: 'DELETE', headers: {} },
+      );
+    });
+  });
+
+  describe('extendEnvironment', () => {
+    it('posts the new time to live to the extend endpoint', async () => {
+      const expiresAt = '2026-11-21T17:00:00.000Z';
+      const { client, fetch } = clientAnswering(
+        Response.json({ ...environment, expiresAt }),
+      );
+
+      await expect(
+        client.extendEnvironment('a1b2c3', { ttl: '8h' }),
+      ).resolves.toMatchObject({ expiresAt });
+      expect(fetch).toHaveBeenCalledWith(
+        'http://backend.test/api/environments/environments/a1b2c3/extend',
+        {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ ttl: '8h' }),
+        },
+      );
+    });
+  });
+
+  describe('getAuditTrail', () => {
+    it("gets the environment's audit events", async () => {
+      const event: AuditEvent = {
+        id: '1',
+        environmentId: 'a1b2c3',
+        actor: 'user:default/jane.doe',
+        action: 'create',
+        outcome: 'succeeded',
+        at: '2026-11-21T09:00:00.000Z',
+      };
+      const { client, fetch } = clientAnswering(
+        Response.json({ items: [event] }),
+      );
+
+      await expect(client.getAuditTrail('a1b2c3')).resolves.toEqual({
+        items: [event],
+      });
+      expect(fetch.mock.calls[0][0]).toBe(
+        'http://backend.test/api/environments/environments/a1b2c3/audit',
+      );
+    });
+  });
+
+  describe('listTypes', () => {
+    it('lists the environment types with whether the caller may use each', async () => {
+      const development = {
+        name: 'development',
+        description: 'Day-to-day work',
+        cluster: 'local',
+        ephemeral: false,
+        requiresApproval: false,
+        baseline: {
+          quota: { cpu: '2', memory: '4Gi' },
+          limits: {
+            defaultCpu: '500m',
+            defaultMemory: '512Mi',
+            defaultRequestCpu: '100m',
+            defaultRequestMemory: '128Mi',
+          },
+        },
+        bounds: { cpu: '4', memory: '8Gi' },
+        allowed: true,
+      };
+      const { client, fetch } = clientAnswering(
+        Response.json({ items: [development] }),
+      );
+
+      await expect(client.listTypes({ token: 'user-token' })).resolves.toEqual({
+        items: [development],
+      });
+      expect(fetch).toHaveBeenCalledWith(
+        'http://backend.test/api/environments/types',
+        { method: 'GET', headers: { Authorization: 'Bearer user-token' } },
+      );
     });
   });
 });

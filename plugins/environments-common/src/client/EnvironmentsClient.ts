@@ -1,8 +1,13 @@
 import { ResponseError } from '@backstage/errors';
+import { EnvironmentRequest, EnvironmentUpdate } from '../request';
+import { Environment } from '../types';
 import {
+  AuditTrail,
   EnvironmentList,
   EnvironmentsApi,
   EnvironmentsRequestOptions,
+  EnvironmentTypeList,
+  ExtendEnvironmentRequest,
   ListEnvironmentsFilter,
 } from './types';
 
@@ -52,6 +57,85 @@ export class EnvironmentsClient implements EnvironmentsApi {
   ): Promise<EnvironmentList> {
     return this.#request<EnvironmentList>(
       { method: 'GET', path: '/environments', query: filter },
+      options,
+    );
+  }
+
+  async createEnvironment(
+    request: EnvironmentRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Environment> {
+    return this.#request<Environment>(
+      { method: 'POST', path: '/environments', body: request },
+      options,
+    );
+  }
+
+  async getEnvironment(
+    id: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Environment> {
+    return this.#request<Environment>(
+      { method: 'GET', path: `/environments/${encodeURIComponent(id)}` },
+      options,
+    );
+  }
+
+  async updateEnvironment(
+    id: string,
+    update: EnvironmentUpdate,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Environment> {
+    return this.#request<Environment>(
+      {
+        method: 'PATCH',
+        path: `/environments/${encodeURIComponent(id)}`,
+        body: update,
+      },
+      options,
+    );
+  }
+
+  async deleteEnvironment(
+    id: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Environment> {
+    return this.#request<Environment>(
+      { method: 'DELETE', path: `/environments/${encodeURIComponent(id)}` },
+      options,
+    );
+  }
+
+  async extendEnvironment(
+    id: string,
+    request: ExtendEnvironmentRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Environment> {
+    return this.#request<Environment>(
+      {
+        method: 'POST',
+        path: `/environments/${encodeURIComponent(id)}/extend`,
+        body: request,
+      },
+      options,
+    );
+  }
+
+  async getAuditTrail(
+    id: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<AuditTrail> {
+    return this.#request<AuditTrail>(
+      { method: 'GET', path: `/environments/${encodeURIComponent(id)}/audit` },
+      options,
+    );
+  }
+
+  async listTypes(
+    options?: EnvironmentsRequestOptions,
+  ): Promise<EnvironmentTypeList> {
+    return this.#request<EnvironmentTypeList>(
+      { method: 'GET', path: '/types' },
       options,
     );
   }

@@ -4,8 +4,12 @@ export type {
   EnvironmentsFetch,
 } from './EnvironmentsClient';
 export type {
+  AuditTrail,
   EnvironmentList,
   EnvironmentsApi,
   EnvironmentsRequestOptions,
+  EnvironmentTypeDescription,
+  EnvironmentTypeList,
+  ExtendEnvironmentRequest,
   ListEnvironmentsFilter,
 } from './types';
