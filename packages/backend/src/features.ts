@@ -9,8 +9,10 @@ import catalogBackendModuleScaffolderEntityModel from '@backstage/plugin-catalog
 import catalogBackendModuleLogs from '@backstage/plugin-catalog-backend-module-logs';
 import catalogBackendModuleEnvironments from '@internal/backstage-plugin-catalog-backend-module-environments';
 import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
+import scaffolderBackendModuleGitea from '@backstage/plugin-scaffolder-backend-module-gitea';
 import scaffolderBackendModuleGithub from '@backstage/plugin-scaffolder-backend-module-github';
 import scaffolderBackendModuleNotifications from '@backstage/plugin-scaffolder-backend-module-notifications';
+import scaffolderBackendModuleEnvironments from '@internal/backstage-plugin-scaffolder-backend-module-environments';
 import permissionBackend from '@backstage/plugin-permission-backend';
 import searchBackend from '@backstage/plugin-search-backend';
 import searchBackendModulePg from '@backstage/plugin-search-backend-module-pg';
@@ -45,10 +47,14 @@ export const backendFeatures = [
   // Environments as Resource entities, updated on every change.
   catalogBackendModuleEnvironments,
 
-  // Scaffolder (golden paths).
+  // Scaffolder (golden paths): templates publish with publish:gitea, to the
+  // hosts under integrations.gitea, and request environments with
+  // environments:request.
   scaffolderBackend,
+  scaffolderBackendModuleGitea,
   scaffolderBackendModuleGithub,
   scaffolderBackendModuleNotifications,
+  scaffolderBackendModuleEnvironments,
 
   // Permissions: our policy (modules/permissionPolicy.ts).
   permissionBackend,
