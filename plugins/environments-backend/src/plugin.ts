@@ -20,6 +20,7 @@ import {
 } from './permissions/rules';
 import { EnvironmentReconciler, ReconcilerWorker } from './reconciler';
 import { catalogWorkloadSettings } from './service/catalogWorkload';
+import { EnvironmentObservability } from './service/EnvironmentObservability';
 import { EnvironmentsService } from './service/EnvironmentsService';
 import {
   ENVIRONMENT_CHANGED_TOPIC,
@@ -160,7 +161,14 @@ export const environmentsPlugin = createBackendPlugin({
           userInfo,
           rules,
         });
-        httpRouter.use(await createRouter({ httpAuth, auditor, service }));
+        const observability = new EnvironmentObservability({
+          environments: service,
+          types,
+          observerFor: cluster => clusters.observer(cluster),
+        });
+        httpRouter.use(
+          await createRouter({ httpAuth, auditor, service, observability }),
+        );
 
         logger.info('Environments plugin ready', {
           environmentTypes: Object.keys(types).join(', ') || '(none)',

@@ -50,4 +50,9 @@ export type {
   EnvironmentStatus,
   ResourceCondition,
 } from './types';
+export type {
+  EnvironmentEvent,
+  EnvironmentPod,
+  EnvironmentPodContainer,
+} from './observability';
 export * from './client';

@@ -1,6 +1,7 @@
 import { Config } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { KubeConfig } from '@kubernetes/client-node';
+import { KubernetesObserver } from './KubernetesObserver';
 import { KubernetesProvisioner } from './KubernetesProvisioner';
 
 /**
@@ -84,6 +85,7 @@ export class EnvironmentClusters {
   }
 
   private readonly provisioners = new Map<string, KubernetesProvisioner>();
+  private readonly observers = new Map<string, KubernetesObserver>();
 
   private constructor(
     private readonly connections: Map<string, ClusterConnection>,
@@ -123,5 +125,17 @@ export class EnvironmentClusters {
       this.provisioners.set(name, provisioner);
     }
     return provisioner;
+  }
+
+  /** One observer (pods, events, logs) per cluster, created on first use. */
+  observer(name: string): KubernetesObserver {
+    let observer = this.observers.get(name);
+    if (!observer) {
+      observer = KubernetesObserver.create({
+        kubeConfig: this.kubeConfig(name),
+      });
+      this.observers.set(name, observer);
+    }
+    return observer;
   }
 }

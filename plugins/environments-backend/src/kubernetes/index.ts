@@ -17,5 +17,12 @@ export type {
   WorkloadCondition,
 } from './KubernetesProvisioner';
 export { ENVIRONMENT_ID_LABEL, environmentSelector } from './labels';
+export { KubernetesObserver } from './KubernetesObserver';
+export type { PodLogOptions } from './KubernetesObserver';
+export {
+  newestFirst,
+  toEnvironmentEvent,
+  toEnvironmentPod,
+} from './observedObjects';
 export { EnvironmentClusters } from './clusters';
 export type { ClusterConnection } from './clusters';

@@ -1,13 +1,16 @@
 import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { Request } from 'express';
 import { JsonObject } from '@backstage/types';
+import { pipeline } from 'node:stream/promises';
 import { createOpenApiRouter } from '../schema/openapi/generated/router';
+import { EnvironmentObservability } from './EnvironmentObservability';
 import { EnvironmentsService } from './EnvironmentsService';
 
 export type RouterOptions = {
   httpAuth: HttpAuthService;
   auditor: AuditorService;
   service: EnvironmentsService;
+  observability: EnvironmentObservability;
 };
 
 /**
@@ -19,6 +22,7 @@ export async function createRouter({
   httpAuth,
   auditor,
   service,
+  observability,
 }: RouterOptions) {
   const router = await createOpenApiRouter();
 
@@ -124,6 +128,50 @@ export async function createRouter({
     res.json({
       items: await service.auditTrail(req.params.id, { credentials }),
     });
+  });
+
+  router.get('/environments/:id/pods', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.json({
+      items: await observability.pods(req.params.id, { credentials }),
+    });
+  });
+
+  router.get('/environments/:id/events', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.json({
+      items: await observability.events(req.params.id, { credentials }),
+    });
+  });
+
+  router.get('/environments/:id/logs', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    // Stops reading from Kubernetes as soon as the client is gone; with
+    // follow=true nothing else would ever end the upstream request.
+    const upstream = new AbortController();
+    res.on('close', () => upstream.abort());
+    const logs = await observability.openLogs(req.params.id, req.query, {
+      credentials,
+      signal: upstream.signal,
+    });
+    // no-transform: the root router's compression would otherwise buffer
+    // lines until it has enough to compress.
+    res.status(200).set({
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      'X-Accel-Buffering': 'no',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    res.flushHeaders();
+    try {
+      await pipeline(logs, res);
+    } catch (error) {
+      if (!upstream.signal.aborted) {
+        // The status line is long gone: cutting the response short is how the
+        // client learns that the log broke off.
+        res.destroy(error as Error);
+      }
+    }
   });
 
   return router;

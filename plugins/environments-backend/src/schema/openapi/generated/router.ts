@@ -46,7 +46,7 @@ export const spec = {
     "requestBodies": {},
     "responses": {
       "ErrorResponse": {
-        "description": "An error: 400 invalid input (each bad field and the rule it breaks, in `error.message` and in `error.issues`), 401 not signed in, 403 not allowed, 404 unknown environment or component, 409 name or namespace taken.",
+        "description": "An error: 400 invalid input (each bad field and the rule it breaks, in `error.message` and in `error.issues`), 401 not signed in, 403 not allowed, 404 unknown environment, component or pod, 409 name or namespace taken.",
         "content": {
           "application/json": {
             "schema": {
@@ -458,6 +458,143 @@ export const spec = {
           "bounds",
           "allowed"
         ]
+      },
+      "PodContainer": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "image": {
+            "type": "string"
+          },
+          "ready": {
+            "type": "boolean"
+          },
+          "restartCount": {
+            "type": "integer"
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "running",
+              "waiting",
+              "terminated"
+            ]
+          },
+          "reason": {
+            "type": "string",
+            "description": "Why it is waiting or terminated, e.g. `CrashLoopBackOff`, `ImagePullBackOff`, `Completed`."
+          },
+          "lastTerminationReason": {
+            "type": "string",
+            "description": "Why the previous container ended, e.g. `OOMKilled` or `Error`."
+          }
+        },
+        "required": [
+          "name",
+          "image",
+          "ready",
+          "restartCount",
+          "state"
+        ]
+      },
+      "Pod": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "phase": {
+            "type": "string",
+            "description": "Pending, Running, Succeeded, Failed or Unknown."
+          },
+          "ready": {
+            "type": "boolean",
+            "description": "Whether the pod's Ready condition is true."
+          },
+          "restarts": {
+            "type": "integer",
+            "description": "Restarts of all its containers together."
+          },
+          "createdAt": {
+            "type": "string"
+          },
+          "nodeName": {
+            "type": "string"
+          },
+          "containers": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PodContainer"
+            }
+          }
+        },
+        "required": [
+          "name",
+          "phase",
+          "ready",
+          "restarts",
+          "createdAt",
+          "containers"
+        ]
+      },
+      "KubernetesEvent": {
+        "type": "object",
+        "properties": {
+          "type": {
+            "type": "string",
+            "enum": [
+              "Normal",
+              "Warning"
+            ]
+          },
+          "reason": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          },
+          "object": {
+            "type": "object",
+            "description": "What the event is about, e.g. a Pod, ReplicaSet or Deployment.",
+            "properties": {
+              "kind": {
+                "type": "string"
+              },
+              "name": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "kind",
+              "name"
+            ]
+          },
+          "count": {
+            "type": "integer",
+            "description": "How often it happened between firstSeen and lastSeen."
+          },
+          "firstSeen": {
+            "type": "string"
+          },
+          "lastSeen": {
+            "type": "string"
+          },
+          "hint": {
+            "type": "string",
+            "description": "For common failures (image pull, crash loop, exceeded quota, no node fits, out of memory): what it means and how to fix it, in plain words."
+          }
+        },
+        "required": [
+          "type",
+          "reason",
+          "message",
+          "object",
+          "count",
+          "firstSeen",
+          "lastSeen"
+        ]
       }
     },
     "securitySchemes": {
@@ -796,6 +933,192 @@ export const spec = {
                 }
               }
             }
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/environments/{id}/pods": {
+      "get": {
+        "operationId": "ListEnvironmentPods",
+        "description": "The pods of the environment (its workload's and its databases', by the label environments.idp.dev/id), oldest first. Empty before the environment is first provisioned and after it is deleted. Same permission as reading the environment.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/id"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The pods.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/Pod"
+                      }
+                    }
+                  },
+                  "required": [
+                    "items"
+                  ]
+                }
+              }
+            }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/environments/{id}/logs": {
+      "get": {
+        "operationId": "GetEnvironmentLogs",
+        "description": "The log of a container of one of the environment's pods, as plain text, one line per log line, streamed from the Kubernetes API as it is read (chunked, not compressed). With `follow=true` the response stays open and new lines arrive as the container writes them, until the client disconnects. Same permission as reading the environment.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/id"
+          },
+          {
+            "name": "pod",
+            "in": "query",
+            "required": true,
+            "description": "A pod of the environment, from `GET /environments/{id}/pods`.",
+            "schema": {
+              "type": "string",
+              "minLength": 1
+            }
+          },
+          {
+            "name": "container",
+            "in": "query",
+            "description": "A container of the pod. Defaults to the pod's only container (or the one its `kubectl.kubernetes.io/default-container` annotation names); required when it has several.",
+            "schema": {
+              "type": "string",
+              "minLength": 1
+            }
+          },
+          {
+            "name": "follow",
+            "in": "query",
+            "description": "Keep the response open and stream new lines.",
+            "schema": {
+              "type": "boolean",
+              "default": false
+            }
+          },
+          {
+            "name": "previous",
+            "in": "query",
+            "description": "The log of the previous container, the one that exited before the last restart.",
+            "schema": {
+              "type": "boolean",
+              "default": false
+            }
+          },
+          {
+            "name": "tailLines",
+            "in": "query",
+            "description": "How many of the last lines to start with. Default 500.",
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 10000
+            }
+          },
+          {
+            "name": "sinceSeconds",
+            "in": "query",
+            "description": "Only lines written in the last this many seconds.",
+            "schema": {
+              "type": "integer",
+              "minimum": 1
+            }
+          },
+          {
+            "name": "timestamps",
+            "in": "query",
+            "description": "Start each line with the RFC 3339 time it was written.",
+            "schema": {
+              "type": "boolean",
+              "default": false
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The log lines, streamed.",
+            "content": {
+              "text/plain; charset=utf-8": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/environments/{id}/events": {
+      "get": {
+        "operationId": "ListEnvironmentEvents",
+        "description": "Every Kubernetes event in the environment's namespace, Normal and Warning, newest first; warnings of common failures carry a `hint`. Empty before the environment is first provisioned and after it is deleted. Same permission as reading the environment.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/id"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The events.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/KubernetesEvent"
+                      }
+                    }
+                  },
+                  "required": [
+                    "items"
+                  ]
+                }
+              }
+            }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
           "404": {
             "$ref": "#/components/responses/ErrorResponse"
