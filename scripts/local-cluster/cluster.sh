@@ -17,6 +17,7 @@ KWOK_CONFIG="${KWOK_WORKDIR}/${IDP_CLUSTER_NAME}-kwokctl.yaml"
 INTERNAL_KUBECONFIG="${CLUSTER_DIR}/kubeconfig.yaml"
 POD_LOG_DIR="${CLUSTER_DIR}/pod-logs"
 POD_LOG_FILE="${POD_LOG_DIR}/containers.log"
+POD_PREVIOUS_LOG_FILE="${POD_LOG_DIR}/previous.log"
 TICKER_PID="${CLUSTER_DIR}/pids/log-ticker.pid"
 
 usage() {
@@ -111,8 +112,10 @@ componentsPatches:
   - key: enable-hostpath-provisioner
     value: "true"
 ---
-# Every container of every simulated pod shows this file as its log
-# (CRI format: <RFC3339Nano> stdout F <text>); kwok follows appended lines.
+# Every container of every simulated pod (no selector: all namespaces, the
+# environments' included) shows this file as its log (CRI format:
+# <RFC3339Nano> stdout F <text>); kwok follows appended lines. The previous
+# file is what kubectl logs --previous shows, as after a crash.
 apiVersion: kwok.x-k8s.io/v1alpha1
 kind: ClusterLogs
 metadata:
@@ -120,6 +123,7 @@ metadata:
 spec:
   logs:
   - logsFile: ${POD_LOG_FILE}
+    previousLogsFile: ${POD_PREVIOUS_LOG_FILE}
     follow: true
 EOF
 }
@@ -133,6 +137,13 @@ ensure_pod_logs() {
       cri_line "[kwok] simulated container started; cluster ${IDP_CLUSTER_NAME}, Kubernetes ${IDP_K8S_VERSION}"
       cri_line "[kwok] this log is served from ${POD_LOG_FILE}"
     } >>"${POD_LOG_FILE}"
+  fi
+  if [[ ! -s "${POD_PREVIOUS_LOG_FILE}" ]]; then
+    {
+      cri_line "[kwok] simulated previous container; this log is served from ${POD_PREVIOUS_LOG_FILE}"
+      cri_line '{"level":"error","msg":"cannot connect to the database","error":"connect ECONNREFUSED 10.96.0.15:5432"}'
+      cri_line '{"level":"fatal","msg":"exiting","exitCode":1}'
+    } >>"${POD_PREVIOUS_LOG_FILE}"
   fi
   if [[ "${IDP_LOG_INTERVAL}" != 0 ]]; then
     local pid=""
