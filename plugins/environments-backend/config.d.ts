@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** The environments plugin: what developers may request. */
   environments?: {
@@ -30,6 +32,14 @@ export interface Config {
      * replaced by the component's name. Default: `registry.local/{component}:latest`.
      */
     defaultImage?: string;
+    expiry?: {
+      /** How often expired ephemeral environments are looked for, e.g. { seconds: 30 } (the default). */
+      frequency?: HumanDuration | string;
+    };
+    reconciler?: {
+      /** Provisioning jobs each backend replica runs at the same time. Default 4. */
+      concurrency?: number;
+    };
     /** Groups whose members may act on every environment (the platform team). */
     adminGroups?: string[];
     /**

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { readDurationFromConfig } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
@@ -89,9 +90,12 @@ export const environmentsPlugin = createBackendPlugin({
           }
         }
 
+        // Whatever must hear of a change first, before the rest of the platform.
+        const localListeners: Array<() => void> = [];
         const store = new PublishingEnvironmentsStore(
           await DatabaseEnvironmentsStore.create({ database }),
           async payload => {
+            localListeners.forEach(listener => listener());
             await Promise.all([
               events.publish({
                 topic: ENVIRONMENT_CHANGED_TOPIC,
@@ -138,13 +142,26 @@ export const environmentsPlugin = createBackendPlugin({
             ),
           }),
         });
-        const worker = new ReconcilerWorker({ reconciler, store, logger });
+        const worker = new ReconcilerWorker({
+          reconciler,
+          store,
+          logger,
+          concurrency: config.getOptionalNumber(
+            'environments.reconciler.concurrency',
+          ),
+        });
+        // New work is usually due now; don't wait for the next look at the queue.
+        localListeners.push(() => worker.wakeUp());
         lifecycle.addStartupHook(() => worker.start());
         lifecycle.addShutdownHook(() => worker.stop());
 
         await scheduler.scheduleTask({
           id: 'expire-environments',
-          frequency: { seconds: 30 },
+          frequency: config.has('environments.expiry.frequency')
+            ? readDurationFromConfig(config, {
+                key: 'environments.expiry.frequency',
+              })
+            : { seconds: 30 },
           timeout: { minutes: 5 },
           // One replica decides; the teardown jobs it queues go to any.
           scope: 'global',

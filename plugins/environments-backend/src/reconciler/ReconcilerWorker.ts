@@ -5,6 +5,7 @@ import { EnvironmentReconciler } from './EnvironmentReconciler';
 export const EXPIRY_ACTOR = 'system:expiry';
 
 const DEFAULT_POLL_INTERVAL_MS = 200;
+const DEFAULT_CONCURRENCY = 4;
 
 /**
  * Runs an `EnvironmentReconciler` in a loop: jobs back to back while there
@@ -15,9 +16,10 @@ export class ReconcilerWorker {
   private readonly store: EnvironmentsStore;
   private readonly logger: LoggerService;
   private readonly pollIntervalMs: number;
+  private readonly concurrency: number;
   private running?: Promise<void>;
   private stopping = false;
-  private wake?: () => void;
+  private readonly wakers = new Set<() => void>();
 
   constructor(options: {
     reconciler: EnvironmentReconciler;
@@ -25,11 +27,17 @@ export class ReconcilerWorker {
     logger: LoggerService;
     /** The sleep when no job is due; 200 ms when not given. */
     pollIntervalMs?: number;
+    /**
+     * Jobs processed at the same time, each by its own loop; 4 when not
+     * given. The store never hands one job to two loops.
+     */
+    concurrency?: number;
   }) {
     this.reconciler = options.reconciler;
     this.store = options.store;
     this.logger = options.logger;
     this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    this.concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
   }
 
   /** Starts the loop; does nothing if it runs already. */
@@ -38,13 +46,15 @@ export class ReconcilerWorker {
       return;
     }
     this.stopping = false;
-    this.running = this.loop();
+    this.running = Promise.all(
+      Array.from({ length: this.concurrency }, () => this.loop()),
+    ).then(() => undefined);
   }
 
   /** Stops the loop once the job in flight, if any, is settled. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.wakeUp();
     await this.running;
     this.running = undefined;
   }
@@ -79,6 +89,13 @@ export class ReconcilerWorker {
     return started;
   }
 
+  /** Ends the idle sleep of every loop, e.g. when new work was queued here. */
+  wakeUp(): void {
+    for (const wake of [...this.wakers]) {
+      wake();
+    }
+  }
+
   private async loop() {
     while (!this.stopping) {
       let idle = true;
@@ -93,13 +110,14 @@ export class ReconcilerWorker {
       }
       if (idle && !this.stopping) {
         await new Promise<void>(resolve => {
-          const timer = setTimeout(resolve, this.pollIntervalMs);
-          this.wake = () => {
+          const wake = () => {
             clearTimeout(timer);
+            this.wakers.delete(wake);
             resolve();
           };
+          const timer = setTimeout(wake, this.pollIntervalMs);
+          this.wakers.add(wake);
         });
-        this.wake = undefined;
       }
     }
   }

@@ -340,6 +340,27 @@ export class EnvironmentsService {
     return toApiEnvironment(extended);
   }
 
+  /**
+   * Queues a reconcile of an environment as it is: retries one that failed
+   * for good, or repairs objects changed behind the platform's back. An
+   * environment that is as desired is left untouched (no Kubernetes writes).
+   */
+  async reconcile(
+    id: string,
+    { credentials }: Credentials,
+  ): Promise<ApiEnvironment> {
+    const environment = await this.liveEnvironment(id, 'reconciled');
+    await this.authorize('update', environment, credentials);
+    await this.store.enqueueJob({ environmentId: id, kind: 'reconcile' });
+    await this.store.appendAuditEvent({
+      environmentId: id,
+      actor: this.actor(credentials),
+      action: 'reconcile',
+      outcome: 'initiated',
+    });
+    return toApiEnvironment(await this.store.getEnvironment(id));
+  }
+
   async auditTrail(
     id: string,
     { credentials }: Credentials,

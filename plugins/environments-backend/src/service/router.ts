@@ -123,6 +123,18 @@ export async function createRouter({
     res.json(environment);
   });
 
+  router.post('/environments/:id/reconcile', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { id } = req.params;
+    const environment = await audited(
+      req,
+      'environment-reconcile',
+      { environmentId: id },
+      () => service.reconcile(id, { credentials }),
+    );
+    res.status(202).location(location(req, id)).json(environment);
+  });
+
   router.get('/environments/:id/audit', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     res.json({

@@ -903,6 +903,46 @@ export const spec = {
         }
       }
     },
+    "/environments/{id}/reconcile": {
+      "post": {
+        "operationId": "ReconcileEnvironment",
+        "description": "Provisions the environment again as it is: retries one that failed for good, or repairs objects changed by hand. An environment whose objects are as desired is left untouched.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/id"
+          }
+        ],
+        "responses": {
+          "202": {
+            "description": "Queued.",
+            "headers": {
+              "Location": {
+                "$ref": "#/components/headers/Location"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Environment"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
     "/environments/{id}/audit": {
       "get": {
         "operationId": "GetEnvironmentAuditTrail",

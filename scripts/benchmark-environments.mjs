@@ -1,0 +1,224 @@
+#!/usr/bin/env node
+// Benchmark of the orchestration backend against a running portal and its
+// cluster (./platform start): request → ready latency, a burst of concurrent
+// requests, Kubernetes writes per environment and per idle reconcile.
+// Prints figures; it is not a test and asserts nothing.
+//
+//   node scripts/benchmark-environments.mjs [--sequential 50] [--concurrent 100]
+//
+// Environment: IDP_URL (default http://localhost:7007), KUBECONFIG of the
+// cluster admin (default .local/kube/kubeconfig) to read the API server's
+// request counters, KUBECTL (default: the local cluster's kubectl).
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? Number(args[index + 1]) : fallback;
+};
+const SEQUENTIAL = option('sequential', 50);
+const CONCURRENT = option('concurrent', 100);
+const IDLE_SECONDS = option('idle-seconds', 20);
+const BASE = process.env.IDP_URL ?? 'http://localhost:7007';
+const KUBECONFIG =
+  process.env.KUBECONFIG ?? join(root, '.local/kube/kubeconfig');
+const COMPONENTS = [
+  'orders-service',
+  'payments-service',
+  'product-catalog',
+  'fraud-detector',
+];
+
+function findKubectl() {
+  if (process.env.KUBECTL) return process.env.KUBECTL;
+  const cache = join(process.env.HOME, '.cache/idp-platform/k8s');
+  for (const dir of existsSync(cache) ? readdirSync(cache) : []) {
+    const candidate = join(cache, dir, 'bin/kubectl');
+    if (existsSync(candidate)) return candidate;
+  }
+  return 'kubectl';
+}
+const KUBECTL = findKubectl();
+
+/** Server-side apply requests the API server has served, by anyone. */
+function applyCount() {
+  const metrics = execFileSync(
+    KUBECTL,
+    ['--kubeconfig', KUBECONFIG, 'get', '--raw', '/metrics'],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  let total = 0;
+  for (const line of metrics.split('\n')) {
+    if (
+      line.startsWith('apiserver_request_total{') &&
+      line.includes('verb="APPLY"')
+    ) {
+      total += Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+  }
+  return total;
+}
+
+async function guestToken() {
+  const response = await fetch(`${BASE}/api/auth/guest/refresh`, {
+    headers: { 'x-requested-with': 'XMLHttpRequest' },
+  }).catch(error => {
+    throw new Error(
+      `The portal does not answer at ${BASE} (${error.message}); start it with ./platform start`,
+    );
+  });
+  if (!response.ok) {
+    throw new Error(
+      `Guest sign-in failed: ${response.status} ${await response.text()}`,
+    );
+  }
+  return (await response.json()).backstageIdentity.token;
+}
+
+const token = await guestToken();
+async function api(method, path, body) {
+  const response = await fetch(`${BASE}/api/environments${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body && { 'content-type': 'application/json' }),
+    },
+    body: body && JSON.stringify(body),
+  });
+  const json = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    throw new Error(
+      `${method} ${path}: ${response.status} ${JSON.stringify(json)}`,
+    );
+  }
+  return json;
+}
+
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+
+async function waitFor(ids, wanted, timeoutMs) {
+  const reachedAt = new Map();
+  const deadline = Date.now() + timeoutMs;
+  while (reachedAt.size < ids.length) {
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${
+          ids.length - reachedAt.size
+        } environments not ${wanted} after ${timeoutMs} ms`,
+      );
+    }
+    const { items } = await api('GET', '/environments');
+    const byId = new Map(items.map(e => [e.id, e]));
+    for (const id of ids) {
+      if (reachedAt.has(id)) continue;
+      const environment = byId.get(id);
+      if (
+        wanted === 'deleted' ? !environment : environment?.status === wanted
+      ) {
+        reachedAt.set(id, Date.now());
+      } else if (environment?.status === 'failed') {
+        throw new Error(`Environment ${id} failed: ${environment.reason}`);
+      }
+    }
+    await sleep(20);
+  }
+  return reachedAt;
+}
+
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  ];
+};
+const run = Date.now().toString(36).slice(-5);
+const request = (i, phase) => ({
+  componentRef: `component:default/${COMPONENTS[i % COMPONENTS.length]}`,
+  type: 'development',
+  name: `bench-${run}-${phase}${i}`,
+});
+const created = [];
+
+try {
+  console.log(`Benchmark against ${BASE}; cluster of ${KUBECONFIG}`);
+
+  // 1. One at a time.
+  const latencies = [];
+  const appliesBefore = applyCount();
+  for (let i = 0; i < SEQUENTIAL; i++) {
+    const start = Date.now();
+    const environment = await api('POST', '/environments', request(i, 's'));
+    created.push(environment.id);
+    const reached = await waitFor([environment.id], 'ready', 60_000);
+    latencies.push(reached.get(environment.id) - start);
+    process.stdout.write(`\r  sequential: ${i + 1}/${SEQUENTIAL} ready`);
+  }
+  const appliesPerEnvironment = (applyCount() - appliesBefore) / SEQUENTIAL;
+  console.log('');
+
+  // 2. Idle: ask for a reconcile of every ready environment, then count writes.
+  const idleBefore = applyCount();
+  for (const id of created) {
+    await api('POST', `/environments/${id}/reconcile`);
+  }
+  await sleep(IDLE_SECONDS * 1000);
+  const idleWrites = applyCount() - idleBefore;
+
+  // 3. All at once.
+  const burstStart = Date.now();
+  const burst = await Promise.all(
+    Array.from({ length: CONCURRENT }, (_, i) =>
+      api('POST', '/environments', request(i, 'c')),
+    ),
+  );
+  const accepted = Date.now() - burstStart;
+  created.push(...burst.map(e => e.id));
+  await waitFor(
+    burst.map(e => e.id),
+    'ready',
+    120_000,
+  );
+  const burstSeconds = (Date.now() - burstStart) / 1000;
+
+  // 4. Tear everything down.
+  const teardownStart = Date.now();
+  await Promise.all(created.map(id => api('DELETE', `/environments/${id}`)));
+  await waitFor(created, 'deleted', 300_000);
+  const teardownSeconds = (Date.now() - teardownStart) / 1000;
+  created.length = 0;
+
+  const ms = v => `${v} ms`;
+  console.log(`
+Request → ready, one at a time (${SEQUENTIAL} environments)
+  p50 ${ms(percentile(latencies, 50))}   p95 ${ms(
+    percentile(latencies, 95),
+  )}   max ${ms(
+    Math.max(...latencies),
+  )}   (targets: p50 ≤ 1000 ms, p95 ≤ 2000 ms)
+${CONCURRENT} requested at once
+  all accepted (202) after ${ms(
+    accepted,
+  )}; all ready after ${burstSeconds.toFixed(1)} s   (target ≤ 30 s)
+Kubernetes writes (server-side apply requests)
+  per new environment: ${appliesPerEnvironment.toFixed(1)}
+  during ${SEQUENTIAL} idle reconciles and ${IDLE_SECONDS} s of watching: ${idleWrites}   (target 0)
+Teardown of ${SEQUENTIAL + CONCURRENT} environments: ${teardownSeconds.toFixed(
+    1,
+  )} s`);
+} catch (error) {
+  console.error(`\nBenchmark failed: ${error.message}`);
+  process.exitCode = 1;
+} finally {
+  if (created.length > 0) {
+    console.error(
+      `Deleting the ${created.length} environments this run created`,
+    );
+    await Promise.allSettled(
+      created.map(id => api('DELETE', `/environments/${id}`)),
+    );
+  }
+}
