@@ -34,7 +34,8 @@ ensure_cluster() {
   export CLUSTER_KUBECONFIG CLUSTER_CONTEXT
 }
 
-# Gives the portal read-only access to the cluster and, for the local cluster (or with
+# Gives the portal read-only access to the cluster and the environments orchestrator its
+# least-privilege ServiceAccount there and, for the local cluster (or with
 # IDP_SEED_WORKLOADS=1), runs the seed catalog's services in it.
 connect_cluster() {
   rm -f "$KUBE_APP_CONFIG"
@@ -43,7 +44,7 @@ connect_cluster() {
   [ -n "$CLUSTER_CONTEXT" ] && context_args=(--context "$CLUSTER_CONTEXT")
   cluster_tools connect --kubeconfig "$CLUSTER_KUBECONFIG" "${context_args[@]}" \
     --name "${IDP_CLUSTER_NAME_IN_PORTAL:-local}" --out "$KUBE_APP_CONFIG" >&2 ||
-    die "could not set up read-only access to the cluster"
+    die "could not set up the portal's and the orchestrator's access to the cluster"
   if [ -z "${IDP_CLUSTER_KUBECONFIG:-}" ] || [ "${IDP_SEED_WORKLOADS:-0}" = 1 ]; then
     cluster_tools seed --kubeconfig "$CLUSTER_KUBECONFIG" "${context_args[@]}" \
       --catalog "$REPO_ROOT/catalog" >&2 || die "could not apply the seed workloads"

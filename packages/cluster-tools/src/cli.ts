@@ -1,7 +1,8 @@
 /*
  * Cluster set-up for ./platform:
  *   connect --kubeconfig F [--context C] [--name N] --out F.yaml
- *       creates the portal's read-only ServiceAccount and writes the app-config for it
+ *       creates the portal's read-only ServiceAccount and the environments
+ *       orchestrator's least-privilege one, and writes the app-config for both
  *   seed --kubeconfig F [--context C] --catalog DIR
  *       runs the seed catalog's services in the cluster
  */
@@ -9,8 +10,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyAll } from './apply';
-import { kubernetesAppConfig } from './backstageConfig';
+import { clusterAppConfig } from './backstageConfig';
 import { loadKubeConfig } from './kubeconfig';
+import { ensureOrchestratorAccess } from './orchestratorAccess';
 import { ensureReadOnlyAccess } from './readOnlyAccess';
 import { readDeployableComponents, seedWorkloadObjects } from './seedWorkloads';
 
@@ -34,13 +36,16 @@ async function main() {
 
   if (command === 'connect') {
     if (!values.out) throw new Error('--out is required');
-    const access = await ensureReadOnlyAccess(kc);
+    const reader = await ensureReadOnlyAccess(kc);
+    const orchestrator = await ensureOrchestratorAccess(kc);
     fs.mkdirSync(path.dirname(values.out), { recursive: true });
-    fs.writeFileSync(values.out, kubernetesAppConfig(values.name!, access), {
-      mode: 0o600,
-    });
+    fs.writeFileSync(
+      values.out,
+      clusterAppConfig({ name: values.name!, reader, orchestrator }),
+      { mode: 0o600 },
+    );
     process.stdout.write(
-      `cluster '${values.name}' at ${access.url}: read-only access configured in ${values.out}\n`,
+      `cluster '${values.name}' at ${reader.url}: read-only access and the environments orchestrator configured in ${values.out}\n`,
     );
   } else if (command === 'seed') {
     if (!values.catalog) throw new Error('--catalog is required');

@@ -1,7 +1,6 @@
 import {
   AppsV1Api,
   CoreV1Api,
-  KubeConfig,
   KubernetesObject,
   V1Pod,
   Watch,
@@ -9,7 +8,8 @@ import {
 import { randomBytes } from 'node:crypto';
 import { applyAll } from './apply';
 import { ensureReadOnlyAccess } from './readOnlyAccess';
-import { describeWithCluster, eventually } from './__testUtils__/testCluster';
+import { kubeConfigForAccess } from './serviceAccountAccess';
+import { describeWithCluster, eventually } from './testUtils';
 
 jest.setTimeout(120_000);
 
@@ -114,16 +114,7 @@ describeWithCluster('the local control plane', kc => {
 
   it('gives the portal read-only access: it can read pods and logs, not change anything', async () => {
     const access = await ensureReadOnlyAccess(kc());
-    const reader = new KubeConfig();
-    reader.loadFromClusterAndUser(
-      {
-        name: 'c',
-        server: access.url,
-        caData: access.caData,
-        skipTLSVerify: access.skipTLSVerify,
-      },
-      { name: 'reader', token: access.token },
-    );
+    const reader = kubeConfigForAccess(access, 'reader');
     const readerCore = reader.makeApiClient(CoreV1Api);
     const { items } = await readerCore.listNamespacedPod({ namespace });
     expect(items.length).toBe(3);

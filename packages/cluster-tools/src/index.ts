@@ -1,7 +1,22 @@
 export { applyAll, FIELD_MANAGER } from './apply';
-export { kubernetesAppConfig } from './backstageConfig';
+export { clusterAppConfig } from './backstageConfig';
 export { loadKubeConfig } from './kubeconfig';
 export type { ClusterTarget } from './kubeconfig';
+export {
+  ensureOrchestratorAccess,
+  ORCHESTRATOR_CLUSTER_ROLE,
+  ORCHESTRATOR_NAME,
+  ORCHESTRATOR_NAMESPACE_ROLE,
+  ORCHESTRATOR_USERNAME,
+  orchestratorAccessObjects,
+  orchestratorClusterRules,
+  orchestratorNamespaceRules,
+} from './orchestratorAccess';
 export { ensureReadOnlyAccess, readOnlyAccessObjects } from './readOnlyAccess';
-export type { ClusterAccess } from './readOnlyAccess';
+export {
+  ACCESS_NAMESPACE,
+  kubeConfigForAccess,
+  serviceAccountAccess,
+} from './serviceAccountAccess';
+export type { ClusterAccess } from './serviceAccountAccess';
 export { readDeployableComponents, seedWorkloadObjects } from './seedWorkloads';

@@ -1,14 +1,15 @@
-import {
-  CoreV1Api,
-  KubeConfig,
-  KubernetesObject,
-} from '@kubernetes/client-node';
+import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { applyAll } from './apply';
+import {
+  ACCESS_NAMESPACE,
+  accessNamespaceObject,
+  ClusterAccess,
+  PLATFORM_LABELS,
+  serviceAccountAccess,
+  serviceAccountObjects,
+} from './serviceAccountAccess';
 
-export const ACCESS_NAMESPACE = 'idp-system';
 export const READER_NAME = 'backstage-reader';
-
-const labels = { 'app.kubernetes.io/part-of': 'idp-platform' };
 
 /**
  * What Backstage's Kubernetes plugin reads, and nothing else: get, list and watch on the
@@ -57,14 +58,10 @@ export const readerRules = [
 ];
 
 export function readOnlyAccessObjects(): KubernetesObject[] {
-  const metadata = { name: READER_NAME, namespace: ACCESS_NAMESPACE, labels };
+  const labels = PLATFORM_LABELS;
   return [
-    {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: ACCESS_NAMESPACE, labels },
-    },
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata },
+    accessNamespaceObject(),
+    ...serviceAccountObjects(READER_NAME),
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
@@ -88,30 +85,8 @@ export function readOnlyAccessObjects(): KubernetesObject[] {
         },
       ],
     } as KubernetesObject,
-    // A long-lived token, which the token controller fills in.
-    {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      type: 'kubernetes.io/service-account-token',
-      metadata: {
-        name: `${READER_NAME}-token`,
-        namespace: ACCESS_NAMESPACE,
-        labels,
-        annotations: { 'kubernetes.io/service-account.name': READER_NAME },
-      },
-    } as KubernetesObject,
   ];
 }
-
-export type ClusterAccess = {
-  /** API server URL. */
-  url: string;
-  /** Base64 CA bundle of the API server, when the kubeconfig has one. */
-  caData?: string;
-  skipTLSVerify: boolean;
-  /** The read-only ServiceAccount's token. */
-  token: string;
-};
 
 /**
  * Creates (or keeps) the read-only ServiceAccount the portal uses, with the credentials
@@ -120,33 +95,8 @@ export type ClusterAccess = {
  */
 export async function ensureReadOnlyAccess(
   kc: KubeConfig,
-  { timeoutMs = 30_000 } = {},
+  options: { timeoutMs?: number } = {},
 ): Promise<ClusterAccess> {
   await applyAll(kc, readOnlyAccessObjects());
-  const core = kc.makeApiClient(CoreV1Api);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const secret = await core.readNamespacedSecret({
-      name: `${READER_NAME}-token`,
-      namespace: ACCESS_NAMESPACE,
-    });
-    const token = secret.data?.token;
-    if (token) {
-      const cluster = kc.getCurrentCluster()!;
-      return {
-        url: cluster.server,
-        caData: cluster.caData,
-        skipTLSVerify: cluster.skipTLSVerify ?? false,
-        token: Buffer.from(token, 'base64').toString('utf8'),
-      };
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `the token of ServiceAccount ${ACCESS_NAMESPACE}/${READER_NAME} was not issued within ${
-          timeoutMs / 1000
-        } s; is kube-controller-manager running?`,
-      );
-    }
-    await new Promise(resolve => setTimeout(resolve, 250));
-  }
+  return serviceAccountAccess(kc, READER_NAME, options);
 }
