@@ -1,5 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import {
+  describeWithCluster,
+  eventually,
+  orchestratorKubeConfig,
+} from '@internal/cluster-tools/testUtils';
+import {
   CoreV1Api,
   KubernetesObject,
   KubernetesObjectApi,
@@ -9,13 +14,19 @@ import { desiredObjects, ResourceCredentials } from './desiredObjects';
 import { KubernetesProvisioner } from './KubernetesProvisioner';
 import { environmentSelector } from './labels';
 import {
+  ORCHESTRATOR_BINDING_NAME,
+  ORCHESTRATOR_NAMESPACE_ROLE,
+} from './namespaceAccess';
+import {
   developmentEnvironment,
   developmentType,
 } from './__testUtils__/fixtures';
-import { describeWithCluster, eventually } from './__testUtils__/testCluster';
 
 jest.setTimeout(180_000);
 
+// The provisioner acts as the orchestrator's own ServiceAccount, as in
+// production: every test here also proves that its roles suffice. The admin
+// kubeconfig (kc) only prepares fixtures and inspects the result.
 describeWithCluster('KubernetesProvisioner on the local control plane', kc => {
   const suffix = randomBytes(3).toString('hex');
   const environment = developmentEnvironment({
@@ -23,13 +34,6 @@ describeWithCluster('KubernetesProvisioner on the local control plane', kc => {
     namespace: `it-orders-${suffix}`,
   });
   const { namespace } = environment;
-  // The local control plane (kwok) has no storage provisioner, so the
-  // StatefulSet's claim would stay Pending and its pod unscheduled. A real
-  // cluster provisions the volume; here the test provides one, bound in
-  // advance to the claim the StatefulSet will make, so that no other test's
-  // claim can take it. The provisioner keeps its volumeClaimTemplate: a
-  // database on an emptyDir would lose its data on every restart.
-  const volumeName = `it-orders-db-${suffix}`;
   const workload = { image: 'ghcr.io/acme/orders-service:1.4.2' };
 
   let core: CoreV1Api;
@@ -52,27 +56,13 @@ describeWithCluster('KubernetesProvisioner on the local control plane', kc => {
     core = kc().makeApiClient(CoreV1Api);
     objectsApi = KubernetesObjectApi.makeApiClient(kc());
     provisioner = KubernetesProvisioner.create({
-      kubeConfig: kc(),
+      kubeConfig: await orchestratorKubeConfig(kc()),
       logger: mockServices.logger.mock(),
-    });
-    await core.createPersistentVolume({
-      body: {
-        metadata: { name: volumeName },
-        spec: {
-          capacity: { storage: '1Gi' },
-          accessModes: ['ReadWriteOnce'],
-          persistentVolumeReclaimPolicy: 'Retain',
-          storageClassName: '',
-          hostPath: { path: `/tmp/${volumeName}` },
-          claimRef: { namespace, name: 'data-orders-db-0' },
-        },
-      },
     });
   });
 
   afterAll(async () => {
     await core?.deleteNamespace({ name: namespace }).catch(() => {});
-    await core?.deletePersistentVolume({ name: volumeName }).catch(() => {});
   });
 
   const podsRunning = async () => {
@@ -96,10 +86,33 @@ describeWithCluster('KubernetesProvisioner on the local control plane', kc => {
 
     const outcome = await provisioner.apply(objects);
 
+    // Right after the namespace: the binding that gives the orchestrator
+    // access inside it.
+    expect(outcome.results[1]).toEqual({
+      kind: 'RoleBinding',
+      name: ORCHESTRATOR_BINDING_NAME,
+      namespace,
+      action: 'created',
+    });
     expect(outcome.results.map(r => r.action)).toEqual(
-      objects.map(() => 'created'),
+      [...objects, 'binding'].map(() => 'created'),
     );
-    expect(outcome.writes).toBe(objects.length);
+    expect(outcome.writes).toBe(objects.length + 1);
+    const binding = await objectsApi.read({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: ORCHESTRATOR_BINDING_NAME, namespace },
+    });
+    expect(binding).toMatchObject({
+      roleRef: { kind: 'ClusterRole', name: ORCHESTRATOR_NAMESPACE_ROLE },
+      subjects: [
+        {
+          kind: 'ServiceAccount',
+          namespace: 'idp-system',
+          name: 'environments-orchestrator',
+        },
+      ],
+    });
     for (const object of objects) {
       const live = await objectsApi.read({
         apiVersion: object.apiVersion!,
@@ -150,12 +163,17 @@ describeWithCluster('KubernetesProvisioner on the local control plane', kc => {
     ]);
   });
 
-  it('writes nothing on a second apply, and keeps the password', async () => {
+  it('writes nothing on a second apply, also after a restart, and keeps the password', async () => {
+    // A backend that restarted finds its binding in place.
+    const restarted = KubernetesProvisioner.create({
+      kubeConfig: await orchestratorKubeConfig(kc()),
+      logger: mockServices.logger.mock(),
+    });
     expect(
-      await provisioner.readOrCreateCredentials(namespace, 'orders-db'),
+      await restarted.readOrCreateCredentials(namespace, 'orders-db'),
     ).toEqual(credentials['orders-db']);
 
-    const outcome = await provisioner.apply(desired());
+    const outcome = await restarted.apply(desired());
 
     expect(outcome.writes).toBe(0);
     expect(new Set(outcome.results.map(r => r.action))).toEqual(
@@ -180,6 +198,22 @@ describeWithCluster('KubernetesProvisioner on the local control plane', kc => {
       namespace,
     });
     expect(quota.spec?.hard?.['limits.cpu']).toBe('3');
+  });
+
+  it('reads no credentials in a namespace that is not an environment', async () => {
+    const { password } = await provisioner.readOrCreateCredentials(
+      'kube-system',
+      'orders-db',
+    );
+
+    expect(password).toMatch(/^[\w-]{32}$/);
+    await expect(
+      objectsApi.read({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: ORCHESTRATOR_BINDING_NAME, namespace: 'kube-system' },
+      }),
+    ).rejects.toMatchObject({ code: 404 });
   });
 
   it('refuses to tear down a namespace of another environment', async () => {

@@ -1,14 +1,16 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, ForwardedError } from '@backstage/errors';
-import { ResourceCondition } from '@internal/backstage-plugin-environments-common';
 import {
   AppsV1Api,
+  AuthenticationV1Api,
+  AuthorizationV1Api,
   CoreV1Api,
   KubeConfig,
   KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
   V1Deployment,
+  V1Pod,
   V1StatefulSet,
 } from '@kubernetes/client-node';
 import { createHash, randomBytes } from 'node:crypto';
@@ -19,6 +21,12 @@ import {
   environmentSelector,
   SPEC_HASH_ANNOTATION,
 } from './labels';
+import {
+  isEnvironmentNamespace,
+  ORCHESTRATOR_NAMESPACE_ROLE,
+  orchestratorBinding,
+} from './namespaceAccess';
+import { WorkloadCondition, workloadConditions } from './workloadConditions';
 
 export const FIELD_MANAGER = 'idp-environments';
 
@@ -36,8 +44,7 @@ export type ApplyOutcome = {
   writes: number;
 };
 
-/** The state of one workload; the store adds when it last changed. */
-export type WorkloadCondition = Omit<ResourceCondition, 'lastTransitionTime'>;
+export type { WorkloadCondition };
 
 export type EnvironmentWorkloadStatus = {
   /** Every Deployment and StatefulSet has all its replicas available. */
@@ -50,12 +57,21 @@ export type EnvironmentLocation = { id: string; namespace: string };
 
 const DEFAULT_TEARDOWN_TIMEOUT_MS = 120_000;
 const TEARDOWN_POLL_INTERVAL_MS = 500;
+/** RBAC picks up a new binding within milliseconds; this long means it never will. */
+const ACCESS_TIMEOUT_MS = 10_000;
+const ACCESS_POLL_INTERVAL_MS = 50;
 /** 32 characters of base64url: 192 random bits, and safe in a URL. */
 const PASSWORD_BYTES = 24;
 
 function isNotFound(error: unknown): boolean {
   return (error as { code?: number })?.code === 404;
 }
+
+function isForbidden(error: unknown): boolean {
+  return (error as { code?: number })?.code === 403;
+}
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 function describe(object: KubernetesObject): string {
   const { kind, metadata } = object;
@@ -85,6 +101,11 @@ export class KubernetesProvisioner {
   private readonly objects: KubernetesObjectApi;
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
+  private readonly authentication: AuthenticationV1Api;
+  private readonly authorization: AuthorizationV1Api;
+  /** Namespaces in which this provisioner's RoleBinding is known to be in place. */
+  private readonly accessibleNamespaces = new Set<string>();
+  private username?: Promise<string>;
 
   private constructor(
     kubeConfig: KubeConfig,
@@ -93,6 +114,8 @@ export class KubernetesProvisioner {
     this.objects = KubernetesObjectApi.makeApiClient(kubeConfig);
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     this.apps = kubeConfig.makeApiClient(AppsV1Api);
+    this.authentication = kubeConfig.makeApiClient(AuthenticationV1Api);
+    this.authorization = kubeConfig.makeApiClient(AuthorizationV1Api);
   }
 
   /**
@@ -102,62 +125,164 @@ export class KubernetesProvisioner {
    * a change made by hand behind our back is not undone until the desired
    * object itself changes.
    *
+   * Before the first object in a namespace, the provisioner binds itself its
+   * namespace role there (see `namespaceAccess.ts`); that RoleBinding is part
+   * of the outcome like any other object.
+   *
    * @throws ConflictError when an object exists but belongs to another
    * environment (namespaces of different pairs can share a name).
    */
   async apply(objects: KubernetesObject[]): Promise<ApplyOutcome> {
     const results: AppliedObject[] = [];
-    let writes = 0;
     for (const object of objects) {
-      const hash = specHash(object);
-      const live = await this.read(object);
-      const base = {
-        kind: object.kind!,
-        name: object.metadata!.name!,
-        ...(object.metadata?.namespace && {
-          namespace: object.metadata.namespace,
-        }),
-      };
-      if (live) {
-        this.assertSameEnvironment(object, live);
-        if (live.metadata?.annotations?.[SPEC_HASH_ANNOTATION] === hash) {
-          results.push({ ...base, action: 'unchanged' });
-          continue;
-        }
-      }
-      const withHash = {
-        ...object,
-        metadata: {
-          ...object.metadata,
-          annotations: {
-            ...object.metadata?.annotations,
-            [SPEC_HASH_ANNOTATION]: hash,
-          },
-        },
-      };
-      try {
-        writes += 1;
-        await this.objects.patch(
-          withHash,
-          undefined,
-          undefined,
-          FIELD_MANAGER,
-          true,
-          PatchStrategy.ServerSideApply,
+      const namespace = object.metadata?.namespace;
+      if (namespace && !this.accessibleNamespaces.has(namespace)) {
+        results.push(
+          await this.bindNamespaceRole(namespace, object.metadata?.labels),
         );
-      } catch (error) {
-        throw new ForwardedError(`Failed to apply ${describe(object)}`, error);
       }
-      const action = live ? 'updated' : 'created';
-      this.logger.info(`Applied ${describe(object)}`, {
-        kind: base.kind,
-        name: base.name,
-        namespace: base.namespace,
-        action,
-      });
-      results.push({ ...base, action });
+      try {
+        results.push(await this.applyObject(object));
+      } catch (error) {
+        if (namespace && isForbidden((error as ForwardedError).cause)) {
+          // The binding was removed behind our back: bind again next time.
+          this.accessibleNamespaces.delete(namespace);
+        }
+        throw error;
+      }
     }
-    return { results, writes };
+    return {
+      results,
+      writes: results.filter(r => r.action !== 'unchanged').length,
+    };
+  }
+
+  private async applyObject(object: KubernetesObject): Promise<AppliedObject> {
+    const hash = specHash(object);
+    const live = await this.read(object);
+    const base = {
+      kind: object.kind!,
+      name: object.metadata!.name!,
+      ...(object.metadata?.namespace && {
+        namespace: object.metadata.namespace,
+      }),
+    };
+    if (live) {
+      this.assertSameEnvironment(object, live);
+      if (live.metadata?.annotations?.[SPEC_HASH_ANNOTATION] === hash) {
+        return { ...base, action: 'unchanged' };
+      }
+    }
+    const withHash = {
+      ...object,
+      metadata: {
+        ...object.metadata,
+        annotations: {
+          ...object.metadata?.annotations,
+          [SPEC_HASH_ANNOTATION]: hash,
+        },
+      },
+    };
+    try {
+      await this.objects.patch(
+        withHash,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        true,
+        PatchStrategy.ServerSideApply,
+      );
+    } catch (error) {
+      throw new ForwardedError(`Failed to apply ${describe(object)}`, error);
+    }
+    const action = live ? 'updated' : 'created';
+    this.logger.info(`Applied ${describe(object)}`, {
+      kind: base.kind,
+      name: base.name,
+      namespace: base.namespace,
+      action,
+    });
+    return { ...base, action };
+  }
+
+  /**
+   * Binds this provisioner's identity to its namespace role in `namespace`,
+   * and waits until RBAC grants what the role holds: the orchestrator's
+   * ServiceAccount holds no access to namespaced objects cluster-wide.
+   */
+  private async bindNamespaceRole(
+    namespace: string,
+    environmentLabels: Record<string, string> | undefined,
+  ): Promise<AppliedObject> {
+    const binding = orchestratorBinding(
+      namespace,
+      await this.whoAmI(),
+      environmentLabels,
+    );
+    const applied = await this.applyObject(binding);
+    if (applied.action !== 'unchanged') {
+      await this.waitForNamespaceAccess(namespace);
+    }
+    this.accessibleNamespaces.add(namespace);
+    return applied;
+  }
+
+  private async waitForNamespaceAccess(namespace: string) {
+    const deadline = Date.now() + ACCESS_TIMEOUT_MS;
+    for (;;) {
+      const review = await this.authorization
+        .createSelfSubjectAccessReview({
+          body: {
+            spec: {
+              resourceAttributes: {
+                namespace,
+                verb: 'get',
+                resource: 'secrets',
+              },
+            },
+          },
+        })
+        .catch(error => {
+          throw new ForwardedError(
+            `Failed to check access to namespace ${namespace}`,
+            error,
+          );
+        });
+      if (review.status?.allowed) {
+        return;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `Bound ClusterRole ${ORCHESTRATOR_NAMESPACE_ROLE} in namespace ${namespace}, but RBAC still denies access after ${
+            ACCESS_TIMEOUT_MS / 1000
+          } s: does the ClusterRole exist? (cluster-tools connect creates it)`,
+        );
+      }
+      await sleep(ACCESS_POLL_INTERVAL_MS);
+    }
+  }
+
+  /** The user the API server authenticates this provisioner as. */
+  private whoAmI(): Promise<string> {
+    if (!this.username) {
+      this.username = this.authentication
+        .createSelfSubjectReview({ body: {} })
+        .then(review => {
+          const username = review.status?.userInfo?.username;
+          if (!username) {
+            throw new Error('the API server did not say who this is');
+          }
+          return username;
+        })
+        .catch(error => {
+          this.username = undefined;
+          throw new ForwardedError(
+            'Failed to find out which user the cluster authenticates the orchestrator as',
+            error,
+          );
+        });
+    }
+    return this.username;
   }
 
   /**
@@ -170,18 +295,36 @@ export class KubernetesProvisioner {
     resourceName: string,
   ): Promise<{ password: string }> {
     const name = postgresCredentialsSecretName(resourceName);
-    try {
-      const secret = await this.core.readNamespacedSecret({ name, namespace });
-      const stored = secret.data?.password;
-      if (stored) {
-        return { password: Buffer.from(stored, 'base64').toString('utf8') };
-      }
-    } catch (error) {
-      if (!isNotFound(error)) {
-        throw new ForwardedError(
-          `Failed to read Secret ${name} in namespace ${namespace}`,
-          error,
+    // No environment namespace, no credentials of ours in it: a namespace of
+    // someone else's is refused by `apply`, with the reason.
+    const liveNamespace = await this.readNamespace(namespace);
+    if (isEnvironmentNamespace(liveNamespace)) {
+      if (!this.accessibleNamespaces.has(namespace)) {
+        await this.bindNamespaceRole(
+          namespace,
+          liveNamespace!.metadata?.labels,
         );
+      }
+      try {
+        const secret = await this.core.readNamespacedSecret({
+          name,
+          namespace,
+        });
+        const stored = secret.data?.password;
+        if (stored) {
+          return { password: Buffer.from(stored, 'base64').toString('utf8') };
+        }
+      } catch (error) {
+        if (isForbidden(error)) {
+          // The binding was removed behind our back: bind again next time.
+          this.accessibleNamespaces.delete(namespace);
+        }
+        if (!isNotFound(error)) {
+          throw new ForwardedError(
+            `Failed to read Secret ${name} in namespace ${namespace}`,
+            error,
+          );
+        }
       }
     }
     return { password: randomBytes(PASSWORD_BYTES).toString('base64url') };
@@ -237,17 +380,19 @@ export class KubernetesProvisioner {
           } was not deleted within ${timeoutMs / 1000} s`,
         );
       }
-      await new Promise(resolve =>
-        setTimeout(resolve, TEARDOWN_POLL_INTERVAL_MS),
-      );
+      await sleep(TEARDOWN_POLL_INTERVAL_MS);
     }
+    this.accessibleNamespaces.delete(namespace);
     this.logger.info('Deleted namespace', {
       namespace,
       environment: environment.id,
     });
   }
 
-  /** The state of the environment's Deployments and StatefulSets. */
+  /**
+   * The state of the environment's Deployments and StatefulSets, with the
+   * reason from their pods when one cannot start.
+   */
   async status(
     environment: EnvironmentLocation,
   ): Promise<EnvironmentWorkloadStatus> {
@@ -255,13 +400,17 @@ export class KubernetesProvisioner {
     const labelSelector = environmentSelector(environment.id);
     let deployments: V1Deployment[];
     let statefulSets: V1StatefulSet[];
+    let pods: V1Pod[];
     try {
-      [deployments, statefulSets] = await Promise.all([
+      [deployments, statefulSets, pods] = await Promise.all([
         this.apps
           .listNamespacedDeployment({ namespace, labelSelector })
           .then(list => list.items),
         this.apps
           .listNamespacedStatefulSet({ namespace, labelSelector })
+          .then(list => list.items),
+        this.core
+          .listNamespacedPod({ namespace, labelSelector })
           .then(list => list.items),
       ]);
     } catch (error) {
@@ -270,10 +419,7 @@ export class KubernetesProvisioner {
         error,
       );
     }
-    const conditions = [
-      ...deployments.map(deploymentCondition),
-      ...statefulSets.map(statefulSetCondition),
-    ];
+    const conditions = workloadConditions({ deployments, statefulSets, pods });
     return {
       ready:
         conditions.length > 0 && conditions.every(c => c.status === 'ready'),
@@ -325,67 +471,4 @@ export class KubernetesProvisioner {
       );
     }
   }
-}
-
-function replicaCondition(
-  kind: string,
-  object: V1Deployment | V1StatefulSet,
-  available: number,
-): WorkloadCondition {
-  const name = object.metadata?.name ?? '';
-  const desired = object.spec?.replicas ?? 1;
-  const updated = object.status?.updatedReplicas ?? 0;
-  const observed = object.status?.observedGeneration ?? 0;
-  if (
-    observed >= (object.metadata?.generation ?? 0) &&
-    updated >= desired &&
-    available >= desired
-  ) {
-    return {
-      kind,
-      name,
-      status: 'ready',
-      reason: 'ReplicasAvailable',
-      message: `${available} of ${desired} replicas available`,
-    };
-  }
-  return {
-    kind,
-    name,
-    status: 'pending',
-    reason: 'ReplicasUnavailable',
-    message: `${available} of ${desired} replicas available, ${updated} up to date`,
-  };
-}
-
-function deploymentCondition(deployment: V1Deployment): WorkloadCondition {
-  const failure = deployment.status?.conditions?.find(
-    c =>
-      (c.type === 'Progressing' && c.status === 'False') ||
-      (c.type === 'ReplicaFailure' && c.status === 'True'),
-  );
-  if (failure) {
-    return {
-      kind: 'Deployment',
-      name: deployment.metadata?.name ?? '',
-      status: 'failed',
-      reason: failure.reason ?? failure.type,
-      message: failure.message,
-    };
-  }
-  return replicaCondition(
-    'Deployment',
-    deployment,
-    deployment.status?.availableReplicas ?? 0,
-  );
-}
-
-function statefulSetCondition(statefulSet: V1StatefulSet): WorkloadCondition {
-  return replicaCondition(
-    'StatefulSet',
-    statefulSet,
-    statefulSet.status?.availableReplicas ??
-      statefulSet.status?.readyReplicas ??
-      0,
-  );
 }

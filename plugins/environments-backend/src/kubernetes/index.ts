@@ -26,3 +26,8 @@ export {
 } from './observedObjects';
 export { EnvironmentClusters } from './clusters';
 export type { ClusterConnection } from './clusters';
+export {
+  ORCHESTRATOR_BINDING_NAME,
+  ORCHESTRATOR_NAMESPACE_ROLE,
+} from './namespaceAccess';
+export { workloadConditions } from './workloadConditions';
