@@ -31,3 +31,14 @@ export {
   ORCHESTRATOR_NAMESPACE_ROLE,
 } from './namespaceAccess';
 export { workloadConditions } from './workloadConditions';
+export {
+  MANAGED_SELECTOR,
+  WATCHED_KINDS,
+  WorkloadWatch,
+} from './WorkloadWatch';
+export type {
+  WatchedKind,
+  WorkloadList,
+  WorkloadLister,
+  WorkloadWatchOptions,
+} from './WorkloadWatch';

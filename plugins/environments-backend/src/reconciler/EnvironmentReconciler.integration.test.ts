@@ -1,15 +1,21 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { CoreV1Api, AppsV1Api } from '@kubernetes/client-node';
-import { randomBytes } from 'node:crypto';
-import { DatabaseEnvironmentsStore } from '../database/DatabaseEnvironmentsStore';
-import { Environment } from '../database/types';
-import { ApplyOutcome, KubernetesProvisioner } from '../kubernetes';
-import { developmentType } from '../kubernetes/__testUtils__/fixtures';
 import {
   describeWithCluster,
   eventually,
-} from '../kubernetes/__testUtils__/testCluster';
+  orchestratorKubeConfig,
+} from '@internal/cluster-tools/testUtils';
+import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { randomBytes } from 'node:crypto';
+import { DatabaseEnvironmentsStore } from '../database/DatabaseEnvironmentsStore';
+import { Environment } from '../database/types';
+import {
+  ApplyOutcome,
+  EnvironmentClusters,
+  KubernetesProvisioner,
+} from '../kubernetes';
+import { developmentType } from '../kubernetes/__testUtils__/fixtures';
 import { EnvironmentReconciler } from './EnvironmentReconciler';
+import { EnvironmentStatusWatcher } from './EnvironmentStatusWatcher';
 import { ReconcilerWorker } from './ReconcilerWorker';
 
 jest.setTimeout(180_000);
@@ -36,18 +42,23 @@ function environmentRequest(
   };
 }
 
+// The reconciler provisions and watches as the orchestrator's own
+// ServiceAccount, as in production; the admin kubeconfig (kc) only prepares
+// fixtures and inspects the result.
 describeWithCluster('EnvironmentReconciler on the local control plane', kc => {
   let core: CoreV1Api;
   let apps: AppsV1Api;
+  let orchestrator: KubeConfig;
   let provisioner: KubernetesProvisioner;
   const namespaces: string[] = [];
   const volumes: string[] = [];
 
-  beforeAll(() => {
+  beforeAll(async () => {
     core = kc().makeApiClient(CoreV1Api);
     apps = kc().makeApiClient(AppsV1Api);
+    orchestrator = await orchestratorKubeConfig(kc());
     provisioner = KubernetesProvisioner.create({
-      kubeConfig: kc(),
+      kubeConfig: orchestrator,
       logger: mockServices.logger.mock(),
     });
   });
@@ -69,25 +80,54 @@ describeWithCluster('EnvironmentReconciler on the local control plane', kc => {
   }
 
   /**
-   * kwok has no storage provisioner: a volume bound in advance to the claim
-   * the StatefulSet will make lets its pod run (see the provisioner's test).
+   * Holds the environment's database back until the returned function is
+   * called, so that the test, not the timing of the local cluster (which
+   * provisions a volume at once), decides when it can become ready: the
+   * StatefulSet's volume claim is made in advance, in the environment's
+   * namespace, bound to a volume that does not exist yet.
    */
-  async function volumeFor(namespace: string, suffix: string) {
-    const name = `it-reconciler-db-${suffix}`;
-    volumes.push(name);
-    await core.createPersistentVolume({
+  async function holdDatabaseVolume(environment: Environment) {
+    const { namespace } = environment;
+    const volume = `it-held-${namespace}`;
+    volumes.push(volume);
+    await core.createNamespace({
       body: {
-        metadata: { name },
-        spec: {
-          capacity: { storage: '1Gi' },
-          accessModes: ['ReadWriteOnce'],
-          persistentVolumeReclaimPolicy: 'Retain',
-          storageClassName: '',
-          hostPath: { path: `/tmp/${name}` },
-          claimRef: { namespace, name: 'data-orders-db-0' },
+        metadata: {
+          name: namespace,
+          labels: {
+            'environments.idp.dev/id': environment.id,
+            'app.kubernetes.io/managed-by': 'idp-environments',
+          },
         },
       },
     });
+    await core.createNamespacedPersistentVolumeClaim({
+      namespace,
+      body: {
+        metadata: { name: 'data-orders-db-0' },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: '',
+          volumeName: volume,
+          resources: { requests: { storage: '1Gi' } },
+        },
+      },
+    });
+    return async function release() {
+      await core.createPersistentVolume({
+        body: {
+          metadata: { name: volume },
+          spec: {
+            capacity: { storage: '1Gi' },
+            accessModes: ['ReadWriteOnce'],
+            persistentVolumeReclaimPolicy: 'Delete',
+            storageClassName: '',
+            hostPath: { path: `/tmp/${volume}` },
+            claimRef: { namespace, name: 'data-orders-db-0' },
+          },
+        },
+      });
+    };
   }
 
   describe.each(databases.eachSupportedId())('with %s', databaseId => {
@@ -114,6 +154,29 @@ describeWithCluster('EnvironmentReconciler on the local control plane', kc => {
       });
     }
 
+    function watcherFor(reconciler: EnvironmentReconciler) {
+      return new EnvironmentStatusWatcher({
+        clusters: EnvironmentClusters.fromConnections(
+          [{ name: developmentType.cluster, kubeConfig: orchestrator }],
+          { logger: mockServices.logger.mock() },
+        ),
+        reconciler,
+        scheduler: mockServices.scheduler.mock(),
+        logger: mockServices.logger.mock(),
+      });
+    }
+
+    function statusOf(id: string, status: Environment['status']) {
+      return eventually(
+        `environment ${status}`,
+        async () => {
+          const environment = await store.getEnvironment(id);
+          return environment.status === status ? environment : undefined;
+        },
+        90_000,
+      );
+    }
+
     async function runUntil(
       reconciler: EnvironmentReconciler,
       id: string,
@@ -124,76 +187,113 @@ describeWithCluster('EnvironmentReconciler on the local control plane', kc => {
         store,
         logger: mockServices.logger.mock(),
       });
+      const watcher = watcherFor(reconciler);
+      await watcher.start();
       worker.start();
       try {
-        return await eventually(
-          `environment ${status}`,
-          async () => {
-            const environment = await store.getEnvironment(id);
-            return environment.status === status ? environment : undefined;
-          },
-          90_000,
-        );
+        return await statusOf(id, status);
       } finally {
         await worker.stop();
+        await watcher.stop();
       }
     }
 
-    it('provisions an environment, leaves it alone when unchanged, and tears it down', async () => {
+    it('provisions an environment, which the status watch makes ready; leaves it alone when unchanged; tears it down', async () => {
       const suffix = uniqueSuffix();
       const request = environmentRequest(suffix, [
         { type: 'postgresql', name: 'orders-db', version: '15' },
       ]);
       const { namespace } = request;
-      await volumeFor(namespace, suffix);
       const created = await store.createEnvironment(request);
+      const releaseVolume = await holdDatabaseVolume(created);
       const reconciler = reconcilerFor(`it-worker-${suffix}`);
-
-      const ready = await runUntil(reconciler, created.id, 'ready');
-
-      expect(ready).toMatchObject({
-        reason: undefined,
-        observedGeneration: 1,
-        conditions: [
-          { kind: 'Deployment', name: 'orders-service', status: 'ready' },
-          { kind: 'StatefulSet', name: 'orders-db', status: 'ready' },
-        ],
-      });
-      await expect(
-        core.readNamespace({ name: namespace }),
-      ).resolves.toBeDefined();
-      await expect(
-        apps.readNamespacedDeployment({ name: 'orders-service', namespace }),
-      ).resolves.toBeDefined();
-      const pods = await core.listNamespacedPod({ namespace });
-      expect(pods.items.map(p => p.status?.phase)).toEqual([
-        'Running',
-        'Running',
-      ]);
-
-      // An unchanged environment: no Kubernetes write, no status write.
-      const apply = jest.spyOn(provisioner, 'apply');
-      const updateStatus = jest.spyOn(store, 'updateStatus');
+      const refreshStatus = jest.spyOn(reconciler, 'refreshStatus');
+      const watcher = watcherFor(reconciler);
+      await watcher.start();
       try {
-        await store.enqueueJob({
-          environmentId: created.id,
-          kind: 'reconcile',
-        });
+        // One job, no worker loop: nothing polls. The database's volume is
+        // held back, so the job cannot see the environment ready.
         await expect(reconciler.processNextJob()).resolves.toMatchObject({
-          environmentId: created.id,
           kind: 'reconcile',
           outcome: 'succeeded',
         });
-        expect(apply).toHaveBeenCalledTimes(1);
-        const outcome: ApplyOutcome = await apply.mock.results[0].value;
-        expect(outcome.writes).toBe(0);
+        expect(await store.getEnvironment(created.id)).toMatchObject({
+          status: 'provisioning',
+          reason: 'Waiting for the workloads to become ready',
+          observedGeneration: 0,
+        });
+        expect(await store.listJobs(created.id)).toEqual([
+          expect.objectContaining({ kind: 'reconcile', state: 'succeeded' }),
+        ]);
+        // The pod says why it waits.
         await expect(
-          Promise.all(updateStatus.mock.results.map(r => r.value)),
-        ).resolves.toEqual([false]);
-        expect(await store.getEnvironment(created.id)).toEqual(ready);
+          eventually('the StatefulSet waiting for its volume', async () => {
+            const { conditions } = await store.getEnvironment(created.id);
+            return conditions.find(
+              c => c.kind === 'StatefulSet' && c.reason === 'Unschedulable',
+            );
+          }),
+        ).resolves.toMatchObject({
+          status: 'pending',
+          message: expect.stringContaining('PersistentVolumeClaim'),
+        });
+
+        // The volume arrives; only the watch can notice what follows.
+        await releaseVolume();
+        const volumeCreated = Date.now();
+        const ready = await statusOf(created.id, 'ready');
+        const readyAfterMs = Date.now() - volumeCreated;
+
+        expect(readyAfterMs).toBeLessThan(30_000);
+        expect(refreshStatus).toHaveBeenCalledWith(created.id);
+        expect(ready).toMatchObject({
+          reason: undefined,
+          observedGeneration: 1,
+          conditions: [
+            { kind: 'Deployment', name: 'orders-service', status: 'ready' },
+            { kind: 'StatefulSet', name: 'orders-db', status: 'ready' },
+          ],
+        });
+        const provisioned = (await store.listAuditEvents(created.id)).filter(
+          e => e.action === 'provision' && e.outcome === 'succeeded',
+        );
+        expect(provisioned).toHaveLength(1);
+        await expect(
+          apps.readNamespacedDeployment({ name: 'orders-service', namespace }),
+        ).resolves.toBeDefined();
+        const pods = await core.listNamespacedPod({ namespace });
+        expect(pods.items.map(p => p.status?.phase)).toEqual([
+          'Running',
+          'Running',
+        ]);
+
+        // An unchanged environment: no Kubernetes write, no status write.
+        const apply = jest.spyOn(provisioner, 'apply');
+        const updateStatus = jest.spyOn(store, 'updateStatus');
+        try {
+          await store.enqueueJob({
+            environmentId: created.id,
+            kind: 'reconcile',
+          });
+          await expect(reconciler.processNextJob()).resolves.toMatchObject({
+            environmentId: created.id,
+            kind: 'reconcile',
+            outcome: 'succeeded',
+          });
+          expect(apply).toHaveBeenCalledTimes(1);
+          const outcome: ApplyOutcome = await apply.mock.results[0].value;
+          expect(outcome.writes).toBe(0);
+          const written = await Promise.all(
+            updateStatus.mock.results.map(r => r.value),
+          );
+          expect(written).not.toContain(true);
+          expect(await store.getEnvironment(created.id)).toEqual(ready);
+        } finally {
+          apply.mockRestore();
+          updateStatus.mockRestore();
+        }
       } finally {
-        apply.mockRestore();
-        updateStatus.mockRestore();
+        await watcher.stop();
       }
 
       await store.markDeleting({ id: created.id, actor: 'user:default/alice' });
@@ -203,6 +303,42 @@ describeWithCluster('EnvironmentReconciler on the local control plane', kc => {
       await expect(
         core.readNamespace({ name: namespace }),
       ).rejects.toMatchObject({ code: 404 });
+    });
+
+    it('sees a change made while no watch ran, from the list a starting watch begins with', async () => {
+      const suffix = uniqueSuffix();
+      const request = environmentRequest(suffix, [
+        { type: 'postgresql', name: 'orders-db', version: '15' },
+      ]);
+      const created = await store.createEnvironment(request);
+      const releaseVolume = await holdDatabaseVolume(created);
+      const reconciler = reconcilerFor(`it-resync-${suffix}`);
+      await reconciler.processNextJob();
+      expect((await store.getEnvironment(created.id)).status).toBe(
+        'provisioning',
+      );
+      // The workloads become ready while the backend does not watch...
+      await releaseVolume();
+      await eventually(
+        'workloads ready',
+        async () =>
+          (await provisioner.status(created)).ready ? true : undefined,
+        90_000,
+      );
+      expect((await store.getEnvironment(created.id)).status).toBe(
+        'provisioning',
+      );
+
+      // ... and a watch that starts finds them so.
+      const watcher = watcherFor(reconciler);
+      await watcher.start();
+      try {
+        await expect(statusOf(created.id, 'ready')).resolves.toMatchObject({
+          observedGeneration: 1,
+        });
+      } finally {
+        await watcher.stop();
+      }
     });
 
     it('finishes the job of a backend killed mid-provisioning once its lease expires', async () => {

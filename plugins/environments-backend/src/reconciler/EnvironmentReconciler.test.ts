@@ -26,6 +26,19 @@ const readyStatus: EnvironmentWorkloadStatus = {
   ],
 };
 
+const pendingStatus: EnvironmentWorkloadStatus = {
+  ready: false,
+  conditions: [
+    {
+      kind: 'Deployment',
+      name: 'orders-service',
+      status: 'pending',
+      reason: 'ReplicasUnavailable',
+      message: '0 of 1 replicas available, 0 up to date',
+    },
+  ],
+};
+
 function fakeProvisioner() {
   return {
     apply: jest.fn(async (objects: unknown[]) => ({
@@ -34,7 +47,11 @@ function fakeProvisioner() {
     })),
     readOrCreateCredentials: jest.fn(async () => ({ password: 'secret' })),
     teardown: jest.fn(async () => {}),
-    status: jest.fn(async () => readyStatus),
+    status: jest.fn(
+      async (_environment: {
+        id: string;
+      }): Promise<EnvironmentWorkloadStatus> => readyStatus,
+    ),
   } satisfies ReconcilerProvisioner;
 }
 
@@ -73,7 +90,6 @@ describe('EnvironmentReconciler', () => {
       workloadFor: async e => ({
         image: `registry.acme.example/${e.componentRef.split('/')[1]}:latest`,
       }),
-      readyTimeoutMs: 0,
       clock: () => now,
       ...options,
     });
@@ -174,40 +190,206 @@ describe('EnvironmentReconciler', () => {
     updateStatus.mockRestore();
   });
 
-  it('keeps an environment provisioning while its workloads are not ready, and checks again', async () => {
-    provisioner.status.mockResolvedValueOnce({
-      ready: false,
-      conditions: [
-        {
-          kind: 'Deployment',
-          name: 'orders-service',
-          status: 'pending',
-          reason: 'ReplicasUnavailable',
-          message: '0 of 1 replicas available, 0 up to date',
-        },
-      ],
-    });
+  it('records provisioning when the workloads are not ready yet, and queues no follow-up job', async () => {
+    provisioner.status.mockResolvedValue(pendingStatus);
     const environment = await store.createEnvironment(newEnvironment());
     const reconciler = reconcilerWith();
 
-    await reconciler.processNextJob();
+    await expect(drain(reconciler)).resolves.toEqual([
+      expect.objectContaining({ kind: 'reconcile', outcome: 'succeeded' }),
+    ]);
+
     expect(await store.getEnvironment(environment.id)).toMatchObject({
       status: 'provisioning',
+      reason: 'Waiting for the workloads to become ready',
+      observedGeneration: 0,
       conditions: [
         { kind: 'Deployment', name: 'orders-service', status: 'pending' },
       ],
     });
-    expect((await store.listJobs(environment.id)).at(-1)).toMatchObject({
-      kind: 'reconcile',
-      state: 'pending',
-    });
+    expect(await store.listJobs(environment.id)).toEqual([
+      expect.objectContaining({ kind: 'reconcile', state: 'succeeded' }),
+    ]);
+    // Read once in the job, once after it: nothing polls.
+    expect(provisioner.status).toHaveBeenCalledTimes(2);
+  });
 
-    await reconciler.processNextJob();
+  it('sees workloads that became ready while its job ran, right after the job', async () => {
+    provisioner.status.mockResolvedValueOnce(pendingStatus);
+    const environment = await store.createEnvironment(newEnvironment());
+
+    await drain(reconcilerWith());
+
     expect(await store.getEnvironment(environment.id)).toMatchObject({
       status: 'ready',
-      conditions: [
-        { kind: 'Deployment', name: 'orders-service', status: 'ready' },
-      ],
+      observedGeneration: 1,
+    });
+  });
+
+  describe('refreshStatus', () => {
+    /** An environment whose job ran while its workloads were not ready. */
+    async function provisioningEnvironment() {
+      provisioner.status.mockResolvedValue(pendingStatus);
+      const environment = await store.createEnvironment(newEnvironment());
+      await drain(reconcilerWith());
+      provisioner.status.mockClear();
+      return environment;
+    }
+
+    const provisionAudit = async (id: string) =>
+      (await store.listAuditEvents(id)).filter(
+        e => e.action === 'provision' && e.outcome === 'succeeded',
+      );
+
+    it('moves a provisioning environment to ready once its workloads are, with its generation and one audit event', async () => {
+      const environment = await provisioningEnvironment();
+      const reconciler = reconcilerWith();
+      provisioner.status.mockResolvedValue(readyStatus);
+      now = new Date(now.getTime() + 5_000);
+
+      await expect(reconciler.refreshStatus(environment.id)).resolves.toBe(
+        'updated',
+      );
+      await expect(reconciler.refreshStatus(environment.id)).resolves.toBe(
+        'unchanged',
+      );
+
+      expect(await store.getEnvironment(environment.id)).toMatchObject({
+        status: 'ready',
+        reason: undefined,
+        observedGeneration: 1,
+        conditions: [
+          {
+            kind: 'Deployment',
+            name: 'orders-service',
+            status: 'ready',
+            lastTransitionTime: now.toISOString(),
+          },
+        ],
+      });
+      expect(await provisionAudit(environment.id)).toEqual([
+        expect.objectContaining({
+          actor: 'system:environments-reconciler',
+          message: `Namespace ${environment.namespace} is ready (generation 1)`,
+        }),
+      ]);
+      expect(provisioner.apply).toHaveBeenCalledTimes(1);
+    });
+
+    it('writes nothing while the workloads stay as they were', async () => {
+      const environment = await provisioningEnvironment();
+      const before = await store.getEnvironment(environment.id);
+      const updateStatus = jest.spyOn(store, 'updateStatus');
+      now = new Date(now.getTime() + 5_000);
+
+      await expect(
+        reconcilerWith().refreshStatus(environment.id),
+      ).resolves.toBe('unchanged');
+
+      expect(await store.getEnvironment(environment.id)).toEqual(before);
+      await expect(
+        Promise.all(updateStatus.mock.results.map(r => r.value)),
+      ).resolves.toEqual([false]);
+      updateStatus.mockRestore();
+    });
+
+    it('records the transition once when two refreshes race', async () => {
+      const environment = await provisioningEnvironment();
+      provisioner.status.mockResolvedValue(readyStatus);
+
+      await Promise.all([
+        reconcilerWith().refreshStatus(environment.id),
+        reconcilerWith().refreshStatus(environment.id),
+      ]);
+
+      expect(await provisionAudit(environment.id)).toHaveLength(1);
+    });
+
+    it('keeps a ready environment ready when a workload falters, and says which in its conditions', async () => {
+      const environment = await store.createEnvironment(newEnvironment());
+      await drain(reconcilerWith());
+      provisioner.status.mockResolvedValue(pendingStatus);
+
+      await expect(
+        reconcilerWith().refreshStatus(environment.id),
+      ).resolves.toBe('updated');
+
+      expect(await store.getEnvironment(environment.id)).toMatchObject({
+        status: 'ready',
+        observedGeneration: 1,
+        conditions: [
+          { kind: 'Deployment', name: 'orders-service', status: 'pending' },
+        ],
+      });
+      expect(await provisionAudit(environment.id)).toHaveLength(1);
+    });
+
+    it('leaves alone an environment whose latest generation is not applied yet', async () => {
+      const environment = await store.createEnvironment(newEnvironment());
+      const reconciler = reconcilerWith();
+      await drain(reconciler);
+      // A spec change queues a job; until it runs, the cluster shows the
+      // previous generation.
+      await store.updateSpec({
+        id: environment.id,
+        spec: {
+          ...newEnvironment().spec,
+          name: environment.name,
+          image: 'x:2',
+        },
+        actor: 'user:default/alice',
+      });
+      provisioner.status.mockClear();
+
+      await expect(reconciler.refreshStatus(environment.id)).resolves.toBe(
+        'skipped',
+      );
+      expect(provisioner.status).not.toHaveBeenCalled();
+      expect(await store.getEnvironment(environment.id)).toMatchObject({
+        generation: 2,
+        observedGeneration: 1,
+      });
+    });
+
+    it('leaves alone environments that are requested, being deleted or deleted, and unknown ones', async () => {
+      const requested = await store.createEnvironment(newEnvironment());
+      const reconciler = reconcilerWith();
+      // Not yet picked up by a job.
+      await expect(reconciler.refreshStatus(requested.id)).resolves.toBe(
+        'skipped',
+      );
+      await drain(reconciler);
+      await store.markDeleting({ id: requested.id, actor: 'user:default/bob' });
+      await expect(reconciler.refreshStatus(requested.id)).resolves.toBe(
+        'skipped',
+      );
+      await drain(reconciler);
+      expect((await store.getEnvironment(requested.id)).status).toBe('deleted');
+      await expect(reconciler.refreshStatus(requested.id)).resolves.toBe(
+        'skipped',
+      );
+      await expect(
+        reconciler.refreshStatus('00000000-0000-4000-8000-000000000000'),
+      ).resolves.toBe('skipped');
+      expect(provisioner.status).toHaveBeenCalledTimes(1);
+    });
+
+    it('refreshWaitingStatuses refreshes every environment that waits for its workloads', async () => {
+      const first = await provisioningEnvironment();
+      const second = await provisioningEnvironment();
+      const settled = await store.createEnvironment(newEnvironment());
+      provisioner.status.mockResolvedValue(readyStatus);
+      await drain(reconcilerWith());
+      provisioner.status.mockClear();
+
+      await expect(reconcilerWith().refreshWaitingStatuses()).resolves.toBe(2);
+
+      expect(provisioner.status.mock.calls.map(([e]) => e.id).sort()).toEqual(
+        [first.id, second.id].sort(),
+      );
+      expect((await store.getEnvironment(first.id)).status).toBe('ready');
+      expect((await store.getEnvironment(second.id)).status).toBe('ready');
+      expect((await store.getEnvironment(settled.id)).status).toBe('ready');
     });
   });
 

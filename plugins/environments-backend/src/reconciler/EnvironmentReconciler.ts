@@ -13,6 +13,7 @@ import {
 } from '../database/types';
 import {
   desiredObjects,
+  EnvironmentWorkloadStatus,
   KubernetesProvisioner,
   ResourceCredentials,
   WorkloadCondition,
@@ -31,11 +32,19 @@ export type ProcessedJob = {
   kind: JobKind;
   /**
    * `succeeded`: the job is done (an environment whose workloads are not
-   * ready yet is checked again by a follow-up job); `retrying`: it failed and
-   * runs again after a backoff; `failed`: it failed for the last time.
+   * ready yet stays `provisioning` until `refreshStatus` sees them ready);
+   * `retrying`: it failed and runs again after a backoff; `failed`: it failed
+   * for the last time.
    */
   outcome: 'succeeded' | 'retrying' | 'failed';
 };
+
+/**
+ * What `refreshStatus` did: `skipped` an environment that is not waiting for
+ * or holding readiness of an applied generation, left it `unchanged`, or
+ * `updated` its status or conditions.
+ */
+export type StatusRefresh = 'skipped' | 'unchanged' | 'updated';
 
 export type EnvironmentReconcilerOptions = {
   store: EnvironmentsStore;
@@ -55,9 +64,6 @@ export type EnvironmentReconcilerOptions = {
   maxAttempts?: number;
   /** How long a claimed job is leased; renewed while the job runs. 60 s when not given. */
   leaseMs?: number;
-  /** How long a reconcile waits for the workloads to become ready; 10 s when not given. */
-  readyTimeoutMs?: number;
-  readyPollIntervalMs?: number;
   /** For tests. */
   clock?: () => Date;
 };
@@ -66,8 +72,6 @@ export const RECONCILER_ACTOR = 'system:environments-reconciler';
 
 const DEFAULT_MAX_ATTEMPTS = 8;
 const DEFAULT_LEASE_MS = 60_000;
-const DEFAULT_READY_TIMEOUT_MS = 10_000;
-const DEFAULT_READY_POLL_INTERVAL_MS = 500;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
 
@@ -76,7 +80,10 @@ export function backoffMs(attempt: number): number {
   return Math.min(2 ** attempt * BACKOFF_BASE_MS, BACKOFF_MAX_MS);
 }
 
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+const WAITING_REASON = 'Waiting for the workloads to become ready';
+
+/** The statuses in which an environment's workloads are followed. */
+const FOLLOWED_STATUSES: Environment['status'][] = ['provisioning', 'ready'];
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -123,8 +130,6 @@ export class EnvironmentReconciler {
   ) => Promise<WorkloadSettings>;
   private readonly maxAttempts: number;
   private readonly leaseMs: number;
-  private readonly readyTimeoutMs: number;
-  private readonly readyPollIntervalMs: number;
   private readonly clock: () => Date;
 
   constructor(options: EnvironmentReconcilerOptions) {
@@ -136,9 +141,6 @@ export class EnvironmentReconciler {
     this.workloadFor = options.workloadFor;
     this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
-    this.readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
-    this.readyPollIntervalMs =
-      options.readyPollIntervalMs ?? DEFAULT_READY_POLL_INTERVAL_MS;
     this.clock = options.clock ?? (() => new Date());
   }
 
@@ -165,11 +167,12 @@ export class EnvironmentReconciler {
     });
 
     const stopRenewing = this.keepLeaseAlive(job, logger);
+    let waiting = false;
     try {
       if (job.kind === 'teardown') {
         await this.teardown(job);
       } else {
-        await this.reconcile(job, logger);
+        waiting = (await this.reconcile(job, logger)) === 'provisioning';
       }
       stopRenewing();
       await this.store.completeJob({
@@ -177,21 +180,109 @@ export class EnvironmentReconciler {
         owner: this.owner,
         now: this.clock(),
       });
-      return processed('succeeded');
     } catch (error) {
       stopRenewing();
       return processed(await this.fail(job, error, logger));
     }
+    if (waiting) {
+      // The status watch skips an environment while its job runs: a workload
+      // that became ready in the meantime is seen here.
+      await this.refreshStatus(job.environmentId).catch(error =>
+        logger.warn('Failed to refresh the status after provisioning', {
+          error: errorMessage(error),
+        }),
+      );
+    }
+    return processed('succeeded');
   }
 
-  private async reconcile(job: EnvironmentJob, logger: LoggerService) {
+  /**
+   * Brings an environment's status up to date with its workloads in the
+   * cluster; called by the status watch whenever they may have changed. An
+   * environment that became ready moves from `provisioning` to `ready` with
+   * its `observedGeneration` (and one audit event); a ready one whose
+   * workloads falter keeps its status and shows why in its conditions.
+   *
+   * Leaves alone an environment that is not `provisioning` or `ready`
+   * (requested, failed, being deleted) or whose latest generation is not
+   * applied yet (a job of it is pending or running): the cluster would show
+   * the previous generation's workloads.
+   */
+  async refreshStatus(environmentId: string): Promise<StatusRefresh> {
+    const logger = this.logger.child({ environment: environmentId });
+    let environment: Environment;
+    try {
+      environment = await this.store.getEnvironment(environmentId);
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        return 'skipped';
+      }
+      throw error;
+    }
+    if (!FOLLOWED_STATUSES.includes(environment.status)) {
+      return 'skipped';
+    }
+    const jobs = await this.store.listJobs(environmentId);
+    if (jobs.some(j => j.state === 'pending' || j.state === 'running')) {
+      return 'skipped';
+    }
+    const type = this.types[environment.type];
+    if (!type) {
+      logger.warn(
+        `Not refreshing the status: environment type '${environment.type}' is not configured in app-config`,
+      );
+      return 'skipped';
+    }
+    const status = await this.provisionerFor(type.cluster).status(environment);
+    const { changed } = await this.recordWorkloadStatus(
+      environment,
+      status,
+      logger,
+    );
+    return changed ? 'updated' : 'unchanged';
+  }
+
+  /**
+   * Refreshes every environment that waits for its workloads: a safety net
+   * under the status watch, for a change it missed. Resolves to how many it
+   * updated.
+   */
+  async refreshWaitingStatuses(): Promise<number> {
+    const waiting = [
+      ...(await this.store.listEnvironments({ status: 'provisioning' })),
+      ...(await this.store.listEnvironments({ status: 'ready' })).filter(
+        e => e.observedGeneration < e.generation,
+      ),
+    ];
+    let updated = 0;
+    for (const environment of waiting) {
+      try {
+        if ((await this.refreshStatus(environment.id)) === 'updated') {
+          updated += 1;
+        }
+      } catch (error) {
+        // One environment's cluster being down must not block the others.
+        this.logger.warn('Failed to refresh the status of an environment', {
+          environment: environment.id,
+          error: errorMessage(error),
+        });
+      }
+    }
+    return updated;
+  }
+
+  /** Resolves to the status it recorded, if any. */
+  private async reconcile(
+    job: EnvironmentJob,
+    logger: LoggerService,
+  ): Promise<'provisioning' | 'ready' | undefined> {
     let environment: Environment;
     try {
       environment = await this.store.getEnvironment(job.environmentId);
     } catch (error) {
       if (error instanceof NotFoundError) {
         logger.warn('Skipping a reconcile job of an unknown environment');
-        return;
+        return undefined;
       }
       throw error;
     }
@@ -199,7 +290,7 @@ export class EnvironmentReconciler {
     // would recreate what it removes.
     if (environment.status === 'deleting' || environment.status === 'deleted') {
       logger.info('Skipping reconcile of an environment being deleted');
-      return;
+      return undefined;
     }
     const type = this.types[environment.type];
     if (!type) {
@@ -242,58 +333,75 @@ export class EnvironmentReconciler {
     const applied = await provisioner.apply(objects);
     logger.debug('Applied environment objects', { writes: applied.writes });
 
-    // Polling until a watch on the environment's workloads replaces it: on
-    // the local control plane pods run within about a second, so one short
-    // wait usually sees the environment ready.
-    const deadline = Date.now() + this.readyTimeoutMs;
-    let status = await provisioner.status(environment);
-    while (!status.ready && Date.now() < deadline) {
-      await sleep(this.readyPollIntervalMs);
-      status = await provisioner.status(environment);
-    }
+    // Read once: the status watch follows the workloads from here on.
+    const status = await provisioner.status(environment);
+    const { recorded } = await this.recordWorkloadStatus(
+      environment,
+      status,
+      logger,
+    );
+    return recorded;
+  }
+
+  /**
+   * Records what `status` says of the environment's workloads, writing only
+   * what differs. A converged environment (ready at its generation) keeps
+   * `ready`, with the conditions saying which workload falters; any other
+   * becomes `ready` at its generation once every workload is, and is
+   * `provisioning` until then.
+   */
+  private async recordWorkloadStatus(
+    environment: Environment,
+    status: EnvironmentWorkloadStatus,
+    logger: LoggerService,
+  ): Promise<{ recorded: 'provisioning' | 'ready'; changed: boolean }> {
     const conditions = toEnvironmentConditions(
       status.conditions,
       environment.conditions,
       this.clock(),
     );
+    const converged =
+      environment.status === 'ready' &&
+      environment.observedGeneration === environment.generation;
 
     if (!status.ready) {
-      await this.store.updateStatus({
+      const changed = await this.store.updateStatus({
         id: environment.id,
-        status: 'provisioning',
-        reason: 'Waiting for the workloads to become ready',
+        ...(!converged && {
+          status: 'provisioning' as const,
+          reason: WAITING_REASON,
+        }),
         conditions,
       });
-      // Queued while this job still runs, so completing it puts it back to
-      // pending: a crash before then leaves the job to the next lease owner,
-      // and the request is not lost.
-      await this.store.enqueueJob({
-        environmentId: environment.id,
-        kind: 'reconcile',
-      });
-      logger.info('Environment not ready yet; checking again', {
-        namespace: environment.namespace,
-      });
-      return;
+      return { recorded: converged ? 'ready' : 'provisioning', changed };
     }
 
-    const changed = await this.store.updateStatus({
+    let changed = await this.store.updateStatus({
       id: environment.id,
-      status: 'ready',
       reason: null,
       conditions,
-      observedGeneration: environment.generation,
     });
-    if (changed && !converged) {
-      logger.info('Environment ready', { namespace: environment.namespace });
-      await this.store.appendAuditEvent({
-        environmentId: environment.id,
-        actor: RECONCILER_ACTOR,
-        action: 'provision',
-        outcome: 'succeeded',
-        message: `Namespace ${environment.namespace} is ready (generation ${environment.generation})`,
+    if (!converged) {
+      // On its own, so that when two replicas see the same environment
+      // become ready, only one of them writes this, and records it once.
+      const becameReady = await this.store.updateStatus({
+        id: environment.id,
+        status: 'ready',
+        observedGeneration: environment.generation,
       });
+      if (becameReady) {
+        changed = true;
+        logger.info('Environment ready', { namespace: environment.namespace });
+        await this.store.appendAuditEvent({
+          environmentId: environment.id,
+          actor: RECONCILER_ACTOR,
+          action: 'provision',
+          outcome: 'succeeded',
+          message: `Namespace ${environment.namespace} is ready (generation ${environment.generation})`,
+        });
+      }
     }
+    return { recorded: 'ready', changed };
   }
 
   private async teardown(job: EnvironmentJob) {

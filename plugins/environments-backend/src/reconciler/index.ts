@@ -8,5 +8,14 @@ export type {
   EnvironmentReconcilerOptions,
   ProcessedJob,
   ReconcilerProvisioner,
+  StatusRefresh,
 } from './EnvironmentReconciler';
+export {
+  EnvironmentStatusWatcher,
+  STATUS_RESYNC_TASK_ID,
+} from './EnvironmentStatusWatcher';
+export type {
+  ClusterWatch,
+  EnvironmentStatusWatcherOptions,
+} from './EnvironmentStatusWatcher';
 export { EXPIRY_ACTOR, ReconcilerWorker } from './ReconcilerWorker';
