@@ -100,6 +100,21 @@ describeWithCluster('environments against the local control plane', kc => {
     await Promise.all(backends.splice(0).map(b => b.stop()));
   });
 
+  afterAll(async () => {
+    // A failed test must not leave namespaces that clash with the next run.
+    const core = kc().makeApiClient(CoreV1Api);
+    const left = await core.listNamespace({
+      labelSelector: 'environments.idp.dev/component=checkout-api',
+    });
+    await Promise.all(
+      left.items.map(ns =>
+        core
+          .deleteNamespace({ name: ns.metadata!.name! })
+          .catch(() => undefined),
+      ),
+    );
+  });
+
   async function startReplica() {
     const backend = await startTestBackend({
       features: [
@@ -139,18 +154,30 @@ describeWithCluster('environments against the local control plane', kc => {
   const statusOf = async (call: Call, id: string) =>
     (await call('get', `/environments/${id}`)).body;
 
-  const until = (call: Call, id: string, status: string, timeoutMs = 60_000) =>
-    eventually(
-      `environment ${id} ${status}`,
-      async () => {
-        const environment = await statusOf(call, id);
-        if (environment.status === 'failed') {
-          throw new Error(`failed: ${environment.reason}`);
-        }
-        return environment.status === status ? environment : undefined;
-      },
-      timeoutMs,
-    );
+  const until = async (
+    call: Call,
+    id: string,
+    status: string,
+    timeoutMs = 60_000,
+  ) => {
+    let last: unknown;
+    try {
+      return await eventually(
+        `environment ${id} ${status}`,
+        async () => {
+          const environment = await statusOf(call, id);
+          last = environment;
+          if (environment.status === 'failed') {
+            throw new Error(`failed: ${environment.reason}`);
+          }
+          return environment.status === status ? environment : undefined;
+        },
+        timeoutMs,
+      );
+    } catch (error) {
+      throw new Error(`${error}; last seen: ${JSON.stringify(last)}`);
+    }
+  };
 
   const namespaceExists = async (name: string) =>
     kc()
@@ -233,11 +260,16 @@ describeWithCluster('environments against the local control plane', kc => {
     );
     expect(await namespaceExists(namespace)).toBe(false);
     const audit = (await call('get', `/environments/${id}/audit`)).body.items;
-    expect(audit.map((e: { action: string }) => e.action)).toEqual([
-      'create',
-      'provision',
-      'delete',
-      'teardown',
+    expect(
+      audit.map(
+        (e: { action: string; outcome: string; actor: string }) =>
+          `${e.action} ${e.outcome} by ${e.actor}`,
+      ),
+    ).toEqual([
+      `create succeeded by ${USER}`,
+      'provision succeeded by system:environments-reconciler',
+      `delete initiated by ${USER}`,
+      'delete succeeded by system:environments-reconciler',
     ]);
   });
 

@@ -19,7 +19,11 @@ import {
   environmentPermissionResourceRef,
   isEnvironmentOwner,
 } from './permissions/rules';
-import { EnvironmentReconciler, ReconcilerWorker } from './reconciler';
+import {
+  EnvironmentReconciler,
+  EnvironmentStatusWatcher,
+  ReconcilerWorker,
+} from './reconciler';
 import { catalogWorkloadSettings } from './service/catalogWorkload';
 import { EnvironmentObservability } from './service/EnvironmentObservability';
 import { EnvironmentsService } from './service/EnvironmentsService';
@@ -152,8 +156,21 @@ export const environmentsPlugin = createBackendPlugin({
         });
         // New work is usually due now; don't wait for the next look at the queue.
         localListeners.push(() => worker.wakeUp());
-        lifecycle.addStartupHook(() => worker.start());
-        lifecycle.addShutdownHook(() => worker.stop());
+        // Readiness comes from watches on each cluster, not from polling.
+        const statusWatcher = new EnvironmentStatusWatcher({
+          clusters,
+          reconciler,
+          scheduler,
+          logger: logger.child({ component: 'status-watcher' }),
+        });
+        lifecycle.addStartupHook(async () => {
+          worker.start();
+          await statusWatcher.start();
+        });
+        lifecycle.addShutdownHook(async () => {
+          await statusWatcher.stop();
+          await worker.stop();
+        });
 
         await scheduler.scheduleTask({
           id: 'expire-environments',

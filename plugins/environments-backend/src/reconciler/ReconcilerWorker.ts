@@ -110,12 +110,13 @@ export class ReconcilerWorker {
       }
       if (idle && !this.stopping) {
         await new Promise<void>(resolve => {
+          let timer: NodeJS.Timeout | undefined = undefined;
           const wake = () => {
             clearTimeout(timer);
             this.wakers.delete(wake);
             resolve();
           };
-          const timer = setTimeout(wake, this.pollIntervalMs);
+          timer = setTimeout(wake, this.pollIntervalMs);
           this.wakers.add(wake);
         });
       }
