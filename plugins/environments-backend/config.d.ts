@@ -37,7 +37,7 @@ export interface Config {
       frequency?: HumanDuration | string;
     };
     reconciler?: {
-      /** Provisioning jobs each backend replica runs at the same time. Default 4. */
+      /** Provisioning jobs each backend replica runs at the same time. Default 8. */
       concurrency?: number;
     };
     /** Groups whose members may act on every environment (the platform team). */

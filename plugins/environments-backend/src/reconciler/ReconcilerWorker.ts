@@ -5,7 +5,7 @@ import { EnvironmentReconciler } from './EnvironmentReconciler';
 export const EXPIRY_ACTOR = 'system:expiry';
 
 const DEFAULT_POLL_INTERVAL_MS = 200;
-const DEFAULT_CONCURRENCY = 4;
+const DEFAULT_CONCURRENCY = 8;
 
 /**
  * Runs an `EnvironmentReconciler` in a loop: jobs back to back while there
@@ -28,7 +28,7 @@ export class ReconcilerWorker {
     /** The sleep when no job is due; 200 ms when not given. */
     pollIntervalMs?: number;
     /**
-     * Jobs processed at the same time, each by its own loop; 4 when not
+     * Jobs processed at the same time, each by its own loop; 8 when not
      * given. The store never hands one job to two loops.
      */
     concurrency?: number;
