@@ -1,4 +1,5 @@
 import { ResponseError } from '@backstage/errors';
+import { EnvironmentEvent, EnvironmentPod } from '../observability';
 import { AuditEvent, Environment } from '../types';
 import { EnvironmentsClient } from './EnvironmentsClient';
 
@@ -312,6 +313,114 @@ describe('EnvironmentsClient', () => {
         'http://backend.test/api/environments/types',
         { method: 'GET', headers: { Authorization: 'Bearer user-token' } },
       );
+    });
+  });
+
+  describe('listPods', () => {
+    it("gets the environment's pods", async () => {
+      const pod: EnvironmentPod = {
+        name: 'orders-service-7d9f-x2',
+        phase: 'Running',
+        ready: true,
+        restarts: 0,
+        createdAt: '2026-11-21T09:00:30.000Z',
+        containers: [
+          {
+            name: 'orders-service',
+            image: 'registry.acme.example/storefront/orders-service:1.4.2',
+            ready: true,
+            restartCount: 0,
+            state: 'running',
+          },
+        ],
+      };
+      const { client, fetch } = clientAnswering(
+        Response.json({ items: [pod] }),
+      );
+
+      await expect(client.listPods('a1b2c3')).resolves.toEqual({
+        items: [pod],
+      });
+      expect(fetch).toHaveBeenCalledWith(
+        'http://backend.test/api/environments/environments/a1b2c3/pods',
+        { method: 'GET', headers: {} },
+      );
+    });
+  });
+
+  describe('listEvents', () => {
+    it("gets the events of the environment's namespace", async () => {
+      const event: EnvironmentEvent = {
+        type: 'Warning',
+        reason: 'BackOff',
+        message: 'Back-off restarting failed container',
+        object: { kind: 'Pod', name: 'orders-service-7d9f-x2' },
+        count: 3,
+        firstSeen: '2026-11-21T09:01:00.000Z',
+        lastSeen: '2026-11-21T09:03:00.000Z',
+        hint: 'The container keeps exiting; read its previous log.',
+      };
+      const { client, fetch } = clientAnswering(
+        Response.json({ items: [event] }),
+      );
+
+      await expect(client.listEvents('a1b2c3')).resolves.toEqual({
+        items: [event],
+      });
+      expect(fetch.mock.calls[0][0]).toBe(
+        'http://backend.test/api/environments/environments/a1b2c3/events',
+      );
+    });
+  });
+
+  describe('openLogs', () => {
+    it('asks for the log with its options and returns the stream as it comes', async () => {
+      const { client, fetch } = clientAnswering(
+        new Response('first line\nsecond line\n', {
+          headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+        }),
+      );
+      const controller = new AbortController();
+
+      const stream = await client.openLogs(
+        'a1b2c3',
+        {
+          pod: 'orders-service-7d9f-x2',
+          container: 'orders-service',
+          follow: true,
+          previous: false,
+          tailLines: 100,
+        },
+        { signal: controller.signal },
+      );
+
+      expect(await new Response(stream).text()).toBe(
+        'first line\nsecond line\n',
+      );
+      expect(fetch).toHaveBeenCalledWith(
+        'http://backend.test/api/environments/environments/a1b2c3/logs?pod=orders-service-7d9f-x2&container=orders-service&follow=true&previous=false&tailLines=100',
+        { method: 'GET', headers: {}, signal: controller.signal },
+      );
+    });
+
+    it("throws a ResponseError, before any line, for a pod that is not the environment's", async () => {
+      const { client } = clientAnswering(
+        Response.json(
+          {
+            error: {
+              name: 'NotFoundError',
+              message: "Pod 'web-1' is not a pod of environment 'a1b2c3'",
+            },
+            request: { method: 'GET', url: '/environments/a1b2c3/logs' },
+            response: { statusCode: 404 },
+          },
+          { status: 404, statusText: 'Not Found' },
+        ),
+      );
+
+      await expect(
+        client.openLogs('a1b2c3', { pod: 'web-1' }),
+      ).rejects.toMatchObject({ name: 'ResponseError', statusCode: 404 });
     });
   });
 });

@@ -3,9 +3,14 @@ import { EnvironmentRequest, EnvironmentUpdate } from '../request';
 import { Environment } from '../types';
 import {
   AuditTrail,
+  EnvironmentEventList,
   EnvironmentList,
+  EnvironmentLogsQuery,
+  EnvironmentObservabilityApi,
+  EnvironmentPodList,
   EnvironmentsApi,
   EnvironmentsRequestOptions,
+  EnvironmentsStreamOptions,
   EnvironmentTypeList,
   ExtendEnvironmentRequest,
   ListEnvironmentsFilter,
@@ -38,7 +43,9 @@ type Query = Record<string, string | undefined>;
  *
  * @public
  */
-export class EnvironmentsClient implements EnvironmentsApi {
+export class EnvironmentsClient
+  implements EnvironmentsApi, EnvironmentObservabilityApi
+{
   readonly #discoveryApi: EnvironmentsDiscovery;
   readonly #fetchApi: EnvironmentsFetch;
 
@@ -140,15 +147,78 @@ export class EnvironmentsClient implements EnvironmentsApi {
     );
   }
 
+  async listPods(
+    id: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<EnvironmentPodList> {
+    return this.#request<EnvironmentPodList>(
+      { method: 'GET', path: `/environments/${encodeURIComponent(id)}/pods` },
+      options,
+    );
+  }
+
+  async listEvents(
+    id: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<EnvironmentEventList> {
+    return this.#request<EnvironmentEventList>(
+      {
+        method: 'GET',
+        path: `/environments/${encodeURIComponent(id)}/events`,
+      },
+      options,
+    );
+  }
+
+  async openLogs(
+    id: string,
+    query: EnvironmentLogsQuery,
+    options?: EnvironmentsStreamOptions,
+  ): Promise<ReadableStream<Uint8Array>> {
+    const response = await this.#send(
+      {
+        method: 'GET',
+        path: `/environments/${encodeURIComponent(id)}/logs`,
+        query: {
+          pod: query.pod,
+          container: query.container,
+          follow: query.follow?.toString(),
+          previous: query.previous?.toString(),
+          tailLines: query.tailLines?.toString(),
+          sinceSeconds: query.sinceSeconds?.toString(),
+          timestamps: query.timestamps?.toString(),
+        },
+      },
+      options,
+    );
+    if (!response.body) {
+      throw new Error(
+        `The environments backend sent no log for pod ${query.pod}`,
+      );
+    }
+    return response.body;
+  }
+
   /**
    * Sends one request to the environments backend and reads its JSON answer.
-   * Callers encode the segments of `path` (`encodeURIComponent(id)`); query
-   * parameters that are undefined are left out.
    */
   async #request<T>(
     request: { method: string; path: string; query?: Query; body?: unknown },
     options?: EnvironmentsRequestOptions,
   ): Promise<T> {
+    const response = await this.#send(request, options);
+    return (await response.json()) as T;
+  }
+
+  /**
+   * Sends one request to the environments backend and returns its successful
+   * response. Callers encode the segments of `path` (`encodeURIComponent(id)`);
+   * query parameters that are undefined are left out.
+   */
+  async #send(
+    request: { method: string; path: string; query?: Query; body?: unknown },
+    options?: EnvironmentsStreamOptions,
+  ): Promise<Response> {
     const baseUrl = await this.#discoveryApi.getBaseUrl('environments');
     const search = new URLSearchParams();
     for (const [name, value] of Object.entries(request.query ?? {})) {
@@ -174,11 +244,12 @@ export class EnvironmentsClient implements EnvironmentsApi {
         ...(request.body !== undefined && {
           body: JSON.stringify(request.body),
         }),
+        ...(options?.signal && { signal: options.signal }),
       },
     );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return (await response.json()) as T;
+    return response;
   }
 }

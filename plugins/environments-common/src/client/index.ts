@@ -5,9 +5,14 @@ export type {
 } from './EnvironmentsClient';
 export type {
   AuditTrail,
+  EnvironmentEventList,
   EnvironmentList,
+  EnvironmentLogsQuery,
+  EnvironmentObservabilityApi,
+  EnvironmentPodList,
   EnvironmentsApi,
   EnvironmentsRequestOptions,
+  EnvironmentsStreamOptions,
   EnvironmentTypeDescription,
   EnvironmentTypeList,
   ExtendEnvironmentRequest,

@@ -1,5 +1,6 @@
 import { EnvironmentType } from '../environmentTypes';
 import { EnvironmentRequest, EnvironmentUpdate } from '../request';
+import { EnvironmentEvent, EnvironmentPod } from '../observability';
 import { AuditEvent, Environment, EnvironmentStatus } from '../types';
 
 /**
@@ -83,6 +84,56 @@ export type ExtendEnvironmentRequest = {
 };
 
 /**
+ * The pods of an environment, oldest first.
+ *
+ * @public
+ */
+export type EnvironmentPodList = {
+  items: EnvironmentPod[];
+};
+
+/**
+ * The Kubernetes events of an environment's namespace, newest first.
+ *
+ * @public
+ */
+export type EnvironmentEventList = {
+  items: EnvironmentEvent[];
+};
+
+/**
+ * Which log of an environment to read, and how much of it.
+ *
+ * @public
+ */
+export type EnvironmentLogsQuery = {
+  /** A pod of the environment, from {@link EnvironmentObservabilityApi.listPods}. */
+  pod: string;
+  /** A container of the pod; required when it has several. */
+  container?: string;
+  /** Keep the stream open and send new lines as they are written. */
+  follow?: boolean;
+  /** The log of the container that ran before the last restart. */
+  previous?: boolean;
+  /** Start with this many of the last lines; the backend's default is 500. */
+  tailLines?: number;
+  /** Only lines written in the last this many seconds. */
+  sinceSeconds?: number;
+  /** Start each line with the RFC 3339 time it was written, and a space. */
+  timestamps?: boolean;
+};
+
+/**
+ * Options for a request that may be cancelled, such as a followed log.
+ *
+ * @public
+ */
+export type EnvironmentsStreamOptions = EnvironmentsRequestOptions & {
+  /** Ends the request; for a followed log, the only way it ends. */
+  signal?: AbortSignal;
+};
+
+/**
  * The environments backend's HTTP API. Writes answer as soon as the change is
  * stored; follow the environment's `status` with {@link EnvironmentsApi.getEnvironment}.
  *
@@ -146,4 +197,39 @@ export interface EnvironmentsApi {
 
   /** The environment types, and whether the caller may request each. */
   listTypes(options?: EnvironmentsRequestOptions): Promise<EnvironmentTypeList>;
+}
+
+/**
+ * What runs in an environment, read through the environments backend with
+ * the same permission as the environment itself: its pods, their logs and
+ * the events of its namespace. Apart from {@link EnvironmentsApi} because
+ * only the portal reads them; the other callers of the API change
+ * environments.
+ *
+ * @public
+ */
+export interface EnvironmentObservabilityApi {
+  /** The pods running in the environment: its workload's and its databases'. */
+  listPods(
+    id: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<EnvironmentPodList>;
+
+  /** Every Kubernetes event of the environment's namespace, with hints for common failures. */
+  listEvents(
+    id: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<EnvironmentEventList>;
+
+  /**
+   * Opens the log of a container of one of the environment's pods: UTF-8
+   * text, one log line per line, as the backend streams it. With `follow`
+   * it stays open until `options.signal` aborts it. Throws before anything is
+   * read when the backend refuses (unknown pod: 404, unknown container: 400).
+   */
+  openLogs(
+    id: string,
+    query: EnvironmentLogsQuery,
+    options?: EnvironmentsStreamOptions,
+  ): Promise<ReadableStream<Uint8Array>>;
 }
