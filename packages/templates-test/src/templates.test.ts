@@ -235,8 +235,17 @@ describe.each(goldenPaths)('the $template template', goldenPath => {
     });
     expect(register).toEqual({
       repoContentsUrl: '<example>',
-      catalogInfoPath: '/catalog-info.yaml',
+      catalogInfoPath: 'catalog-info.yaml',
     });
+    // Relative to publish:gitea's repoContentsUrl, it names the file on the branch.
+    expect(
+      new URL(
+        register.catalogInfoPath,
+        'http://localhost:3300/idp/orders-service/src/branch/main/',
+      ).href,
+    ).toBe(
+      'http://localhost:3300/idp/orders-service/src/branch/main/catalog-info.yaml',
+    );
     const schemas = await scaffolder.actionSchemas();
     for (const [action, input] of [
       ['publish:gitea', publish],
