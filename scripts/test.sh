@@ -73,7 +73,8 @@ count_tests() {
 
 e2e() {
   build_app_if_stale || return 1
-  local data="$REPO_ROOT/.local/e2e-data" log_file="$RESULTS/e2e-backend.log"
+  # One data folder per port: runs on other ports (E2E_PORT) must not wipe each other's.
+  local data="$REPO_ROOT/.local/e2e-data-$E2E_PORT" log_file="$RESULTS/e2e-backend-$E2E_PORT.log"
   rm -rf "$data"
   trap 'stop_backend' EXIT
   mapfile -t args < <(backend_config_args; gitea_config_args)
