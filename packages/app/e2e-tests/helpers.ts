@@ -17,9 +17,10 @@ export async function screenshot(page: Page, testInfo: TestInfo, name: string) {
 export async function signInAsGuest(page: Page) {
   await page.goto('/');
   await page.getByRole('button', { name: 'Enter' }).click();
+  // The sidebar's link: pages with breadcrumbs have a second navigation naming Catalog.
   await expect(
     page
-      .getByRole('navigation')
+      .getByTestId('sidebar-root')
       .getByRole('link', { name: 'Catalog', exact: true }),
   ).toBeVisible();
 }
