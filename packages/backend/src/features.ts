@@ -11,6 +11,7 @@ import catalogBackendModuleEnvironments from '@internal/backstage-plugin-catalog
 import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
 import scaffolderBackendModuleGitea from '@backstage/plugin-scaffolder-backend-module-gitea';
 import scaffolderBackendModuleGithub from '@backstage/plugin-scaffolder-backend-module-github';
+import scaffolderBackendModuleGitlab from '@backstage/plugin-scaffolder-backend-module-gitlab';
 import scaffolderBackendModuleNotifications from '@backstage/plugin-scaffolder-backend-module-notifications';
 import scaffolderBackendModuleEnvironments from '@internal/backstage-plugin-scaffolder-backend-module-environments';
 import permissionBackend from '@backstage/plugin-permission-backend';
@@ -53,6 +54,7 @@ export const backendFeatures = [
   scaffolderBackend,
   scaffolderBackendModuleGitea,
   scaffolderBackendModuleGithub,
+  scaffolderBackendModuleGitlab,
   scaffolderBackendModuleNotifications,
   scaffolderBackendModuleEnvironments,
 
