@@ -1,0 +1,2 @@
+export { FakeSignalApi } from './FakeSignalApi';
+export { anEnvironment, types } from './fixtures';

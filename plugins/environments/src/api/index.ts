@@ -1,0 +1,2 @@
+export { environmentsApiRef } from './environmentsApiRef';
+export type { EnvironmentsPortalApi } from './environmentsApiRef';

@@ -1,0 +1,1 @@
+export { ComponentEnvironmentsContent } from './ComponentEnvironmentsContent';

@@ -1,0 +1,1 @@
+export { EnvironmentEntityCard } from './EnvironmentEntityCard';

@@ -1,0 +1,1 @@
+export { EnvironmentEvents } from './EnvironmentEvents';

@@ -1,0 +1,1 @@
+export { PodLogs } from './PodLogs';

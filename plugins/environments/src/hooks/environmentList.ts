@@ -1,0 +1,31 @@
+import { Environment } from '@internal/backstage-plugin-environments-common';
+import { newer } from './newer';
+
+/**
+ * A fresh listing, keeping any environment of which a newer version already
+ * arrived through a signal while the listing was on its way.
+ */
+export function mergeListing(
+  current: Environment[] | undefined,
+  listed: Environment[],
+): Environment[] {
+  const known = new Map(
+    current?.map(environment => [environment.id, environment]),
+  );
+  return listed.map(environment =>
+    newer(known.get(environment.id), environment),
+  );
+}
+
+/** The list after a pushed change: replaced in place, or left out once deleted. */
+export function applyChange(
+  current: Environment[],
+  changed: Environment,
+): Environment[] {
+  if (changed.status === 'deleted') {
+    return current.filter(environment => environment.id !== changed.id);
+  }
+  return current.map(environment =>
+    environment.id === changed.id ? newer(environment, changed) : environment,
+  );
+}

@@ -1,0 +1,47 @@
+import { useApi } from '@backstage/frontend-plugin-api';
+import { Environment } from '@internal/backstage-plugin-environments-common';
+import { useEffect, useState } from 'react';
+import { environmentsApiRef } from '../api';
+import { newer } from './newer';
+import { useEnvironmentSignal } from './useEnvironmentSignal';
+
+/**
+ * One environment, fetched once and then kept current by the `environments`
+ * signal.
+ *
+ * @param initial - the environment as the caller already has it, such as the
+ * answer to the request that created it, to show until the fetch returns.
+ */
+export function useLiveEnvironment(id: string, initial?: Environment) {
+  const api = useApi(environmentsApiRef);
+  const [environment, setEnvironment] = useState<Environment | undefined>(
+    initial?.id === id ? initial : undefined,
+  );
+  const [error, setError] = useState<Error>();
+
+  useEffect(() => {
+    if (!id) {
+      return undefined;
+    }
+    let cancelled = false;
+    api.getEnvironment(id).then(
+      fetched => {
+        if (!cancelled) setEnvironment(current => newer(current, fetched));
+      },
+      e => {
+        if (!cancelled) setError(e);
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [api, id]);
+
+  const { isLive } = useEnvironmentSignal(changed => {
+    if (changed.id === id) {
+      setEnvironment(current => newer(current, changed));
+    }
+  });
+
+  return { environment, error, isLive };
+}
