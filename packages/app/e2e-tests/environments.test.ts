@@ -304,12 +304,31 @@ test.describe('environments', () => {
       await screenshot(page, testInfo, 'component relations');
     });
 
-    await test.step('tear it down from the component, after confirming', async () => {
+    const card = page.getByRole('region', { name: environmentName });
+
+    await test.step('the component tab shows what runs there, and extends its time to live', async () => {
       await openComponentTab(page, 'Environments');
-      const card = page.getByRole('region', { name: environmentName });
       await expect(card).toBeVisible();
       await expect(card.getByText('Ready', { exact: true })).toBeVisible();
-      await expect(card.getByText(/replicas? ready/)).toBeVisible();
+      await expect(card.getByText(/1 of 1 replica ready/)).toBeVisible();
+      const expiry = card.getByText(/expires /);
+      const expiryBefore = await expiry.textContent();
+
+      await card
+        .getByRole('button', { name: `Extend ${environmentName}` })
+        .click();
+      const dialog = page.getByRole('dialog');
+      await dialog
+        .getByRole('textbox', { name: 'New time to live, from now' })
+        .fill('8h');
+      await screenshot(page, testInfo, 'extend');
+      await dialog.getByRole('button', { name: 'Extend' }).click();
+      await expect(dialog).toBeHidden();
+      // 2h from the request becomes 8h from now; the card hears of it by signal.
+      await expect(expiry).not.toHaveText(expiryBefore ?? '');
+    });
+
+    await test.step('tear it down from the component, after confirming', async () => {
       await card
         .getByRole('button', { name: `Tear down ${environmentName}` })
         .click();
