@@ -20,6 +20,9 @@ export function useLiveEnvironments(options: { componentRef?: string } = {}) {
   const [error, setError] = useState<Error>();
   const latest = useRef(environments);
   latest.current = environments;
+  // Environments pushed to everyone that the backend did not list for this
+  // user: their changes do not reload the list again.
+  const hidden = useRef(new Set<string>());
 
   const reload = useCallback(async () => {
     try {
@@ -28,8 +31,10 @@ export function useLiveEnvironments(options: { componentRef?: string } = {}) {
       );
       setEnvironments(current => mergeListing(current, items));
       setError(undefined);
+      return items;
     } catch (e) {
       setError(e as Error);
+      return undefined;
     }
   }, [api, componentRef]);
 
@@ -46,8 +51,12 @@ export function useLiveEnvironments(options: { componentRef?: string } = {}) {
     }
     const known = latest.current?.some(({ id }) => id === changed.id);
     if (!known) {
-      if (changed.status !== 'deleted') {
-        reload();
+      if (changed.status !== 'deleted' && !hidden.current.has(changed.id)) {
+        reload().then(items => {
+          if (items && !items.some(({ id }) => id === changed.id)) {
+            hidden.current.add(changed.id);
+          }
+        });
       }
       return;
     }

@@ -98,4 +98,28 @@ describe('EnvironmentsPage', () => {
     );
     expect(screen.getByText('No environments yet.')).toBeInTheDocument();
   });
+
+  it('asks only once about an environment the backend does not list for the user', async () => {
+    const { signals, listEnvironments } = renderPage();
+    await rowOf('pr-1');
+    const othersEnvironment = anEnvironment({
+      id: 'env-9',
+      name: 'secret',
+      componentRef: 'component:default/fraud-detector',
+      status: 'provisioning',
+    });
+
+    signals.publish('environments', { environment: othersEnvironment });
+    await waitFor(() => expect(listEnvironments).toHaveBeenCalledTimes(2));
+    signals.publish('environments', {
+      environment: {
+        ...othersEnvironment,
+        status: 'ready',
+        updatedAt: '2026-11-21T09:02:00.000Z',
+      },
+    });
+
+    expect(listEnvironments).toHaveBeenCalledTimes(2);
+    expect(screen.queryByRole('rowheader', { name: /secret/ })).toBeNull();
+  });
 });
