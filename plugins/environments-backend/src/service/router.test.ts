@@ -316,6 +316,13 @@ describe.each(databases.eachSupportedId())(
       );
       expect(listed.body).toEqual({ items: [expect.objectContaining({ id })] });
       expect(listed.body.items.map((e: { id: string }) => e.id)).toEqual([id]);
+      // As people type it, with ":" and "/" not encoded.
+      const typed = await as(
+        'get',
+        '/environments?componentRef=component:default/orders-service',
+      );
+      expect(typed.status).toBe(200);
+      expect(typed.body.items.map((e: { id: string }) => e.id)).toEqual([id]);
       expect(
         (await as('get', '/environments?type=development')).body.items,
       ).toEqual([]);

@@ -651,6 +651,7 @@ export const spec = {
           {
             "name": "componentRef",
             "in": "query",
+            "allowReserved": true,
             "schema": {
               "type": "string"
             }
@@ -658,6 +659,7 @@ export const spec = {
           {
             "name": "ownerRef",
             "in": "query",
+            "allowReserved": true,
             "schema": {
               "type": "string"
             }
