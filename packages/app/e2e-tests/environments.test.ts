@@ -337,8 +337,130 @@ test.describe('environments', () => {
       await screenshot(page, testInfo, 'confirm teardown');
       await dialog.getByRole('button', { name: 'Tear down' }).click();
       await expect(card).toBeHidden({ timeout: 120_000 });
+      // Its buttons went with it; the focus waits on the tab's heading.
+      await expect(
+        page.getByRole('heading', {
+          name: `Environments of ${component.title}`,
+        }),
+      ).toBeFocused();
       createdId = undefined;
       await screenshot(page, testInfo, 'torn down');
+    });
+
+    expect(consoleErrors).toEqual([]);
+  });
+
+  test('request and tear down an environment with the keyboard alone', async ({
+    page,
+  }, testInfo) => {
+    test.setTimeout(240_000);
+    const consoleErrors = collectConsoleErrors(page);
+    const keyboardName = `${environmentName}-kb`;
+    await signInAsGuest(page);
+    await page.goto('/environments/new');
+    await expect(
+      page.getByRole('heading', { name: 'Request an environment' }),
+    ).toBeVisible();
+    const press = (key: string) => page.keyboard.press(key);
+
+    await test.step('pick the component and the type', async () => {
+      // Only the starting point is set directly; from there on, keys alone.
+      const picker = page.getByRole('button', { name: /Component/ });
+      await picker.focus();
+      await press('Enter');
+      await expect(
+        page.getByRole('searchbox', { name: 'Search components' }),
+      ).toBeFocused();
+      await page.keyboard.type(component.title);
+      await press('ArrowDown');
+      await press('Enter');
+      await expect(picker).toContainText(component.title);
+      // Focus goes back to the picker once its list has closed.
+      await expect(picker).toBeFocused();
+      await press('Tab');
+      await expect(
+        page.getByRole('radio', { name: /^development/ }),
+      ).toBeFocused();
+      await press('ArrowDown');
+      await expect(page.getByRole('radio', { name: /^preview/ })).toBeChecked();
+    });
+
+    const name = page.getByRole('textbox', { name: 'Name' });
+    await test.step('an invalid name: Enter keeps the form, focuses the field and announces why', async () => {
+      await press('Tab');
+      await expect(name).toBeFocused();
+      await page.keyboard.type('Bad_Name');
+      await press('Enter');
+      await expect(page).toHaveURL(/\/environments\/new/);
+      await expect(name).toBeFocused();
+      await expect(name).toHaveAttribute('aria-invalid', 'true');
+      // The error is tied to the field, so screen readers read it with it.
+      const describedBy = (await name.getAttribute('aria-describedby')) ?? '';
+      const described = await Promise.all(
+        describedBy
+          .split(' ')
+          .map(id => page.locator(`[id="${id}"]`).textContent()),
+      );
+      expect(described.join(' ')).toContain('Must be a DNS-1123 label');
+      await expect(
+        page.getByRole('status').filter({ hasText: 'Name needs attention' }),
+      ).toBeAttached();
+      await screenshot(page, testInfo, 'keyboard inline error');
+    });
+
+    await test.step('fix it and send with Enter', async () => {
+      await press('ControlOrMeta+a');
+      await page.keyboard.type(keyboardName);
+      await expect(name).not.toHaveAttribute('aria-invalid');
+      await press('Enter');
+      await expect(page).toHaveURL(/\/environments\/[0-9a-f-]{8,}$/);
+      createdId = new URL(page.url()).pathname.split('/').pop();
+      await expect(timelineStep(page, 'Ready')).toHaveAttribute(
+        'data-state',
+        'done',
+        { timeout: 120_000 },
+      );
+    });
+
+    await test.step('tear it down from the keyboard, after confirming', async () => {
+      const tearDown = page.getByRole('button', {
+        name: `Tear down ${keyboardName}`,
+      });
+      // Tab from the page heading to the action.
+      await page
+        .getByRole('heading', { name: `${component.name} · ${keyboardName}` })
+        .click();
+      for (let i = 0; i < 10; i++) {
+        await press('Tab');
+        if (await tearDown.evaluate(e => e === document.activeElement)) break;
+      }
+      await expect(tearDown).toBeFocused();
+      await press('Enter');
+      const dialog = page.getByRole('dialog');
+      await expect(dialog).toBeVisible();
+      // The dialog holds the focus.
+      await expect
+        .poll(() => dialog.evaluate(e => e.contains(document.activeElement)))
+        .toBe(true);
+      await screenshot(page, testInfo, 'keyboard confirm teardown');
+      const confirm = dialog.getByRole('button', { name: 'Tear down' });
+      for (let i = 0; i < 5; i++) {
+        if (await confirm.evaluate(e => e === document.activeElement)) break;
+        await press('Tab');
+      }
+      await expect(confirm).toBeFocused();
+      await press('Enter');
+      await expect(dialog).toBeHidden();
+      await expect(
+        page
+          .getByRole('status')
+          .filter({ hasText: /Status: (Deleting|Deleted)/ }),
+      ).toBeVisible({ timeout: 60_000 });
+      // The action is gone; the focus moved to the status it changed.
+      await expect(
+        page.getByRole('status').filter({ hasText: /^Status: / }),
+      ).toBeFocused();
+      createdId = undefined;
     });
 
     expect(consoleErrors).toEqual([]);

@@ -22,6 +22,10 @@ import { formatDateTime } from '../format';
 import { StatusBadge } from '../StatusBadge';
 import { WhatRuns } from './WhatRuns';
 
+/** The tab's heading, where the focus goes when a card goes away under it. */
+const HEADING_ID = 'component-environments-heading';
+const focusHeading = () => document.getElementById(HEADING_ID)?.focus();
+
 function EnvironmentCard(props: { environment: Environment }) {
   const { environment } = props;
   const environmentLink = useRouteRef(environmentRouteRef);
@@ -37,7 +41,11 @@ function EnvironmentCard(props: { environment: Environment }) {
             </Text>
             <StatusBadge status={environment.status} />
           </Flex>
-          <EnvironmentActions environment={environment} size="small" />
+          <EnvironmentActions
+            environment={environment}
+            size="small"
+            onGone={focusHeading}
+          />
         </Flex>
       </CardHeader>
       <CardBody>
@@ -95,7 +103,7 @@ export function ComponentEnvironmentsContent() {
   return (
     <Flex direction="column" gap="4">
       <Flex justify="between" align="center">
-        <Text as="h2" variant="title-small">
+        <Text as="h2" variant="title-small" id={HEADING_ID} tabIndex={-1}>
           Environments of {entity.metadata.title ?? entity.metadata.name}
         </Text>
         {requestLink && (

@@ -1,19 +1,38 @@
 import { Button, Flex } from '@backstage/ui';
 import { Environment } from '@internal/backstage-plugin-environments-common';
 import { RiDeleteBinLine, RiTimerLine } from '@remixicon/react';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ExtendDialog } from './ExtendDialog';
 import { TeardownDialog } from './TeardownDialog';
 
-/** Extend (ephemeral environments) and tear down, each behind a dialog. */
+/**
+ * Extend (ephemeral environments) and tear down, each behind a dialog.
+ *
+ * The buttons go away once the environment is being torn down. Where the
+ * focus was on them (or in the dialog), it would fall back to the page's
+ * start; `onGone` then says where keyboard users continue instead.
+ */
 export function EnvironmentActions(props: {
   environment: Environment;
   size?: 'small' | 'medium';
+  onGone?: () => void;
 }) {
-  const { environment, size = 'medium' } = props;
+  const { environment, size = 'medium', onGone } = props;
   const [dialog, setDialog] = useState<'extend' | 'teardown'>();
   const gone =
     environment.status === 'deleting' || environment.status === 'deleted';
+  const wasGone = useRef(gone);
+  const latestOnGone = useRef(onGone);
+  latestOnGone.current = onGone;
+  useEffect(() => {
+    // Only when the buttons just went away, not on every later render.
+    if (gone && !wasGone.current) {
+      const lost =
+        !document.activeElement || document.activeElement === document.body;
+      if (lost) latestOnGone.current?.();
+    }
+    wasGone.current = gone;
+  }, [gone]);
   if (gone) {
     return null;
   }

@@ -29,7 +29,10 @@ import { environmentRouteRef } from '../../routes';
 import { AuditTrail } from './AuditTrail';
 import { EnvironmentActions } from '../EnvironmentActions';
 import { EnvironmentEvents } from '../EnvironmentEvents';
-import { EnvironmentTimeline } from './EnvironmentTimeline';
+import {
+  EnvironmentTimeline,
+  environmentStatusId,
+} from './EnvironmentTimeline';
 import { entityName, formatDateTime } from '../format';
 import { PodLogs } from '../PodLogs';
 import { StatusBadge } from '../StatusBadge';
@@ -137,7 +140,16 @@ export function EnvironmentPage() {
     <>
       <Header
         title={`${entityName(environment.componentRef)} · ${environment.name}`}
-        customActions={<EnvironmentActions environment={environment} />}
+        customActions={
+          <EnvironmentActions
+            environment={environment}
+            onGone={() =>
+              document
+                .getElementById(environmentStatusId(environment.id))
+                ?.focus()
+            }
+          />
+        }
       />
       <Container>
         <Tabs>

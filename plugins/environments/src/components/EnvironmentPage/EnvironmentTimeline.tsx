@@ -36,6 +36,9 @@ const stateWords: Record<TimelineStep['state'], string> = {
   upcoming: 'not yet',
 };
 
+/** The id of the status line, where the focus goes after a teardown. */
+export const environmentStatusId = (id: string) => `environment-status-${id}`;
+
 /**
  * The environment's way from request to ready, step by step, with the time
  * each step was reached and how long after the request.
@@ -49,7 +52,13 @@ export function EnvironmentTimeline(props: {
   const steps = timelineSteps(environment, props.statusTimes, props.audit);
   return (
     <Flex direction="column" gap="3">
-      <Text as="p" aria-live="polite" role="status">
+      <Text
+        as="p"
+        aria-live="polite"
+        role="status"
+        id={environmentStatusId(environment.id)}
+        tabIndex={-1}
+      >
         Status: <strong>{statusLabel(environment.status)}</strong>
         {environment.reason && ` — ${environment.reason}`}
       </Text>
