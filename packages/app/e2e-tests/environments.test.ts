@@ -311,6 +311,15 @@ test.describe('environments', () => {
       await expect(card).toBeVisible();
       await expect(card.getByText('Ready', { exact: true })).toBeVisible();
       await expect(card.getByText(/1 of 1 replica ready/)).toBeVisible();
+
+      // Its Kubernetes view: the pods of this namespace only.
+      await card.getByRole('link', { name: 'Kubernetes' }).click();
+      await expect(page.getByText('1 pod', { exact: true })).toBeVisible();
+      await expect(page.getByText('No pods with errors')).toBeVisible();
+      await screenshot(page, testInfo, 'kubernetes view');
+      await page.goBack();
+      await expect(card).toBeVisible();
+
       const expiry = card.getByText(/expires /);
       const expiryBefore = await expiry.textContent();
 
