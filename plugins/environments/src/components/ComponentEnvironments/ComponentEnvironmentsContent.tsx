@@ -1,7 +1,7 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { Progress } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/frontend-plugin-api';
-import { useEntity, useEntityRefLink } from '@backstage/plugin-catalog-react';
+import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   Alert,
   ButtonLink,
@@ -18,6 +18,7 @@ import { RiAddLine } from '@remixicon/react';
 import { useLiveEnvironments } from '../../hooks/useLiveEnvironments';
 import { environmentRouteRef, requestEnvironmentRouteRef } from '../../routes';
 import { EnvironmentActions } from '../EnvironmentActions';
+import { useKubernetesViewLink } from '../FactList';
 import { formatDateTime } from '../format';
 import { StatusBadge } from '../StatusBadge';
 import { WhatRuns } from './WhatRuns';
@@ -29,7 +30,7 @@ const focusHeading = () => document.getElementById(HEADING_ID)?.focus();
 function EnvironmentCard(props: { environment: Environment }) {
   const { environment } = props;
   const environmentLink = useRouteRef(environmentRouteRef);
-  const entityLink = useEntityRefLink();
+  const kubernetesViewLink = useKubernetesViewLink();
   const headingId = `environment-${environment.id}`;
   return (
     <Card aria-labelledby={headingId} role="region">
@@ -73,13 +74,7 @@ function EnvironmentCard(props: { environment: Environment }) {
               Timeline, logs and events
             </Link>
           )}
-          <Link
-            href={`${entityLink({
-              kind: 'resource',
-              namespace: 'default',
-              name: environment.namespace,
-            })}/kubernetes`}
-          >
+          <Link href={kubernetesViewLink(environment.namespace)}>
             Kubernetes
           </Link>
         </Flex>

@@ -17,7 +17,7 @@ import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { environmentsApiRef } from '../../api';
 import { formatDateTime } from '../format';
-import { failureMessage } from './failureMessage';
+import { useDialogAction } from './useDialogAction';
 
 function durationProblem(ttl: string): string | undefined {
   try {
@@ -43,8 +43,6 @@ export function ExtendDialog(props: {
   }, [api, isOpen, environment.type]);
   const [ttl, setTtl] = useState('');
   const [touched, setTouched] = useState(false);
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string>();
 
   const value = ttl || type.value?.ttl?.default || '';
   const problem = touched ? durationProblem(value) : undefined;
@@ -54,19 +52,14 @@ export function ExtendDialog(props: {
       ).toISOString()
     : undefined;
 
+  const { run, pending, error, clearError } = useDialogAction(
+    () => api.extendEnvironment(environment.id, { ttl: value }),
+    () => onOpenChange(false),
+  );
   const extend = async () => {
     setTouched(true);
     if (durationProblem(value)) return;
-    setPending(true);
-    setError(undefined);
-    try {
-      await api.extendEnvironment(environment.id, { ttl: value });
-      onOpenChange(false);
-    } catch (e) {
-      setError(failureMessage(e));
-    } finally {
-      setPending(false);
-    }
+    await run();
   };
 
   return (
@@ -88,7 +81,7 @@ export function ExtendDialog(props: {
             onChange={v => {
               setTtl(v);
               setTouched(true);
-              setError(undefined);
+              clearError();
             }}
             validationBehavior="aria"
             validate={() => problem ?? error ?? null}

@@ -10,10 +10,9 @@ import {
   Text,
 } from '@backstage/ui';
 import { Environment } from '@internal/backstage-plugin-environments-common';
-import { useState } from 'react';
 import { environmentsApiRef } from '../../api';
 import { entityName } from '../format';
-import { failureMessage } from './failureMessage';
+import { useDialogAction } from './useDialogAction';
 
 /** Asks before tearing an environment down, then starts the teardown. */
 export function TeardownDialog(props: {
@@ -23,21 +22,14 @@ export function TeardownDialog(props: {
 }) {
   const { environment, isOpen, onOpenChange } = props;
   const api = useApi(environmentsApiRef);
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string>();
-
-  const tearDown = async () => {
-    setPending(true);
-    setError(undefined);
-    try {
-      await api.deleteEnvironment(environment.id);
-      onOpenChange(false);
-    } catch (e) {
-      setError(failureMessage(e));
-    } finally {
-      setPending(false);
-    }
-  };
+  const {
+    run: tearDown,
+    pending,
+    error,
+  } = useDialogAction(
+    () => api.deleteEnvironment(environment.id),
+    () => onOpenChange(false),
+  );
 
   return (
     <Dialog isOpen={isOpen} onOpenChange={onOpenChange}>

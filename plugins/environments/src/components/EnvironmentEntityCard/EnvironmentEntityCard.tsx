@@ -14,9 +14,9 @@ import {
   Text,
 } from '@backstage/ui';
 import { EnvironmentStatus } from '@internal/backstage-plugin-environments-common';
-import { Fragment, ReactNode } from 'react';
 import { useLiveEnvironment } from '../../hooks/useLiveEnvironment';
 import { environmentRouteRef } from '../../routes';
+import { Fact, FactList } from '../FactList';
 import { formatDateTime } from '../format';
 import { StatusBadge } from '../StatusBadge';
 
@@ -56,9 +56,9 @@ export function EnvironmentEntityCard() {
     environment?.componentRef ??
     (entity.spec?.dependencyOf as string[] | undefined)?.[0];
 
-  const facts: [string, ReactNode][] = [
+  const facts: Fact[] = [
     ['Status', status ? <StatusBadge status={status} /> : 'Unknown'],
-    ...(reason ? [['Why', reason] as [string, ReactNode]] : []),
+    ...(reason ? [['Why', reason] as Fact] : []),
     ['Type', environment?.type ?? annotations[ANNOTATIONS.type] ?? ''],
     [
       'Component',
@@ -80,27 +80,7 @@ export function EnvironmentEntityCard() {
         </Text>
       </CardHeader>
       <CardBody>
-        <dl
-          style={{
-            display: 'grid',
-            gridTemplateColumns: 'max-content 1fr',
-            gap: '4px 16px',
-            margin: 0,
-          }}
-        >
-          {facts.map(([term, description]) => (
-            <Fragment key={term}>
-              <dt>
-                <Text variant="body-small" color="secondary">
-                  {term}
-                </Text>
-              </dt>
-              <dd style={{ margin: 0 }}>
-                <Text variant="body-small">{description}</Text>
-              </dd>
-            </Fragment>
-          ))}
-        </dl>
+        <FactList facts={facts} />
       </CardBody>
       <CardFooter>
         <Flex gap="4">

@@ -1,9 +1,6 @@
 import { Progress } from '@backstage/core-components';
 import { useRouteRefParams } from '@backstage/frontend-plugin-api';
-import {
-  EntityRefLink,
-  useEntityRefLink,
-} from '@backstage/plugin-catalog-react';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   Alert,
   Card,
@@ -21,7 +18,7 @@ import {
   Text,
 } from '@backstage/ui';
 import { Environment } from '@internal/backstage-plugin-environments-common';
-import { Fragment, ReactNode, useEffect } from 'react';
+import { useEffect } from 'react';
 import { useLocation } from 'react-router-dom';
 import { useLiveEnvironment } from '../../hooks/useLiveEnvironment';
 import { useStatusHistory } from '../../hooks/statusHistoryContext';
@@ -33,6 +30,7 @@ import {
   EnvironmentTimeline,
   environmentStatusId,
 } from './EnvironmentTimeline';
+import { Fact, FactList, useKubernetesViewLink } from '../FactList';
 import { entityName, formatDateTime } from '../format';
 import { PodLogs } from '../PodLogs';
 import { StatusBadge } from '../StatusBadge';
@@ -40,13 +38,8 @@ import { useAuditTrail } from './useAuditTrail';
 
 function Facts(props: { environment: Environment }) {
   const { environment } = props;
-  const entityLink = useEntityRefLink();
-  const resourceRef = {
-    kind: 'resource',
-    namespace: 'default',
-    name: environment.namespace,
-  };
-  const facts: [string, ReactNode][] = [
+  const kubernetesViewLink = useKubernetesViewLink();
+  const facts: Fact[] = [
     ['Status', <StatusBadge status={environment.status} />],
     [
       'Component',
@@ -74,29 +67,9 @@ function Facts(props: { environment: Environment }) {
   ];
   return (
     <Flex direction="column" gap="2">
-      <dl
-        style={{
-          display: 'grid',
-          gridTemplateColumns: 'max-content 1fr',
-          gap: '4px 16px',
-          margin: 0,
-        }}
-      >
-        {facts.map(([term, description]) => (
-          <Fragment key={term}>
-            <dt>
-              <Text color="secondary" variant="body-small">
-                {term}
-              </Text>
-            </dt>
-            <dd style={{ margin: 0 }}>
-              <Text variant="body-small">{description}</Text>
-            </dd>
-          </Fragment>
-        ))}
-      </dl>
+      <FactList facts={facts} />
       {environment.status !== 'deleted' && (
-        <Link href={`${entityLink(resourceRef)}/kubernetes`}>
+        <Link href={kubernetesViewLink(environment.namespace)}>
           Kubernetes view of {environment.namespace}
         </Link>
       )}
