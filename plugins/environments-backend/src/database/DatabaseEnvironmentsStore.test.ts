@@ -246,6 +246,37 @@ describe.each(databases.eachSupportedId())(
         expect(await store.getEnvironment(id)).toEqual(before);
       });
 
+      it('records its audit event with the change, and only when it changed something', async () => {
+        const { id } = await store.createEnvironment(newEnvironment());
+        const becameReady = {
+          id,
+          status: 'ready' as const,
+          observedGeneration: 1,
+          audit: {
+            actor: 'system:environments-reconciler',
+            action: 'provision',
+            outcome: 'succeeded' as const,
+            message: 'Namespace is ready',
+          },
+        };
+
+        await expect(store.updateStatus(becameReady)).resolves.toBe(true);
+        // A second replica seeing the same thing records nothing more.
+        await expect(store.updateStatus(becameReady)).resolves.toBe(false);
+
+        const provisions = (await store.listAuditEvents(id)).filter(
+          event => event.action === 'provision',
+        );
+        expect(provisions).toEqual([
+          expect.objectContaining({
+            actor: 'system:environments-reconciler',
+            outcome: 'succeeded',
+            message: 'Namespace is ready',
+            at: (await store.getEnvironment(id)).updatedAt,
+          }),
+        ]);
+      });
+
       it('clears the reason with null', async () => {
         const { id } = await store.createEnvironment(newEnvironment());
         await store.updateStatus({ id, status: 'failed', reason: 'Quota' });

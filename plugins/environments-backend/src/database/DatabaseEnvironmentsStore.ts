@@ -167,9 +167,17 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
       if (Object.keys(changes).length === 0) {
         return false;
       }
+      const now = new Date();
       await tx<EnvironmentRow>(ENVIRONMENTS_TABLE)
         .where('id', update.id)
-        .update({ ...changes, updated_at: new Date() });
+        .update({ ...changes, updated_at: now });
+      if (update.audit) {
+        await insertAuditEvent(tx, {
+          at: now,
+          ...update.audit,
+          environmentId: update.id,
+        });
+      }
       return true;
     });
   }

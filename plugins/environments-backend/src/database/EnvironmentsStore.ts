@@ -38,6 +38,11 @@ export interface EnvironmentStatusUpdate {
   reason?: string | null;
   conditions?: ResourceCondition[];
   observedGeneration?: number;
+  /**
+   * An audit event of this change, written in the same transaction when the
+   * update changes something, so that nobody sees the one without the other.
+   */
+  audit?: Omit<NewAuditEvent, 'environmentId'>;
 }
 
 export interface NewAuditEvent {

@@ -383,22 +383,22 @@ export class EnvironmentReconciler {
     });
     if (!converged) {
       // On its own, so that when two replicas see the same environment
-      // become ready, only one of them writes this, and records it once.
+      // become ready, only one of them writes this, and records it once,
+      // in the same transaction: whoever sees it ready sees the record.
       const becameReady = await this.store.updateStatus({
         id: environment.id,
         status: 'ready',
         observedGeneration: environment.generation,
-      });
-      if (becameReady) {
-        changed = true;
-        logger.info('Environment ready', { namespace: environment.namespace });
-        await this.store.appendAuditEvent({
-          environmentId: environment.id,
+        audit: {
           actor: RECONCILER_ACTOR,
           action: 'provision',
           outcome: 'succeeded',
           message: `Namespace ${environment.namespace} is ready (generation ${environment.generation})`,
-        });
+        },
+      });
+      if (becameReady) {
+        changed = true;
+        logger.info('Environment ready', { namespace: environment.namespace });
       }
     }
     return { recorded: 'ready', changed };
@@ -453,20 +453,21 @@ export class EnvironmentReconciler {
       // teardown keeps that status and says why in its reason.
       const beingDeleted =
         environment.status === 'deleting' || environment.status === 'deleted';
+      // Giving up always changes the reason, so its audit event, written
+      // with the status in one transaction, is never skipped.
       await this.store.updateStatus({
         id: job.environmentId,
         reason,
         ...(gaveUp && !beingDeleted && { status: 'failed' as const }),
+        ...(gaveUp && {
+          audit: {
+            actor: RECONCILER_ACTOR,
+            action: job.kind === 'teardown' ? 'teardown' : 'provision',
+            outcome: 'failed' as const,
+            message: reason,
+          },
+        }),
       });
-      if (gaveUp) {
-        await this.store.appendAuditEvent({
-          environmentId: job.environmentId,
-          actor: RECONCILER_ACTOR,
-          action: job.kind === 'teardown' ? 'teardown' : 'provision',
-          outcome: 'failed',
-          message: reason,
-        });
-      }
     } catch (statusError) {
       // The job is settled; a missing status update must not hide that.
       logger.error('Failed to record the failure on the environment', {
