@@ -7,6 +7,8 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
+  ENVIRONMENT_CHANGED_TOPIC,
+  ENVIRONMENT_SIGNAL_CHANNEL,
   environmentsPermissions,
   parseEnvironmentTypes,
 } from '@internal/backstage-plugin-environments-common';
@@ -27,11 +29,7 @@ import {
 import { catalogWorkloadSettings } from './service/catalogWorkload';
 import { EnvironmentObservability } from './service/EnvironmentObservability';
 import { EnvironmentsService } from './service/EnvironmentsService';
-import {
-  ENVIRONMENT_CHANGED_TOPIC,
-  ENVIRONMENT_SIGNAL_CHANNEL,
-  PublishingEnvironmentsStore,
-} from './service/PublishingEnvironmentsStore';
+import { PublishingEnvironmentsStore } from './service/PublishingEnvironmentsStore';
 import { createRouter } from './service/router';
 import { toApiEnvironment } from './service/toApiEnvironment';
 

@@ -44,6 +44,12 @@ export {
   environmentUpdatePermission,
   environmentsPermissions,
 } from './permissions';
+export { ENVIRONMENT_STATUSES } from './types';
+export {
+  ENVIRONMENT_CHANGED_TOPIC,
+  ENVIRONMENT_SIGNAL_CHANNEL,
+} from './changes';
+export type { EnvironmentChangedPayload } from './changes';
 export type {
   AuditEvent,
   Environment,

@@ -4,18 +4,27 @@ import { EnvironmentSpec } from './request';
 // frontend, so dates are ISO 8601 strings and there are no class instances.
 
 /**
- * Where an environment is in its life: requested, then provisioning, then
- * ready or failed; deleting, then deleted, when it is removed or expires.
+ * Every status, in the order an environment goes through them: requested,
+ * then provisioning, then ready or failed; deleting, then deleted, when it is
+ * removed or expires.
  *
  * @public
  */
-export type EnvironmentStatus =
-  | 'requested'
-  | 'provisioning'
-  | 'ready'
-  | 'failed'
-  | 'deleting'
-  | 'deleted';
+export const ENVIRONMENT_STATUSES = [
+  'requested',
+  'provisioning',
+  'ready',
+  'failed',
+  'deleting',
+  'deleted',
+] as const;
+
+/**
+ * Where an environment is in its life, one of {@link ENVIRONMENT_STATUSES}.
+ *
+ * @public
+ */
+export type EnvironmentStatus = (typeof ENVIRONMENT_STATUSES)[number];
 
 /**
  * The state of one thing provisioned for an environment, such as its

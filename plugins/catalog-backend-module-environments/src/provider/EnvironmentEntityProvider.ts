@@ -12,12 +12,10 @@ import {
 import { EventParams, EventsService } from '@backstage/plugin-events-node';
 import {
   Environment,
+  ENVIRONMENT_CHANGED_TOPIC,
   EnvironmentsApi,
 } from '@internal/backstage-plugin-environments-common';
-import {
-  ENVIRONMENTS_CHANGED_TOPIC,
-  readEnvironmentChangedPayload,
-} from './environmentChangedEvent';
+import { readEnvironmentChangedPayload } from './environmentChangedEvent';
 import { environmentEntityRef, environmentToEntity } from './environmentEntity';
 
 const PROVIDER_NAME = 'environments';
@@ -82,7 +80,7 @@ export class EnvironmentEntityProvider implements EntityProvider {
     this.#connection = connection;
     await this.#events.subscribe({
       id: 'environment-entity-provider',
-      topics: [ENVIRONMENTS_CHANGED_TOPIC],
+      topics: [ENVIRONMENT_CHANGED_TOPIC],
       onEvent: params => this.#onEnvironmentChanged(params),
     });
     // The scheduler starts the first run right away, and it waits until the
@@ -154,7 +152,7 @@ export class EnvironmentEntityProvider implements EntityProvider {
     const payload = readEnvironmentChangedPayload(params.eventPayload);
     if ('problems' in payload) {
       this.#logger.warn(
-        `Ignored an ${ENVIRONMENTS_CHANGED_TOPIC} event with an invalid payload`,
+        `Ignored an ${ENVIRONMENT_CHANGED_TOPIC} event with an invalid payload`,
         { problems: payload.problems.join('; ') },
       );
       return;

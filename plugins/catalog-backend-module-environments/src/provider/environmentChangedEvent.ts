@@ -1,8 +1,8 @@
-import { Environment } from '@internal/backstage-plugin-environments-common';
+import {
+  Environment,
+  ENVIRONMENT_STATUSES,
+} from '@internal/backstage-plugin-environments-common';
 import { z } from 'zod';
-
-/** The events topic on which the environments backend reports every change. */
-export const ENVIRONMENTS_CHANGED_TOPIC = 'environments.changed';
 
 const text = z.string().min(1, 'must not be empty');
 
@@ -17,14 +17,7 @@ const environmentChangedSchema = z.object({
     ownerRef: text,
     systemRef: text.optional(),
     type: text,
-    status: z.enum([
-      'requested',
-      'provisioning',
-      'ready',
-      'failed',
-      'deleting',
-      'deleted',
-    ]),
+    status: z.enum(ENVIRONMENT_STATUSES),
     reason: z.string().optional(),
     updatedAt: z.iso.datetime({ offset: true }),
     expiresAt: z.iso.datetime({ offset: true }).optional(),

@@ -4,6 +4,7 @@ import {
   Environment,
   EnvironmentEvent,
   EnvironmentPod,
+  EnvironmentLogsQuery,
   EnvironmentType,
 } from '@internal/backstage-plugin-environments-common';
 import { V1Pod } from '@kubernetes/client-node';
@@ -22,17 +23,6 @@ import { invalidInput } from './EnvironmentsService';
 export const DEFAULT_TAIL_LINES = 500;
 /** Kubernetes chooses the container when a pod has one, or names its default. */
 const DEFAULT_CONTAINER_ANNOTATION = 'kubectl.kubernetes.io/default-container';
-
-/** The query of `GET /environments/{id}/logs`, as validated against the spec. */
-export type LogsQuery = {
-  pod: string;
-  container?: string;
-  follow?: boolean;
-  previous?: boolean;
-  tailLines?: number;
-  sinceSeconds?: number;
-  timestamps?: boolean;
-};
 
 export type EnvironmentObservabilityOptions = {
   /** Reads an environment if the caller may: the same permission as `GET /environments/{id}`. */
@@ -116,7 +106,7 @@ export class EnvironmentObservability {
    */
   async openLogs(
     id: string,
-    query: LogsQuery,
+    query: EnvironmentLogsQuery,
     options: { credentials: BackstageCredentials; signal: AbortSignal },
   ): Promise<Readable> {
     const environment = await this.environments.get(id, {

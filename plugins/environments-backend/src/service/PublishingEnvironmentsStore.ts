@@ -1,16 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { Environment as ApiEnvironment } from '@internal/backstage-plugin-environments-common';
+import { EnvironmentChangedPayload } from '@internal/backstage-plugin-environments-common';
 import { EnvironmentsStore } from '../database/EnvironmentsStore';
 import { Environment } from '../database/types';
 import { toApiEnvironment } from './toApiEnvironment';
-
-/** The events topic that carries every change of an environment. */
-export const ENVIRONMENT_CHANGED_TOPIC = 'environments.changed';
-/** The signals channel the portal listens on for live status. */
-export const ENVIRONMENT_SIGNAL_CHANNEL = 'environments';
-
-/** Payload of `environments.changed` events and `environments` signals. */
-export type EnvironmentChangedPayload = { environment: ApiEnvironment };
 
 /**
  * A store that tells the rest of the platform about every change it makes to

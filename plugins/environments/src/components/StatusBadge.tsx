@@ -71,16 +71,6 @@ export function StatusBadge(props: { status: EnvironmentStatus }) {
   );
 }
 
-/** The statuses in the order an environment goes through them. */
-export const STATUSES: EnvironmentStatus[] = [
-  'requested',
-  'provisioning',
-  'ready',
-  'failed',
-  'deleting',
-  'deleted',
-];
-
 export function statusLabel(status: EnvironmentStatus): string {
   return looks[status]?.label ?? status;
 }

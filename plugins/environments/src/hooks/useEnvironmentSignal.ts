@@ -1,10 +1,10 @@
 import { useApiHolder } from '@backstage/frontend-plugin-api';
 import { signalApiRef } from '@backstage/plugin-signals-react';
-import { Environment } from '@internal/backstage-plugin-environments-common';
+import {
+  Environment,
+  ENVIRONMENT_SIGNAL_CHANNEL,
+} from '@internal/backstage-plugin-environments-common';
 import { useEffect, useRef } from 'react';
-
-/** The signals channel on which the environments backend broadcasts every change. */
-export const ENVIRONMENT_SIGNAL_CHANNEL = 'environments';
 
 function environmentOf(message: unknown): Environment | undefined {
   const environment = (message as { environment?: Partial<Environment> })

@@ -14,6 +14,7 @@ import {
 } from '@backstage/ui';
 import {
   Environment,
+  ENVIRONMENT_STATUSES,
   EnvironmentStatus,
 } from '@internal/backstage-plugin-environments-common';
 import { RiAddLine } from '@remixicon/react';
@@ -22,7 +23,7 @@ import { useSearchParams } from 'react-router-dom';
 import { useLiveEnvironments } from '../../hooks/useLiveEnvironments';
 import { environmentRouteRef, requestEnvironmentRouteRef } from '../../routes';
 import { entityName, formatDateTime } from '../format';
-import { StatusBadge, STATUSES, statusLabel } from '../StatusBadge';
+import { StatusBadge, statusLabel } from '../StatusBadge';
 import {
   distinctValues,
   EnvironmentFilter,
@@ -178,7 +179,7 @@ export function EnvironmentsPage() {
             <FilterSelect
               label="Status"
               value={filter.status}
-              values={STATUSES.filter(s => s !== 'deleted')}
+              values={ENVIRONMENT_STATUSES.filter(s => s !== 'deleted')}
               describe={s => statusLabel(s as EnvironmentStatus)}
               onChange={v => setFilter('status', v)}
             />
