@@ -6,29 +6,23 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { Environment } from '@internal/backstage-plugin-environments-common';
+import {
+  Environment,
+  ENVIRONMENT_EXPIRES_AT_ANNOTATION,
+  ENVIRONMENT_ID_ANNOTATION,
+  ENVIRONMENT_ID_LABEL,
+  ENVIRONMENT_STATUS_ANNOTATION,
+  ENVIRONMENT_STATUS_REASON_ANNOTATION,
+  ENVIRONMENT_TYPE_ANNOTATION,
+} from '@internal/backstage-plugin-environments-common';
 
 /** The `spec.type` of every Resource entity that is an environment. */
 export const ENVIRONMENT_RESOURCE_TYPE = 'environment';
-
-/** Annotations that describe the environment; its status is also a label. */
-export const ENVIRONMENT_ID_ANNOTATION = 'environments.idp.dev/id';
-export const ENVIRONMENT_TYPE_ANNOTATION = 'environments.idp.dev/type';
-export const ENVIRONMENT_STATUS_ANNOTATION = 'environments.idp.dev/status';
-export const ENVIRONMENT_STATUS_REASON_ANNOTATION =
-  'environments.idp.dev/status-reason';
-export const ENVIRONMENT_EXPIRES_AT_ANNOTATION =
-  'environments.idp.dev/expires-at';
 
 /** Labels to filter environments by, in the catalog's entity filters. */
 export const ENVIRONMENT_TYPE_LABEL = 'environments.idp.dev/type';
 export const ENVIRONMENT_STATUS_LABEL = 'environments.idp.dev/status';
 
-/**
- * The label the environments backend puts on every Kubernetes object of an
- * environment; Backstage's Kubernetes plugin selects the objects by it.
- */
-const KUBERNETES_ENVIRONMENT_ID_LABEL = 'environments.idp.dev/id';
 const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
 const KUBERNETES_NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
 const KUBERNETES_LABEL_SELECTOR_ANNOTATION =
@@ -98,7 +92,7 @@ export function environmentToEntity(
         [ANNOTATION_ORIGIN_LOCATION]: location,
         [KUBERNETES_ID_ANNOTATION]: component.name,
         [KUBERNETES_NAMESPACE_ANNOTATION]: environment.namespace,
-        [KUBERNETES_LABEL_SELECTOR_ANNOTATION]: `${KUBERNETES_ENVIRONMENT_ID_LABEL}=${environment.id}`,
+        [KUBERNETES_LABEL_SELECTOR_ANNOTATION]: `${ENVIRONMENT_ID_LABEL}=${environment.id}`,
         [ENVIRONMENT_ID_ANNOTATION]: environment.id,
         [ENVIRONMENT_TYPE_ANNOTATION]: environment.type,
         [ENVIRONMENT_STATUS_ANNOTATION]: environment.status,

@@ -1,5 +1,7 @@
+import { ENVIRONMENT_ID_LABEL } from '@internal/backstage-plugin-environments-common';
+
 /** The environment's id: finds everything that belongs to one environment. */
-export const ENVIRONMENT_ID_LABEL = 'environments.idp.dev/id';
+export { ENVIRONMENT_ID_LABEL };
 export const COMPONENT_LABEL = 'environments.idp.dev/component';
 export const ENVIRONMENT_TYPE_LABEL = 'environments.idp.dev/type';
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';

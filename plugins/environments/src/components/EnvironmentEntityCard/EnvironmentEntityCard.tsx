@@ -13,22 +13,22 @@ import {
   Link,
   Text,
 } from '@backstage/ui';
-import { EnvironmentStatus } from '@internal/backstage-plugin-environments-common';
+import {
+  ENVIRONMENT_EXPIRES_AT_ANNOTATION,
+  ENVIRONMENT_ID_ANNOTATION,
+  ENVIRONMENT_STATUS_ANNOTATION,
+  ENVIRONMENT_STATUS_REASON_ANNOTATION,
+  ENVIRONMENT_TYPE_ANNOTATION,
+  EnvironmentStatus,
+} from '@internal/backstage-plugin-environments-common';
 import { useLiveEnvironment } from '../../hooks/useLiveEnvironment';
 import { environmentRouteRef } from '../../routes';
 import { Fact, FactList } from '../FactList';
 import { formatDateTime } from '../format';
 import { StatusBadge } from '../StatusBadge';
 
-/** The annotations the catalog module writes on an environment's entity. */
-export const ANNOTATIONS = {
-  id: 'environments.idp.dev/id',
-  status: 'environments.idp.dev/status',
-  statusReason: 'environments.idp.dev/status-reason',
-  type: 'environments.idp.dev/type',
-  expiresAt: 'environments.idp.dev/expires-at',
-  namespace: 'backstage.io/kubernetes-namespace',
-} as const;
+/** Where Backstage's Kubernetes plugin looks for the environment's objects. */
+const KUBERNETES_NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
 
 /**
  * The card on an environment's catalog entity (kind Resource, type
@@ -38,20 +38,21 @@ export const ANNOTATIONS = {
 export function EnvironmentEntityCard() {
   const { entity } = useEntity();
   const annotations = entity.metadata.annotations ?? {};
-  const id = annotations[ANNOTATIONS.id] ?? '';
+  const id = annotations[ENVIRONMENT_ID_ANNOTATION] ?? '';
   const { environment } = useLiveEnvironment(id);
   const environmentLink = useRouteRef(environmentRouteRef);
   const entityLink = useEntityRefLink();
 
-  const status = (environment?.status ?? annotations[ANNOTATIONS.status]) as
+  const status = (environment?.status ??
+    annotations[ENVIRONMENT_STATUS_ANNOTATION]) as
     | EnvironmentStatus
     | undefined;
   const reason = environment
     ? environment.reason
-    : annotations[ANNOTATIONS.statusReason];
+    : annotations[ENVIRONMENT_STATUS_REASON_ANNOTATION];
   const expiresAt = environment
     ? environment.expiresAt
-    : annotations[ANNOTATIONS.expiresAt];
+    : annotations[ENVIRONMENT_EXPIRES_AT_ANNOTATION];
   const componentRef =
     environment?.componentRef ??
     (entity.spec?.dependencyOf as string[] | undefined)?.[0];
@@ -59,7 +60,10 @@ export function EnvironmentEntityCard() {
   const facts: Fact[] = [
     ['Status', status ? <StatusBadge status={status} /> : 'Unknown'],
     ...(reason ? [['Why', reason] as Fact] : []),
-    ['Type', environment?.type ?? annotations[ANNOTATIONS.type] ?? ''],
+    [
+      'Type',
+      environment?.type ?? annotations[ENVIRONMENT_TYPE_ANNOTATION] ?? '',
+    ],
     [
       'Component',
       componentRef ? (
@@ -68,7 +72,10 @@ export function EnvironmentEntityCard() {
         ''
       ),
     ],
-    ['Namespace', annotations[ANNOTATIONS.namespace] ?? entity.metadata.name],
+    [
+      'Namespace',
+      annotations[KUBERNETES_NAMESPACE_ANNOTATION] ?? entity.metadata.name,
+    ],
     ['Expires', expiresAt ? formatDateTime(expiresAt) : 'Never'],
   ];
 
