@@ -1,4 +1,5 @@
-import { Environment } from './types';
+import { z } from 'zod';
+import { environmentSchema, environmentStatusSchema } from './types';
 
 /**
  * The events topic on which the environments backend reports every change of
@@ -9,19 +10,59 @@ import { Environment } from './types';
 export const ENVIRONMENT_CHANGED_TOPIC = 'environments.changed';
 
 /**
- * The signals channel on which the environments backend pushes every change
- * of an environment to the portal.
+ * The signals channel on which the environments backend tells the portal
+ * that an environment changed, with an {@link EnvironmentSignal}.
  *
  * @public
  */
 export const ENVIRONMENT_SIGNAL_CHANNEL = 'environments';
 
 /**
- * The payload of `environments.changed` events and `environments` signals.
+ * The zod schema of {@link EnvironmentChangedEvent}.
  *
  * @public
  */
-export type EnvironmentChangedPayload = { environment: Environment };
+export const environmentChangedEventSchema = z.object({
+  environment: environmentSchema,
+});
+
+/**
+ * The payload of `environments.changed` events: the whole environment, for
+ * other backend plugins and modules (the catalog module). Never sent to
+ * browsers; they get an {@link EnvironmentSignal}.
+ *
+ * @public
+ */
+export type EnvironmentChangedEvent = z.infer<
+  typeof environmentChangedEventSchema
+>;
+
+/**
+ * The payload of `environments.changed` events; another name of
+ * {@link EnvironmentChangedEvent}.
+ *
+ * @public
+ */
+export type EnvironmentChangedPayload = EnvironmentChangedEvent;
+
+/**
+ * The zod schema of {@link EnvironmentSignal}.
+ *
+ * @public
+ */
+export const environmentSignalSchema = z.object({
+  id: z.string().min(1, 'must not be empty'),
+  status: environmentStatusSchema,
+});
+
+/**
+ * The only thing published on the `environments` signals channel: which
+ * environment changed and its new status, which every subscriber may see.
+ * Subscribers refetch the environment through the permission-checked API.
+ *
+ * @public
+ */
+export type EnvironmentSignal = z.infer<typeof environmentSignalSchema>;
 
 /**
  * The label the environments backend puts on every Kubernetes object of an

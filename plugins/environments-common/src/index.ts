@@ -24,6 +24,7 @@ export {
 export type { EnvironmentType } from './environmentTypes';
 export {
   environmentRequestSchema,
+  environmentSpecSchema,
   validateEnvironmentRequest,
   validateEnvironmentUpdate,
 } from './request';
@@ -34,6 +35,7 @@ export type {
   EnvironmentResource,
   EnvironmentSpec,
 } from './request';
+export * from './resources';
 export { formatValidationIssues } from './validation';
 export type { ValidationIssue } from './validation';
 export {
@@ -44,7 +46,14 @@ export {
   environmentUpdatePermission,
   environmentsPermissions,
 } from './permissions';
-export { ENVIRONMENT_STATUSES } from './types';
+export {
+  ENVIRONMENT_STATUSES,
+  auditEventSchema,
+  environmentSchema,
+  environmentStatusSchema,
+  resourceConditionSchema,
+  statusTransitionSchema,
+} from './types';
 export {
   ENVIRONMENT_CHANGED_TOPIC,
   ENVIRONMENT_EXPIRES_AT_ANNOTATION,
@@ -54,13 +63,20 @@ export {
   ENVIRONMENT_STATUS_ANNOTATION,
   ENVIRONMENT_STATUS_REASON_ANNOTATION,
   ENVIRONMENT_TYPE_ANNOTATION,
+  environmentChangedEventSchema,
+  environmentSignalSchema,
 } from './changes';
-export type { EnvironmentChangedPayload } from './changes';
+export type {
+  EnvironmentChangedEvent,
+  EnvironmentChangedPayload,
+  EnvironmentSignal,
+} from './changes';
 export type {
   AuditEvent,
   Environment,
   EnvironmentStatus,
   ResourceCondition,
+  StatusTransition,
 } from './types';
 export type {
   EnvironmentEvent,
@@ -68,3 +84,5 @@ export type {
   EnvironmentPodContainer,
 } from './observability';
 export * from './client';
+export * from './cluster';
+export * from './cluster';

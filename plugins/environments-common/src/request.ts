@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { durationSchema, parseDuration } from './duration';
 import { entityRefSchema } from './entityRefs';
 import { EnvironmentType } from './environmentTypes';
+import { environmentResourceSchema } from './resources';
 import { dns1123LabelSchema } from './names';
 import { isWithinMaximum, QuantityKind, quantitySchema } from './quantity';
 import {
@@ -37,22 +38,9 @@ const imageReferenceSchema = z.string().superRefine((image, ctx) => {
   }
 });
 
-const postgresqlResourceSchema = z.strictObject({
-  type: z.literal('postgresql'),
-  name: dns1123LabelSchema(),
-  version: z
-    .string()
-    .regex(
-      /^\d+(\.\d+)?$/,
-      'must be a PostgreSQL version such as "16" or "16.4"',
-    )
-    .optional(),
-  storage: quantitySchema('memory').optional(),
-});
-
-// A discriminated union so that more resource types can join PostgreSQL, and
-// an unknown `type` is reported as such rather than as a mismatch of fields.
-const resourceSchema = z.discriminatedUnion('type', [postgresqlResourceSchema]);
+// The union of every resource type's schema (resources/): the portal's form
+// and the API validate alike.
+const resourceSchema = environmentResourceSchema;
 
 const resourcesSchema = z.array(resourceSchema).superRefine(
   (resources: unknown[], ctx) => {
@@ -128,13 +116,20 @@ export type EnvironmentResource = z.output<typeof resourceSchema>;
  *
  * @public
  */
-export type EnvironmentSpec = Omit<
-  z.output<typeof environmentRequestSchema>,
-  'name' | 'resources'
-> & {
-  name: string;
-  resources: EnvironmentResource[];
-};
+export type EnvironmentSpec = z.output<typeof environmentSpecSchema>;
+
+/**
+ * The zod schema of an environment's spec: a validated request with its
+ * defaults applied, so `name` and `resources` are always there. The name may
+ * be a type's name (a DNS-1123 label of up to 63 characters), so only a
+ * requested name is held to 40.
+ *
+ * @public
+ */
+export const environmentSpecSchema = environmentRequestSchema.extend({
+  name: dns1123LabelSchema(),
+  resources: resourcesSchema,
+});
 
 /**
  * The outcome of {@link validateEnvironmentRequest}.

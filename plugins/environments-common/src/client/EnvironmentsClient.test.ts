@@ -1,6 +1,6 @@
 import { ResponseError } from '@backstage/errors';
 import { EnvironmentEvent, EnvironmentPod } from '../observability';
-import { AuditEvent, Environment } from '../types';
+import { AuditEvent, Environment, StatusTransition } from '../types';
 import { EnvironmentsClient } from './EnvironmentsClient';
 
 const environment: Environment = {
@@ -278,6 +278,31 @@ describe('EnvironmentsClient', () => {
       });
       expect(fetch.mock.calls[0][0]).toBe(
         'http://backend.test/api/environments/environments/a1b2c3/audit',
+      );
+    });
+  });
+
+  describe('getStatusHistory', () => {
+    it("gets the environment's status transitions, oldest first", async () => {
+      const transitions: StatusTransition[] = [
+        { status: 'requested', at: '2026-11-21T09:00:00.000Z' },
+        { status: 'provisioning', at: '2026-11-21T09:00:01.000Z' },
+        {
+          status: 'failed',
+          reason: 'QuotaExceeded',
+          at: '2026-11-21T09:00:30.000Z',
+        },
+      ];
+      const { client, fetch } = clientAnswering(
+        Response.json({ items: transitions }),
+      );
+
+      await expect(
+        client.getStatusHistory('a1b2/c3', { token: 'user-token' }),
+      ).resolves.toEqual({ items: transitions });
+      expect(fetch).toHaveBeenCalledWith(
+        'http://backend.test/api/environments/environments/a1b2%2Fc3/status-history',
+        { method: 'GET', headers: { Authorization: 'Bearer user-token' } },
       );
     });
   });

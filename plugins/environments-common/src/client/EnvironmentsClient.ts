@@ -14,6 +14,7 @@ import {
   EnvironmentTypeList,
   ExtendEnvironmentRequest,
   ListEnvironmentsFilter,
+  StatusTransitionList,
 } from './types';
 
 /**
@@ -134,6 +135,19 @@ export class EnvironmentsClient
   ): Promise<AuditTrail> {
     return this.#request<AuditTrail>(
       { method: 'GET', path: `/environments/${encodeURIComponent(id)}/audit` },
+      options,
+    );
+  }
+
+  async getStatusHistory(
+    id: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<StatusTransitionList> {
+    return this.#request<StatusTransitionList>(
+      {
+        method: 'GET',
+        path: `/environments/${encodeURIComponent(id)}/status-history`,
+      },
       options,
     );
   }

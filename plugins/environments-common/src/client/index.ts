@@ -17,4 +17,5 @@ export type {
   EnvironmentTypeList,
   ExtendEnvironmentRequest,
   ListEnvironmentsFilter,
+  StatusTransitionList,
 } from './types';

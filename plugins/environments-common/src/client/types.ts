@@ -1,7 +1,12 @@
 import { EnvironmentType } from '../environmentTypes';
 import { EnvironmentRequest, EnvironmentUpdate } from '../request';
 import { EnvironmentEvent, EnvironmentPod } from '../observability';
-import { AuditEvent, Environment, EnvironmentStatus } from '../types';
+import {
+  AuditEvent,
+  Environment,
+  EnvironmentStatus,
+  StatusTransition,
+} from '../types';
 
 /**
  * Narrows a listing of environments; every field that is set must match.
@@ -49,6 +54,16 @@ export type EnvironmentList = {
  */
 export type AuditTrail = {
   items: AuditEvent[];
+};
+
+/**
+ * The status history of one environment, oldest transition first; the first
+ * is always `requested`, when it was created.
+ *
+ * @public
+ */
+export type StatusTransitionList = {
+  items: StatusTransition[];
 };
 
 /**
@@ -194,6 +209,15 @@ export interface EnvironmentsApi {
     id: string,
     options?: EnvironmentsRequestOptions,
   ): Promise<AuditTrail>;
+
+  /**
+   * Every status the environment has been in, oldest first, with why and
+   * when, as the backend recorded it.
+   */
+  getStatusHistory(
+    id: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<StatusTransitionList>;
 
   /** The environment types, and whether the caller may request each. */
   listTypes(options?: EnvironmentsRequestOptions): Promise<EnvironmentTypeList>;

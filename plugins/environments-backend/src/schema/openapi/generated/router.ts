@@ -199,6 +199,44 @@ export const spec = {
           }
         }
       },
+      "EnvironmentSpec": {
+        "type": "object",
+        "description": "The request an environment was created from, with defaults applied.",
+        "properties": {
+          "componentRef": {
+            "type": "string"
+          },
+          "type": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string",
+            "description": "The requested name, or the type's name."
+          },
+          "ttl": {
+            "type": "string",
+            "description": "Ephemeral types only; the requested or the type's default time to live."
+          },
+          "overrides": {
+            "$ref": "#/components/schemas/Quantities"
+          },
+          "image": {
+            "type": "string"
+          },
+          "resources": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PostgresqlResource"
+            }
+          }
+        },
+        "required": [
+          "componentRef",
+          "type",
+          "name",
+          "resources"
+        ]
+      },
       "EnvironmentUpdate": {
         "type": "object",
         "description": "Fields left out keep their value; null removes overrides or image.",
@@ -318,9 +356,7 @@ export const spec = {
             }
           },
           "spec": {
-            "type": "object",
-            "description": "The request, with defaults applied.",
-            "additionalProperties": {}
+            "$ref": "#/components/schemas/EnvironmentSpec"
           },
           "createdBy": {
             "type": "string"
@@ -400,6 +436,35 @@ export const spec = {
           "actor",
           "action",
           "outcome",
+          "at"
+        ]
+      },
+      "StatusTransition": {
+        "type": "object",
+        "description": "One change of an environment's status, as the backend recorded it.",
+        "properties": {
+          "status": {
+            "type": "string",
+            "enum": [
+              "requested",
+              "provisioning",
+              "ready",
+              "failed",
+              "deleting",
+              "deleted"
+            ]
+          },
+          "reason": {
+            "type": "string",
+            "description": "Why, when that needs explaining (failed, deleting)."
+          },
+          "at": {
+            "type": "string",
+            "description": "When the environment entered the status (ISO 8601)."
+          }
+        },
+        "required": [
+          "status",
           "at"
         ]
       },
@@ -966,6 +1031,46 @@ export const spec = {
                       "type": "array",
                       "items": {
                         "$ref": "#/components/schemas/AuditEvent"
+                      }
+                    }
+                  },
+                  "required": [
+                    "items"
+                  ]
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/environments/{id}/status-history": {
+      "get": {
+        "operationId": "GetEnvironmentStatusHistory",
+        "description": "Every status the environment has been in, oldest first, starting with `requested` when it was created; recorded with each change, so it is the same for every reader and survives a reload.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/id"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The status transitions.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/StatusTransition"
                       }
                     }
                   },
