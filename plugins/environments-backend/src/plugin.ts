@@ -31,7 +31,7 @@ import { EnvironmentObservability } from './service/EnvironmentObservability';
 import { EnvironmentsService } from './service/EnvironmentsService';
 import { PublishingEnvironmentsStore } from './service/PublishingEnvironmentsStore';
 import { createRouter } from './service/router';
-import { toApiEnvironment } from './service/toApiEnvironment';
+import { toApiEnvironment } from './model';
 
 /**
  * The orchestration backend for environments: the HTTP API, the durable job

@@ -6,7 +6,7 @@ import {
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import knexFactory, { Knex } from 'knex';
 import { DatabaseEnvironmentsStore } from './DatabaseEnvironmentsStore';
-import { EnvironmentJob } from './types';
+import { EnvironmentJob } from '../model';
 
 jest.setTimeout(60_000);
 
@@ -39,7 +39,12 @@ function newEnvironment() {
     componentRef: 'component:default/checkout',
     ownerRef: 'group:default/payments',
     type: 'preview',
-    spec: { replicas: 1 },
+    spec: {
+      componentRef: 'component:default/checkout',
+      type: 'preview',
+      name: `preview-${sequence}`,
+      resources: [],
+    },
     createdBy: 'user:default/alice',
   };
 }

@@ -6,7 +6,7 @@ import {
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { DatabaseEnvironmentsStore } from './DatabaseEnvironmentsStore';
-import { EnvironmentFilter, NewEnvironment } from './EnvironmentsStore';
+import { EnvironmentFilter, EnvironmentSpec, NewEnvironment } from '../model';
 
 jest.setTimeout(60_000);
 
@@ -22,16 +22,30 @@ async function createStore(databaseId: TestDatabaseId) {
   return { knex, store };
 }
 
-let sequence = 0;
-function newEnvironment(overrides: Partial<NewEnvironment> = {}) {
-  sequence += 1;
+function specOf(name: string, overrides: Partial<EnvironmentSpec> = {}) {
   return {
-    name: `preview-${sequence}`,
+    componentRef: 'component:default/checkout',
+    type: 'preview',
+    name,
+    overrides: { cpu: '2', memory: '4Gi' },
+    resources: [],
+    ...overrides,
+  };
+}
+
+let sequence = 0;
+function newEnvironment(
+  overrides: Partial<NewEnvironment> = {},
+): NewEnvironment {
+  sequence += 1;
+  const name = overrides.name ?? `preview-${sequence}`;
+  return {
+    name,
     namespace: `checkout-preview-${sequence}`,
     componentRef: 'component:default/checkout',
     ownerRef: 'group:default/payments',
     type: 'preview',
-    spec: { quota: { cpu: '2', memory: '4Gi' }, replicas: 1 },
+    spec: specOf(name),
     createdBy: 'user:default/alice',
     ...overrides,
   };
@@ -316,20 +330,26 @@ describe.each(databases.eachSupportedId())(
 
     describe('updateSpec', () => {
       it('bumps the generation and queues a reconcile job', async () => {
-        const { id } = await store.createEnvironment(newEnvironment());
+        const { id, name } = await store.createEnvironment(newEnvironment());
         const first = await store.claimNextJob({ owner: 'a', leaseMs: 60_000 });
         await store.completeJob({ jobId: first!.id, owner: 'a' });
 
         const updated = await store.updateSpec({
           id,
-          spec: { quota: { cpu: '4', memory: '8Gi' }, replicas: 2 },
+          spec: specOf(name, {
+            overrides: { cpu: '4', memory: '8Gi' },
+            image: 'ghcr.io/acme/checkout:2',
+          }),
           actor: 'user:default/alice',
         });
 
         expect(updated).toMatchObject({
           generation: 2,
           observedGeneration: 0,
-          spec: { quota: { cpu: '4', memory: '8Gi' }, replicas: 2 },
+          spec: {
+            overrides: { cpu: '4', memory: '8Gi' },
+            image: 'ghcr.io/acme/checkout:2',
+          },
         });
         expect(
           (await store.listJobs(id)).map(job => [job.kind, job.state]),
@@ -347,9 +367,17 @@ describe.each(databases.eachSupportedId())(
         const request = newEnvironment();
         const { id } = await store.createEnvironment(request);
 
+        const sameSpecOtherKeyOrder = {
+          resources: [],
+          overrides: { memory: '4Gi', cpu: '2' },
+          name: request.name,
+          type: 'preview',
+          componentRef: 'component:default/checkout',
+        };
+
         const updated = await store.updateSpec({
           id,
-          spec: { replicas: 1, quota: { memory: '4Gi', cpu: '2' } },
+          spec: sameSpecOtherKeyOrder,
           actor: 'user:default/alice',
         });
 
@@ -358,11 +386,15 @@ describe.each(databases.eachSupportedId())(
       });
 
       it('rejects a change to an environment that is being deleted', async () => {
-        const { id } = await store.createEnvironment(newEnvironment());
+        const { id, spec } = await store.createEnvironment(newEnvironment());
         await store.markDeleting({ id, actor: 'user:default/bob' });
 
         await expect(
-          store.updateSpec({ id, spec: {}, actor: 'user:default/alice' }),
+          store.updateSpec({
+            id,
+            spec: { ...spec, image: 'ghcr.io/acme/checkout:2' },
+            actor: 'user:default/alice',
+          }),
         ).rejects.toThrow(ConflictError);
       });
     });

@@ -4,9 +4,8 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
-import { canonicalJson } from './canonicalJson';
+import { canonicalJson } from '../model';
 import { isUniqueViolation, lockedOnPostgres } from './dialect';
 import {
   EnvironmentFilter,
@@ -16,7 +15,7 @@ import {
   JobLease,
   NewAuditEvent,
   NewEnvironment,
-} from './EnvironmentsStore';
+} from '../model';
 import { insertAuditEvent, listAuditEvents } from './auditTrail';
 import * as jobQueue from './jobQueue';
 import {
@@ -31,7 +30,13 @@ import {
   JOBS_TABLE,
   toEnvironment,
 } from './rows';
-import { AuditEvent, Environment, EnvironmentJob, JobKind } from './types';
+import {
+  AuditEvent,
+  Environment,
+  EnvironmentJob,
+  EnvironmentSpec,
+  JobKind,
+} from '../model';
 
 const migrationsDir = resolvePackagePath(
   '@internal/backstage-plugin-environments-backend',
@@ -184,7 +189,7 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
 
   async updateSpec(request: {
     id: string;
-    spec: JsonObject;
+    spec: EnvironmentSpec;
     actor: string;
   }): Promise<Environment> {
     return this.db.transaction(async tx => {

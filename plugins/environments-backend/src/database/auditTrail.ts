@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
-import { NewAuditEvent } from './EnvironmentsStore';
+import { NewAuditEvent } from '../model';
 import { AUDIT_TABLE, AuditRow, toAuditEvent } from './rows';
-import { AuditEvent } from './types';
+import { AuditEvent } from '../model';
 
 /*
  * The audit trail as functions over a knex handle, so that the store can

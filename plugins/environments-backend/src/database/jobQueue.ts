@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { isPostgres, lockedOnPostgres } from './dialect';
 import { JOBS_TABLE, JobRow, toJob } from './rows';
-import { EnvironmentJob, JobKind, JobState } from './types';
+import { EnvironmentJob, JobKind, JobState } from '../model';
 
 /*
  * The job queue as functions over a knex handle, so that the store can queue

@@ -1,6 +1,6 @@
 import { ConflictError } from '@backstage/errors';
 import { EnvironmentRow } from './rows';
-import { EnvironmentStatus, JobKind } from './types';
+import { EnvironmentStatus, JobKind } from '../model';
 
 /** Statuses that only `markDeleting` and `markDeleted` may set. */
 export const DELETION_STATUSES: EnvironmentStatus[] = ['deleting', 'deleted'];

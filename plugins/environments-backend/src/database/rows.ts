@@ -6,7 +6,7 @@ import {
   EnvironmentStatus,
   JobKind,
   JobState,
-} from './types';
+} from '../model';
 
 export const ENVIRONMENTS_TABLE = 'environments';
 export const JOBS_TABLE = 'environment_jobs';

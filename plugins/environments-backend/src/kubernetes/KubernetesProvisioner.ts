@@ -14,7 +14,7 @@ import {
   V1StatefulSet,
 } from '@kubernetes/client-node';
 import { createHash, randomBytes } from 'node:crypto';
-import { canonicalJson } from '../database/canonicalJson';
+import { canonicalJson } from '../model';
 import { postgresCredentialsSecretName } from './desiredObjects';
 import {
   ENVIRONMENT_ID_LABEL,

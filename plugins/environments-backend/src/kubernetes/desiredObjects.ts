@@ -18,7 +18,7 @@ import {
   V1ServiceAccount,
   V1StatefulSet,
 } from '@kubernetes/client-node';
-import { Environment } from '../database/types';
+import { Environment } from '../model';
 import {
   COMPONENT_LABEL,
   ENVIRONMENT_ID_LABEL,

@@ -1,9 +1,9 @@
-import { JsonObject } from '@backstage/types';
 import {
   AuditEvent,
   AuditOutcome,
   Environment,
   EnvironmentJob,
+  EnvironmentSpec,
   EnvironmentStatus,
   JobKind,
   ResourceCondition,
@@ -16,7 +16,7 @@ export interface NewEnvironment {
   ownerRef: string;
   systemRef?: string;
   type: string;
-  spec: JsonObject;
+  spec: EnvironmentSpec;
   createdBy: string;
   expiresAt?: Date;
 }
@@ -72,10 +72,13 @@ export interface JobFailure extends JobLease {
 }
 
 /**
- * Persistence of environments, their provisioning jobs and their audit trail.
+ * Persistence of environments, their provisioning jobs, their audit trail and
+ * their status history: the port that `database/` implements and the rest of
+ * the backend depends on.
  *
  * Changes a user asks for (create, spec update, deletion, expiry extension)
- * record an audit event in the same transaction as the change itself.
+ * record an audit event in the same transaction as the change itself, and
+ * every change of status records a status transition in that transaction.
  */
 export interface EnvironmentsStore {
   /** Stores a requested environment with its first reconcile job. Throws `ConflictError` if the name or namespace is taken. */
@@ -92,7 +95,7 @@ export interface EnvironmentsStore {
   /** Replaces the spec, bumps the generation and queues a reconcile job; a spec equal to the stored one changes nothing. */
   updateSpec(request: {
     id: string;
-    spec: JsonObject;
+    spec: EnvironmentSpec;
     actor: string;
   }): Promise<Environment>;
 

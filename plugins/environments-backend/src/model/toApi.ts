@@ -1,11 +1,14 @@
 import {
   AuditEvent as ApiAuditEvent,
   Environment as ApiEnvironment,
-  EnvironmentSpec,
 } from '@internal/backstage-plugin-environments-common';
-import { AuditEvent, Environment } from '../database/types';
+import { AuditEvent, Environment } from './types';
 
-/** The stored environment as the API shows it: JSON, dates as ISO 8601. */
+/*
+ * The model as the API shows it: JSON, dates as ISO 8601, and none of the
+ * bookkeeping (generations, deletion time) that only the backend needs.
+ */
+
 export function toApiEnvironment(environment: Environment): ApiEnvironment {
   return {
     id: environment.id,
@@ -18,7 +21,7 @@ export function toApiEnvironment(environment: Environment): ApiEnvironment {
     status: environment.status,
     ...(environment.reason && { reason: environment.reason }),
     conditions: environment.conditions,
-    spec: environment.spec as unknown as EnvironmentSpec,
+    spec: environment.spec,
     createdBy: environment.createdBy,
     createdAt: environment.createdAt.toISOString(),
     updatedAt: environment.updatedAt.toISOString(),

@@ -1,11 +1,15 @@
-import { JsonObject } from '@backstage/types';
 import {
+  EnvironmentSpec,
   EnvironmentStatus,
   ResourceCondition,
 } from '@internal/backstage-plugin-environments-common';
 
-export type { EnvironmentStatus, ResourceCondition };
+export type { EnvironmentSpec, EnvironmentStatus, ResourceCondition };
 
+/**
+ * An environment as the backend works with it: the API's environment with
+ * real dates and the bookkeeping that the API does not show.
+ */
 export interface Environment {
   id: string;
   name: string;
@@ -16,7 +20,8 @@ export interface Environment {
   type: string;
   status: EnvironmentStatus;
   reason?: string;
-  spec: JsonObject;
+  /** The validated request with its defaults applied. */
+  spec: EnvironmentSpec;
   conditions: ResourceCondition[];
   /** Bumped on every spec change. */
   generation: number;

@@ -7,7 +7,7 @@ import {
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { DatabaseEnvironmentsStore } from '../database/DatabaseEnvironmentsStore';
-import { Environment } from '../database/types';
+import { Environment } from '../model';
 import {
   ApplyOutcome,
   EnvironmentClusters,

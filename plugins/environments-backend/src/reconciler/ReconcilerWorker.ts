@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { EnvironmentsStore } from '../database/EnvironmentsStore';
+import { EnvironmentsStore } from '../model';
 import { EnvironmentReconciler } from './EnvironmentReconciler';
 
 export const EXPIRY_ACTOR = 'system:expiry';

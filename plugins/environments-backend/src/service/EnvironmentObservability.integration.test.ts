@@ -6,7 +6,6 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { JsonObject } from '@backstage/types';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   EnvironmentEvent,
@@ -24,7 +23,7 @@ import { randomBytes } from 'node:crypto';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { DatabaseEnvironmentsStore } from '../database/DatabaseEnvironmentsStore';
-import { Environment } from '../database/types';
+import { Environment } from '../model';
 import {
   desiredObjects,
   EnvironmentClusters,
@@ -149,7 +148,7 @@ describeWithCluster(
         componentRef: spec.componentRef,
         ownerRef: 'group:default/team-orders',
         type: spec.type,
-        spec: spec as unknown as JsonObject,
+        spec,
         createdBy: 'user:default/jane',
       });
       const provisioner = KubernetesProvisioner.create({

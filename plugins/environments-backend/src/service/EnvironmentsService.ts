@@ -24,7 +24,6 @@ import {
   environmentDeletePermission,
   environmentNamespace,
   environmentReadPermission,
-  EnvironmentSpec,
   EnvironmentStatus,
   EnvironmentType,
   environmentUpdatePermission,
@@ -34,13 +33,11 @@ import {
   validateEnvironmentUpdate,
   ValidationIssue,
 } from '@internal/backstage-plugin-environments-common';
-import { JsonObject } from '@backstage/types';
-import { EnvironmentsStore } from '../database/EnvironmentsStore';
+import { EnvironmentsStore, toApiAuditEvent, toApiEnvironment } from '../model';
 import {
   EnvironmentPermissionResource,
   matchesCriteria,
 } from '../permissions/rules';
-import { toApiAuditEvent, toApiEnvironment } from './toApiEnvironment';
 
 type Credentials = { credentials: BackstageCredentials };
 
@@ -202,7 +199,7 @@ export class EnvironmentsService {
       ownerRef,
       systemRef: systemOf(component),
       type: spec.type,
-      spec: spec as unknown as JsonObject,
+      spec,
       createdBy: this.actor(credentials),
       ...(spec.ttl && {
         expiresAt: new Date(now.getTime() + parseDuration(spec.ttl)),
@@ -250,7 +247,7 @@ export class EnvironmentsService {
     await this.authorize('update', environment, credentials);
     const validation = validateEnvironmentUpdate(
       input,
-      environment.spec as unknown as EnvironmentSpec,
+      environment.spec,
       this.types,
     );
     if (!validation.ok) {
@@ -258,7 +255,7 @@ export class EnvironmentsService {
     }
     const updated = await this.store.updateSpec({
       id,
-      spec: validation.request as unknown as JsonObject,
+      spec: validation.request,
       actor: this.actor(credentials),
     });
     return toApiEnvironment(updated);

@@ -1,8 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { EnvironmentChangedPayload } from '@internal/backstage-plugin-environments-common';
-import { EnvironmentsStore } from '../database/EnvironmentsStore';
-import { Environment } from '../database/types';
-import { toApiEnvironment } from './toApiEnvironment';
+import { Environment, EnvironmentsStore, toApiEnvironment } from '../model';
 
 /**
  * A store that tells the rest of the platform about every change it makes to

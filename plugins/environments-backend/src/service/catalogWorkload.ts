@@ -1,6 +1,6 @@
 import { AuthService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { Environment } from '../database/types';
+import { Environment } from '../model';
 import { WorkloadSettings } from '../kubernetes';
 
 /** Deployment settings a component declares in its catalog entity. */

@@ -1,0 +1,7 @@
+export * from './types';
+export * from './EnvironmentsStore';
+export { canonicalJson } from './canonicalJson';
+export {
+  toApiAuditEvent,
+  toApiEnvironment,
+} from './toApi';
