@@ -4,10 +4,6 @@ export { loadKubeConfig } from './kubeconfig';
 export type { ClusterTarget } from './kubeconfig';
 export {
   ensureOrchestratorAccess,
-  ORCHESTRATOR_CLUSTER_ROLE,
-  ORCHESTRATOR_NAME,
-  ORCHESTRATOR_NAMESPACE_ROLE,
-  ORCHESTRATOR_USERNAME,
   orchestratorAccessObjects,
   orchestratorClusterRules,
   orchestratorNamespaceRules,

@@ -9,12 +9,12 @@ import {
 } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import {
-  ensureOrchestratorAccess,
-  MANAGED_BY,
+  MANAGED_BY_ENVIRONMENTS,
   MANAGED_BY_LABEL,
-  ORCHESTRATOR_NAME,
   ORCHESTRATOR_NAMESPACE_ROLE,
-} from './orchestratorAccess';
+  ORCHESTRATOR_SERVICE_ACCOUNT,
+} from '@internal/backstage-plugin-environments-common';
+import { ensureOrchestratorAccess } from './orchestratorAccess';
 import { kubeConfigForAccess } from './serviceAccountAccess';
 import { describeWithCluster, eventually } from './testUtils';
 
@@ -43,7 +43,7 @@ function roleBinding(
 
 const orchestratorSubject: RbacV1Subject = {
   kind: 'ServiceAccount',
-  name: ORCHESTRATOR_NAME,
+  name: ORCHESTRATOR_SERVICE_ACCOUNT,
   namespace: 'idp-system',
 };
 const teamSubject: RbacV1Subject = {
@@ -79,7 +79,7 @@ describeWithCluster('the environments orchestrator ServiceAccount', kc => {
       body: {
         metadata: {
           name: namespace,
-          labels: { [MANAGED_BY_LABEL]: MANAGED_BY },
+          labels: { [MANAGED_BY_LABEL]: MANAGED_BY_ENVIRONMENTS },
         },
       },
     });
@@ -118,12 +118,12 @@ describeWithCluster('the environments orchestrator ServiceAccount', kc => {
   it('lists workloads and pods across namespaces, as its status watch does, but reads no secret outside its namespaces', async () => {
     await expect(
       orchestrator.makeApiClient(AppsV1Api).listDeploymentForAllNamespaces({
-        labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}`,
+        labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_ENVIRONMENTS}`,
       }),
     ).resolves.toBeDefined();
     await expect(
       core.listPodForAllNamespaces({
-        labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}`,
+        labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_ENVIRONMENTS}`,
       }),
     ).resolves.toBeDefined();
 
@@ -132,7 +132,7 @@ describeWithCluster('the environments orchestrator ServiceAccount', kc => {
     ).rejects.toMatchObject(forbidden);
     await expect(
       core.readNamespacedSecret({
-        name: `${ORCHESTRATOR_NAME}-token`,
+        name: `${ORCHESTRATOR_SERVICE_ACCOUNT}-token`,
         namespace: 'idp-system',
       }),
     ).rejects.toMatchObject(forbidden);
@@ -166,7 +166,7 @@ describeWithCluster('the environments orchestrator ServiceAccount', kc => {
       body: {
         metadata: {
           name: envNamespace,
-          labels: { [MANAGED_BY_LABEL]: MANAGED_BY },
+          labels: { [MANAGED_BY_LABEL]: MANAGED_BY_ENVIRONMENTS },
         },
       },
     });
@@ -214,7 +214,7 @@ describeWithCluster('the environments orchestrator ServiceAccount', kc => {
               {
                 op: 'add',
                 path: `/metadata/labels/${MANAGED_BY_LABEL.replace('/', '~1')}`,
-                value: MANAGED_BY,
+                value: MANAGED_BY_ENVIRONMENTS,
               },
             ],
           }),

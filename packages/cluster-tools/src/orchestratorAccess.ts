@@ -8,23 +8,15 @@ import {
   serviceAccountAccess,
   serviceAccountObjects,
 } from './serviceAccountAccess';
-
-/** The ServiceAccount the environments backend provisions with. */
-export const ORCHESTRATOR_NAME = 'environments-orchestrator';
-export const ORCHESTRATOR_USERNAME = `system:serviceaccount:${ACCESS_NAMESPACE}:${ORCHESTRATOR_NAME}`;
-/** Bound cluster-wide: what the orchestrator needs outside of any one environment. */
-export const ORCHESTRATOR_CLUSTER_ROLE = 'idp-environments-orchestrator';
-/**
- * Bound in each environment namespace by the orchestrator itself, as the first
- * object after the namespace. The environments backend refers to it by this
- * name (`ORCHESTRATOR_NAMESPACE_ROLE` in its kubernetes/namespaceAccess.ts).
- */
-export const ORCHESTRATOR_NAMESPACE_ROLE =
-  'idp-environments-orchestrator-namespace';
-/** Environment namespaces carry this label, set by the environments backend. */
-export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-export const MANAGED_BY = 'idp-environments';
-export const ORCHESTRATOR_SCOPE_POLICY = 'idp-environments-orchestrator-scope';
+import {
+  MANAGED_BY_ENVIRONMENTS,
+  MANAGED_BY_LABEL,
+  ORCHESTRATOR_CLUSTER_ROLE,
+  ORCHESTRATOR_NAMESPACE_ROLE,
+  ORCHESTRATOR_SCOPE_POLICY,
+  ORCHESTRATOR_SERVICE_ACCOUNT,
+  ORCHESTRATOR_USERNAME,
+} from '@internal/backstage-plugin-environments-common';
 
 const READ = ['get', 'list', 'watch'];
 /** Server-side apply: read to compare, patch to write, create for the first apply. */
@@ -101,7 +93,7 @@ export const orchestratorNamespaceRules = [
 
 const managedBy = `'${MANAGED_BY_LABEL}'`;
 const isManaged = (object: string) =>
-  `(has(${object}.metadata.labels) && ${managedBy} in ${object}.metadata.labels && ${object}.metadata.labels[${managedBy}] == '${MANAGED_BY}')`;
+  `(has(${object}.metadata.labels) && ${managedBy} in ${object}.metadata.labels && ${object}.metadata.labels[${managedBy}] == '${MANAGED_BY_ENVIRONMENTS}')`;
 
 /**
  * RBAC cannot limit the orchestrator's namespace and role binding rights to
@@ -156,14 +148,14 @@ export function orchestratorScopePolicy(): KubernetesObject[] {
             expression: `!variables.isNamespace || ((request.operation == 'CREATE' || ${isManaged(
               'oldObject',
             )}) && (request.operation == 'DELETE' || ${isManaged('object')}))`,
-            message: `the environments orchestrator may only create, change and delete namespaces labelled ${MANAGED_BY_LABEL}=${MANAGED_BY}`,
+            message: `the environments orchestrator may only create, change and delete namespaces labelled ${MANAGED_BY_LABEL}=${MANAGED_BY_ENVIRONMENTS}`,
             reason: 'Forbidden',
           },
           {
             expression: `variables.isNamespace || request.namespace == '' || (namespaceObject != null && ${isManaged(
               'namespaceObject',
             )})`,
-            message: `the environments orchestrator may only change objects in namespaces labelled ${MANAGED_BY_LABEL}=${MANAGED_BY}`,
+            message: `the environments orchestrator may only change objects in namespaces labelled ${MANAGED_BY_LABEL}=${MANAGED_BY_ENVIRONMENTS}`,
             reason: 'Forbidden',
           },
         ],
@@ -192,7 +184,7 @@ export function orchestratorAccessObjects(): KubernetesObject[] {
     } as KubernetesObject);
   return [
     accessNamespaceObject(),
-    ...serviceAccountObjects(ORCHESTRATOR_NAME),
+    ...serviceAccountObjects(ORCHESTRATOR_SERVICE_ACCOUNT),
     // The policy first: the orchestrator's rights are never without it.
     ...orchestratorScopePolicy(),
     clusterRole(ORCHESTRATOR_CLUSTER_ROLE, orchestratorClusterRules),
@@ -209,7 +201,7 @@ export function orchestratorAccessObjects(): KubernetesObject[] {
       subjects: [
         {
           kind: 'ServiceAccount',
-          name: ORCHESTRATOR_NAME,
+          name: ORCHESTRATOR_SERVICE_ACCOUNT,
           namespace: ACCESS_NAMESPACE,
         },
       ],
@@ -227,5 +219,5 @@ export async function ensureOrchestratorAccess(
   options: { timeoutMs?: number } = {},
 ): Promise<ClusterAccess> {
   await applyAll(kc, orchestratorAccessObjects());
-  return serviceAccountAccess(kc, ORCHESTRATOR_NAME, options);
+  return serviceAccountAccess(kc, ORCHESTRATOR_SERVICE_ACCOUNT, options);
 }

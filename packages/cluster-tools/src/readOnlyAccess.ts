@@ -8,8 +8,9 @@ import {
   serviceAccountAccess,
   serviceAccountObjects,
 } from './serviceAccountAccess';
+import { READER_SERVICE_ACCOUNT } from '@internal/backstage-plugin-environments-common';
 
-export const READER_NAME = 'backstage-reader';
+const READER_NAME = READER_SERVICE_ACCOUNT;
 
 /**
  * What Backstage's Kubernetes plugin reads, and nothing else: get, list and watch on the

@@ -3,9 +3,10 @@ import {
   KubeConfig,
   KubernetesObject,
 } from '@kubernetes/client-node';
+import { PLATFORM_NAMESPACE } from '@internal/backstage-plugin-environments-common';
 
 /** Where the platform's own ServiceAccounts live. */
-export const ACCESS_NAMESPACE = 'idp-system';
+export const ACCESS_NAMESPACE = PLATFORM_NAMESPACE;
 
 export const PLATFORM_LABELS = { 'app.kubernetes.io/part-of': 'idp-platform' };
 

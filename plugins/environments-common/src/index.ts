@@ -85,4 +85,3 @@ export type {
 } from './observability';
 export * from './client';
 export * from './cluster';
-export * from './cluster';

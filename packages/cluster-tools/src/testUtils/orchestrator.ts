@@ -1,4 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node';
+import { ORCHESTRATOR_SERVICE_ACCOUNT } from '@internal/backstage-plugin-environments-common';
 import { ensureOrchestratorAccess } from '../orchestratorAccess';
 import { kubeConfigForAccess } from '../serviceAccountAccess';
 
@@ -12,6 +13,6 @@ export async function orchestratorKubeConfig(
 ): Promise<KubeConfig> {
   return kubeConfigForAccess(
     await ensureOrchestratorAccess(admin),
-    'environments-orchestrator',
+    ORCHESTRATOR_SERVICE_ACCOUNT,
   );
 }

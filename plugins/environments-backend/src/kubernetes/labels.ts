@@ -1,11 +1,15 @@
-import { ENVIRONMENT_ID_LABEL } from '@internal/backstage-plugin-environments-common';
+import {
+  ENVIRONMENT_ID_LABEL,
+  MANAGED_BY_ENVIRONMENTS,
+  MANAGED_BY_LABEL,
+} from '@internal/backstage-plugin-environments-common';
 
 /** The environment's id: finds everything that belongs to one environment. */
 export { ENVIRONMENT_ID_LABEL };
+/** Shared with `packages/cluster-tools`, whose scope policy selects by it. */
+export { MANAGED_BY_ENVIRONMENTS as MANAGED_BY, MANAGED_BY_LABEL };
 export const COMPONENT_LABEL = 'environments.idp.dev/component';
 export const ENVIRONMENT_TYPE_LABEL = 'environments.idp.dev/type';
-export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-export const MANAGED_BY = 'idp-environments';
 /** Backstage's Kubernetes plugin finds a component's objects by this label. */
 export const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
 /** A hash of the desired object, so that an unchanged object is not written again. */

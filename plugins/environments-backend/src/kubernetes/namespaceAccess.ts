@@ -3,6 +3,7 @@ import {
   V1RoleBinding,
   RbacV1Subject,
 } from '@kubernetes/client-node';
+import { ORCHESTRATOR_NAMESPACE_ROLE } from '@internal/backstage-plugin-environments-common';
 import {
   COMPONENT_LABEL,
   ENVIRONMENT_ID_LABEL,
@@ -13,13 +14,11 @@ import {
 
 /**
  * The ClusterRole that holds what the orchestrator may do inside an
- * environment namespace. `cluster-tools connect` creates it (as
- * `ORCHESTRATOR_NAMESPACE_ROLE`); the orchestrator binds it to itself in each
- * namespace it creates, so that it never needs these rights, secrets among
- * them, cluster-wide.
+ * environment namespace. `cluster-tools connect` creates it; the orchestrator
+ * binds it to itself in each namespace it creates, so that it never needs
+ * these rights, secrets among them, cluster-wide.
  */
-export const ORCHESTRATOR_NAMESPACE_ROLE =
-  'idp-environments-orchestrator-namespace';
+export { ORCHESTRATOR_NAMESPACE_ROLE };
 export const ORCHESTRATOR_BINDING_NAME = 'idp-environments-orchestrator';
 
 const SERVICE_ACCOUNT_USERNAME = /^system:serviceaccount:([^:]+):([^:]+)$/;

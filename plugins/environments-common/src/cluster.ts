@@ -1,0 +1,42 @@
+// The names the environments backend and `packages/cluster-tools` must agree
+// on: cluster-tools creates the orchestrator's ServiceAccount and roles, the
+// backend refers to them and labels what it creates, and both select by label.
+
+/** The label every object the environments backend creates carries. */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+
+/**
+ * The value of {@link MANAGED_BY_LABEL} on the environments backend's objects,
+ * namespaces above all: the orchestrator's scope policy allows changes only to
+ * namespaces labelled with it.
+ */
+export const MANAGED_BY_ENVIRONMENTS = 'idp-environments';
+
+/** The namespace of the platform's own ServiceAccounts. */
+export const PLATFORM_NAMESPACE = 'idp-system';
+
+/** The ServiceAccount the environments backend provisions with. */
+export const ORCHESTRATOR_SERVICE_ACCOUNT = 'environments-orchestrator';
+
+/** The user name the API server knows {@link ORCHESTRATOR_SERVICE_ACCOUNT} by. */
+export const ORCHESTRATOR_USERNAME = `system:serviceaccount:${PLATFORM_NAMESPACE}:${ORCHESTRATOR_SERVICE_ACCOUNT}`;
+
+/** Bound cluster-wide: what the orchestrator needs outside of any one environment. */
+export const ORCHESTRATOR_CLUSTER_ROLE = 'idp-environments-orchestrator';
+
+/**
+ * The ClusterRole that holds what the orchestrator may do inside an
+ * environment namespace; the orchestrator binds it to itself in each
+ * namespace it creates, as the first object after the namespace.
+ */
+export const ORCHESTRATOR_NAMESPACE_ROLE =
+  'idp-environments-orchestrator-namespace';
+
+/**
+ * The ValidatingAdmissionPolicy (and its binding) that keeps the
+ * orchestrator's namespace rights to namespaces labelled as its own.
+ */
+export const ORCHESTRATOR_SCOPE_POLICY = 'idp-environments-orchestrator-scope';
+
+/** The read-only ServiceAccount of Backstage's Kubernetes plugin. */
+export const READER_SERVICE_ACCOUNT = 'backstage-reader';
