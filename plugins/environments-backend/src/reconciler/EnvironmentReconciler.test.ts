@@ -1,12 +1,11 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { DatabaseEnvironmentsStore } from '../database/DatabaseEnvironmentsStore';
-import { EnvironmentWorkloadStatus } from '../kubernetes';
+import { postgresqlResourceDriver } from '@internal/backstage-plugin-environments-backend-module-postgresql';
+import { EnvironmentWorkloadStatus, ResourceDrivers } from '../kubernetes';
 import { developmentType } from '../kubernetes/__testUtils__/fixtures';
-import {
-  EnvironmentReconciler,
-  ReconcilerProvisioner,
-} from './EnvironmentReconciler';
+import { ReconcilerProvisioner } from './EnvironmentConvergence';
+import { EnvironmentReconciler } from './EnvironmentReconciler';
 import { ReconcilerWorker } from './ReconcilerWorker';
 
 jest.setTimeout(60_000);
@@ -68,7 +67,9 @@ function newEnvironment() {
       componentRef: 'component:default/orders-service',
       type: 'development',
       name: `development-${sequence}`,
-      resources: [{ type: 'postgresql', name: 'orders-db', version: '15' }],
+      resources: [
+        { type: 'postgresql' as const, name: 'orders-db', version: '15' },
+      ],
     },
     createdBy: 'user:default/alice',
   };
@@ -90,6 +91,7 @@ describe('EnvironmentReconciler', () => {
       workloadFor: async e => ({
         image: `registry.acme.example/${e.componentRef.split('/')[1]}:latest`,
       }),
+      drivers: ResourceDrivers.create([postgresqlResourceDriver]),
       clock: () => now,
       ...options,
     });

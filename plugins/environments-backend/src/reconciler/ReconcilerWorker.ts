@@ -4,28 +4,41 @@ import { EnvironmentReconciler } from './EnvironmentReconciler';
 
 export const EXPIRY_ACTOR = 'system:expiry';
 
-const DEFAULT_POLL_INTERVAL_MS = 200;
+const DEFAULT_POLL_INTERVAL_MS = 10_000;
 const DEFAULT_CONCURRENCY = 8;
 
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
- * Runs an `EnvironmentReconciler` in a loop: jobs back to back while there
- * are any, then a short sleep between looks at the queue.
+ * Runs an `EnvironmentReconciler` when there is work: woken by each change
+ * (`wakeUp`), at the time a failed job is due again, and by a slow safety
+ * poll for what no wake-up announced (another replica's abandoned lease, a
+ * change whose event was lost). Once woken, it processes jobs back to back
+ * until the queue is empty, then sleeps without touching the database.
  */
 export class ReconcilerWorker {
-  private readonly reconciler: EnvironmentReconciler;
-  private readonly store: EnvironmentsStore;
+  private readonly reconciler: Pick<EnvironmentReconciler, 'processNextJob'>;
+  private readonly store: Pick<
+    EnvironmentsStore,
+    'listExpiredEnvironments' | 'markDeleting'
+  >;
   private readonly logger: LoggerService;
   private readonly pollIntervalMs: number;
   private readonly concurrency: number;
-  private running?: Promise<void>;
-  private stopping = false;
-  private readonly wakers = new Set<() => void>();
+  private running = false;
+  /** Bumped by every wake-up, so that a loop that found the queue empty sees a wake-up it raced with. */
+  private wakeUps = 0;
+  private readonly loops = new Set<Promise<void>>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private poll?: NodeJS.Timeout;
 
   constructor(options: {
-    reconciler: EnvironmentReconciler;
-    store: EnvironmentsStore;
+    reconciler: Pick<EnvironmentReconciler, 'processNextJob'>;
+    store: Pick<EnvironmentsStore, 'listExpiredEnvironments' | 'markDeleting'>;
     logger: LoggerService;
-    /** The sleep when no job is due; 200 ms when not given. */
+    /** The safety poll's interval; 10 s when not given. */
     pollIntervalMs?: number;
     /**
      * Jobs processed at the same time, each by its own loop; 8 when not
@@ -40,23 +53,23 @@ export class ReconcilerWorker {
     this.concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
   }
 
-  /** Starts the loop; does nothing if it runs already. */
+  /** Starts working off the queue as it is; does nothing if it runs already. */
   start(): void {
     if (this.running) {
       return;
     }
-    this.stopping = false;
-    this.running = Promise.all(
-      Array.from({ length: this.concurrency }, () => this.loop()),
-    ).then(() => undefined);
+    this.running = true;
+    this.poll = setInterval(() => this.wakeUp(), this.pollIntervalMs);
+    this.wakeUp();
   }
 
-  /** Stops the loop once the job in flight, if any, is settled. */
+  /** Stops once the jobs in flight, if any, are settled. */
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.wakeUp();
-    await this.running;
-    this.running = undefined;
+    this.running = false;
+    clearInterval(this.poll);
+    this.timers.forEach(timer => clearTimeout(timer));
+    this.timers.clear();
+    await Promise.all(this.loops);
   }
 
   /**
@@ -82,44 +95,75 @@ export class ReconcilerWorker {
         // The next run tries again; one environment must not block the others.
         this.logger.error('Failed to start deleting an expired environment', {
           environment: environment.id,
-          error: error instanceof Error ? error.message : String(error),
+          error: errorMessage(error),
         });
       }
+    }
+    if (started.length > 0) {
+      this.wakeUp();
     }
     return started;
   }
 
-  /** Ends the idle sleep of every loop, e.g. when new work was queued here. */
+  /**
+   * Says that work may be due, e.g. a change was made or queued a job: one
+   * more loop looks at the queue, unless all of them are busy already (each
+   * looks again when its job is done).
+   */
   wakeUp(): void {
-    for (const wake of [...this.wakers]) {
-      wake();
+    if (!this.running) {
+      return;
     }
+    this.wakeUps += 1;
+    this.spawnLoop();
+  }
+
+  private spawnLoop() {
+    if (this.loops.size >= this.concurrency) {
+      return;
+    }
+    const loop: Promise<void> = this.loop().finally(() =>
+      this.loops.delete(loop),
+    );
+    this.loops.add(loop);
   }
 
   private async loop() {
-    while (!this.stopping) {
-      let idle = true;
+    while (this.running) {
+      const wakeUpsBefore = this.wakeUps;
+      let processed;
       try {
-        const processed = await this.reconciler.processNextJob();
-        idle = processed === 'idle';
+        processed = await this.reconciler.processNextJob();
       } catch (error) {
-        // The database may be unreachable; the jobs stay in it.
+        // The database may be unreachable; the jobs stay in it, and the
+        // next wake-up or poll looks again.
         this.logger.error('Failed to process an environment job', {
-          error: error instanceof Error ? error.message : String(error),
+          error: errorMessage(error),
         });
+        return;
       }
-      if (idle && !this.stopping) {
-        await new Promise<void>(resolve => {
-          let timer: NodeJS.Timeout | undefined = undefined;
-          const wake = () => {
-            clearTimeout(timer);
-            this.wakers.delete(wake);
-            resolve();
-          };
-          timer = setTimeout(wake, this.pollIntervalMs);
-          this.wakers.add(wake);
-        });
+      if (processed === 'idle') {
+        if (this.wakeUps === wakeUpsBefore) {
+          return;
+        }
+        continue;
       }
+      if (processed.retryAt) {
+        this.wakeUpAt(processed.retryAt);
+      }
+      // Where there was one job there may be more: let another loop help.
+      this.spawnLoop();
     }
+  }
+
+  private wakeUpAt(at: Date) {
+    if (!this.running) {
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.wakeUp();
+    }, Math.max(0, at.getTime() - Date.now()));
+    this.timers.add(timer);
   }
 }

@@ -1,15 +1,22 @@
+export { EnvironmentReconciler } from './EnvironmentReconciler';
+export type { EnvironmentReconcilerOptions } from './EnvironmentReconciler';
 export {
-  backoffMs,
-  EnvironmentReconciler,
+  EnvironmentConvergence,
   RECONCILER_ACTOR,
   toEnvironmentConditions,
-} from './EnvironmentReconciler';
+} from './EnvironmentConvergence';
 export type {
-  EnvironmentReconcilerOptions,
-  ProcessedJob,
+  EnvironmentConvergenceOptions,
   ReconcilerProvisioner,
   StatusRefresh,
-} from './EnvironmentReconciler';
+} from './EnvironmentConvergence';
+export { backoffMs, EnvironmentJobRunner } from './EnvironmentJobRunner';
+export type {
+  JobAttemptFailure,
+  JobHandler,
+  JobQueue,
+  ProcessedJob,
+} from './EnvironmentJobRunner';
 export {
   EnvironmentStatusWatcher,
   STATUS_RESYNC_TASK_ID,

@@ -1,0 +1,405 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
+import { EnvironmentType } from '@internal/backstage-plugin-environments-common';
+import {
+  Environment,
+  EnvironmentJob,
+  EnvironmentsStore,
+  ResourceCondition,
+} from '../model';
+import {
+  desiredObjects,
+  EnvironmentWorkloadStatus,
+  KubernetesProvisioner,
+  ResourceCredentials,
+  ResourceDrivers,
+  WorkloadCondition,
+  WorkloadSettings,
+} from '../kubernetes';
+import { JobAttemptFailure, JobHandler } from './EnvironmentJobRunner';
+
+/** The part of `KubernetesProvisioner` the reconciler uses. */
+export type ReconcilerProvisioner = Pick<
+  KubernetesProvisioner,
+  'apply' | 'readOrCreateCredentials' | 'teardown' | 'status'
+>;
+
+/**
+ * What `refreshStatus` did: `skipped` an environment that is not waiting for
+ * or holding readiness of an applied generation, left it `unchanged`, or
+ * `updated` its status or conditions.
+ */
+export type StatusRefresh = 'skipped' | 'unchanged' | 'updated';
+
+export type EnvironmentConvergenceOptions = {
+  store: EnvironmentsStore;
+  /** The provisioner of the cluster an environment type names. */
+  provisionerFor: (cluster: string) => ReconcilerProvisioner;
+  /** Environment types from app-config, by name. */
+  types: Record<string, EnvironmentType>;
+  logger: LoggerService;
+  /**
+   * How the environment's component runs (image, port, replicas), from its
+   * deployment settings in the catalog; an image in the request wins.
+   */
+  workloadFor: (environment: Environment) => Promise<WorkloadSettings>;
+  /** What the environment's resources become, one driver per resource type. */
+  drivers: ResourceDrivers;
+  /** For tests. */
+  clock?: () => Date;
+};
+
+export const RECONCILER_ACTOR = 'system:environments-reconciler';
+
+const WAITING_REASON = 'Waiting for the workloads to become ready';
+
+/** The statuses in which an environment's workloads are followed. */
+const FOLLOWED_STATUSES: Environment['status'][] = ['provisioning', 'ready'];
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Conditions as the store keeps them. A condition whose status did not change
+ * keeps its transition time, so that an unchanged environment gives equal
+ * conditions and the store writes nothing.
+ */
+export function toEnvironmentConditions(
+  workloads: WorkloadCondition[],
+  previous: ResourceCondition[],
+  now: Date,
+): ResourceCondition[] {
+  return workloads.map(workload => {
+    const before = previous.find(
+      c => c.kind === workload.kind && c.name === workload.name,
+    );
+    return {
+      ...workload,
+      lastTransitionTime:
+        before && before.status === workload.status
+          ? before.lastTransitionTime
+          : now.toISOString(),
+    };
+  });
+}
+
+/**
+ * What an environment's jobs do in its cluster: a `reconcile` job converges
+ * the environment's namespace to its spec, a `teardown` job removes it, and
+ * the status follows its workloads. Safe to repeat, since a lease can expire
+ * while a slow owner works and the next owner then does the work again.
+ */
+export class EnvironmentConvergence implements JobHandler {
+  private readonly store: EnvironmentsStore;
+  private readonly provisionerFor: (cluster: string) => ReconcilerProvisioner;
+  private readonly types: Record<string, EnvironmentType>;
+  private readonly logger: LoggerService;
+  private readonly workloadFor: (
+    environment: Environment,
+  ) => Promise<WorkloadSettings>;
+  private readonly drivers: ResourceDrivers;
+  private readonly clock: () => Date;
+
+  constructor(options: EnvironmentConvergenceOptions) {
+    this.store = options.store;
+    this.provisionerFor = options.provisionerFor;
+    this.types = options.types;
+    this.logger = options.logger;
+    this.workloadFor = options.workloadFor;
+    this.drivers = options.drivers;
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  async run(
+    job: EnvironmentJob,
+    logger: LoggerService,
+  ): Promise<(() => Promise<void>) | void> {
+    if (job.kind === 'teardown') {
+      await this.teardown(job);
+      return undefined;
+    }
+    if ((await this.reconcile(job, logger)) !== 'provisioning') {
+      return undefined;
+    }
+    // The status watch skips an environment while its job runs: a workload
+    // that became ready in the meantime is seen right after the job.
+    return () =>
+      this.refreshStatus(job.environmentId).then(
+        () => undefined,
+        error =>
+          logger.warn('Failed to refresh the status after provisioning', {
+            error: errorMessage(error),
+          }),
+      );
+  }
+
+  async recordFailure(
+    job: EnvironmentJob,
+    { message, attempt, maxAttempts, gaveUp }: JobAttemptFailure,
+    logger: LoggerService,
+  ): Promise<void> {
+    const what = job.kind === 'teardown' ? 'Teardown' : 'Provisioning';
+    const reason = gaveUp
+      ? `${what} failed: ${message}; gave up after ${attempt} attempts`
+      : `${what} failed: ${message}; retrying (attempt ${attempt} of ${maxAttempts})`;
+    logger.warn(reason);
+
+    try {
+      const environment = await this.store.getEnvironment(job.environmentId);
+      // Only the store moves an environment out of `deleting`; a failed
+      // teardown keeps that status and says why in its reason.
+      const beingDeleted =
+        environment.status === 'deleting' || environment.status === 'deleted';
+      // Giving up always changes the reason, so its audit event, written
+      // with the status in one transaction, is never skipped.
+      await this.store.updateStatus({
+        id: job.environmentId,
+        reason,
+        ...(gaveUp && !beingDeleted && { status: 'failed' as const }),
+        ...(gaveUp && {
+          audit: {
+            actor: RECONCILER_ACTOR,
+            action: job.kind === 'teardown' ? 'teardown' : 'provision',
+            outcome: 'failed' as const,
+            message: reason,
+          },
+        }),
+      });
+    } catch (statusError) {
+      // The job is settled; a missing status update must not hide that.
+      logger.error('Failed to record the failure on the environment', {
+        error: errorMessage(statusError),
+      });
+    }
+  }
+
+  /**
+   * Brings an environment's status up to date with its workloads in the
+   * cluster; called by the status watch whenever they may have changed. An
+   * environment that became ready moves from `provisioning` to `ready` with
+   * its `observedGeneration` (and one audit event); a ready one whose
+   * workloads falter keeps its status and shows why in its conditions.
+   *
+   * Leaves alone an environment that is not `provisioning` or `ready`
+   * (requested, failed, being deleted) or whose latest generation is not
+   * applied yet (a job of it is pending or running): the cluster would show
+   * the previous generation's workloads.
+   */
+  async refreshStatus(environmentId: string): Promise<StatusRefresh> {
+    const logger = this.logger.child({ environment: environmentId });
+    let environment: Environment;
+    try {
+      environment = await this.store.getEnvironment(environmentId);
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        return 'skipped';
+      }
+      throw error;
+    }
+    if (!FOLLOWED_STATUSES.includes(environment.status)) {
+      return 'skipped';
+    }
+    const jobs = await this.store.listJobs(environmentId);
+    if (jobs.some(j => j.state === 'pending' || j.state === 'running')) {
+      return 'skipped';
+    }
+    const type = this.types[environment.type];
+    if (!type) {
+      logger.warn(
+        `Not refreshing the status: environment type '${environment.type}' is not configured in app-config`,
+      );
+      return 'skipped';
+    }
+    const status = await this.provisionerFor(type.cluster).status(environment);
+    const { changed } = await this.recordWorkloadStatus(
+      environment,
+      status,
+      logger,
+    );
+    return changed ? 'updated' : 'unchanged';
+  }
+
+  /**
+   * Refreshes every environment that waits for its workloads: a safety net
+   * under the status watch, for a change it missed. Resolves to how many it
+   * updated.
+   */
+  async refreshWaitingStatuses(): Promise<number> {
+    const waiting = [
+      ...(await this.store.listEnvironments({ status: 'provisioning' })),
+      ...(await this.store.listEnvironments({ status: 'ready' })).filter(
+        e => e.observedGeneration < e.generation,
+      ),
+    ];
+    let updated = 0;
+    for (const environment of waiting) {
+      try {
+        if ((await this.refreshStatus(environment.id)) === 'updated') {
+          updated += 1;
+        }
+      } catch (error) {
+        // One environment's cluster being down must not block the others.
+        this.logger.warn('Failed to refresh the status of an environment', {
+          environment: environment.id,
+          error: errorMessage(error),
+        });
+      }
+    }
+    return updated;
+  }
+
+  /** Resolves to the status it recorded, if any. */
+  private async reconcile(
+    job: EnvironmentJob,
+    logger: LoggerService,
+  ): Promise<'provisioning' | 'ready' | undefined> {
+    let environment: Environment;
+    try {
+      environment = await this.store.getEnvironment(job.environmentId);
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        logger.warn('Skipping a reconcile job of an unknown environment');
+        return undefined;
+      }
+      throw error;
+    }
+    // A teardown may have started since the job was queued; reconciling now
+    // would recreate what it removes.
+    if (environment.status === 'deleting' || environment.status === 'deleted') {
+      logger.info('Skipping reconcile of an environment being deleted');
+      return undefined;
+    }
+    const type = this.types[environment.type];
+    if (!type) {
+      throw new Error(
+        `Environment type '${environment.type}' is not configured in app-config`,
+      );
+    }
+    const provisioner = this.provisionerFor(type.cluster);
+    const converged =
+      environment.status === 'ready' &&
+      environment.observedGeneration === environment.generation;
+    if (!converged) {
+      await this.store.updateStatus({
+        id: environment.id,
+        status: 'provisioning',
+      });
+    }
+
+    const spec = environment.spec;
+    const resources = spec.resources ?? [];
+    const credentials: ResourceCredentials = {};
+    for (const resource of resources) {
+      if (this.drivers.driverFor(resource).credentials === 'password') {
+        credentials[resource.name] = await provisioner.readOrCreateCredentials(
+          environment.namespace,
+          resource.name,
+        );
+      }
+    }
+    const workload = await this.workloadFor(environment);
+    const objects = desiredObjects({
+      environment: { ...environment, spec: { ...spec, resources } },
+      type,
+      workload: {
+        ...workload,
+        ...(spec.image && { image: spec.image }),
+      },
+      drivers: this.drivers,
+      credentials,
+    });
+    const applied = await provisioner.apply(objects);
+    logger.debug('Applied environment objects', { writes: applied.writes });
+
+    // Read once: the status watch follows the workloads from here on.
+    const status = await provisioner.status(environment);
+    const { recorded } = await this.recordWorkloadStatus(
+      environment,
+      status,
+      logger,
+    );
+    return recorded;
+  }
+
+  /**
+   * Records what `status` says of the environment's workloads, writing only
+   * what differs. A converged environment (ready at its generation) keeps
+   * `ready`, with the conditions saying which workload falters; any other
+   * becomes `ready` at its generation once every workload is, and is
+   * `provisioning` until then.
+   */
+  private async recordWorkloadStatus(
+    environment: Environment,
+    status: EnvironmentWorkloadStatus,
+    logger: LoggerService,
+  ): Promise<{ recorded: 'provisioning' | 'ready'; changed: boolean }> {
+    const conditions = toEnvironmentConditions(
+      status.conditions,
+      environment.conditions,
+      this.clock(),
+    );
+    const converged =
+      environment.status === 'ready' &&
+      environment.observedGeneration === environment.generation;
+
+    if (!status.ready) {
+      const changed = await this.store.updateStatus({
+        id: environment.id,
+        ...(!converged && {
+          status: 'provisioning' as const,
+          reason: WAITING_REASON,
+        }),
+        conditions,
+      });
+      return { recorded: converged ? 'ready' : 'provisioning', changed };
+    }
+
+    let changed = await this.store.updateStatus({
+      id: environment.id,
+      reason: null,
+      conditions,
+    });
+    if (!converged) {
+      // On its own, so that when two replicas see the same environment
+      // become ready, only one of them writes this, and records it once,
+      // in the same transaction: whoever sees it ready sees the record.
+      const becameReady = await this.store.updateStatus({
+        id: environment.id,
+        status: 'ready',
+        observedGeneration: environment.generation,
+        audit: {
+          actor: RECONCILER_ACTOR,
+          action: 'provision',
+          outcome: 'succeeded',
+          message: `Namespace ${environment.namespace} is ready (generation ${environment.generation})`,
+        },
+      });
+      if (becameReady) {
+        changed = true;
+        logger.info('Environment ready', { namespace: environment.namespace });
+      }
+    }
+    return { recorded: 'ready', changed };
+  }
+
+  private async teardown(job: EnvironmentJob) {
+    const environment = await this.store.getEnvironment(job.environmentId);
+    if (environment.status === 'deleted') {
+      return;
+    }
+    const type = this.types[environment.type];
+    if (!type) {
+      throw new Error(
+        `Environment type '${environment.type}' is not configured in app-config, so its cluster is unknown`,
+      );
+    }
+    await this.provisionerFor(type.cluster).teardown(environment);
+    // The store records the deletion in the audit trail.
+    await this.store.markDeleted({
+      id: environment.id,
+      actor: RECONCILER_ACTOR,
+    });
+  }
+
+}
