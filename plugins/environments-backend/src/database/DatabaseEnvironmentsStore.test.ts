@@ -156,6 +156,30 @@ describe.each(databases.eachSupportedId())(
         await expect(lookup).rejects.toThrow(NotFoundError);
         await expect(lookup).rejects.toThrow(/'no-such-id'/);
       });
+
+      it('names the environment and the field when a stored spec is not a spec', async () => {
+        const { id } = await store.createEnvironment(newEnvironment());
+        await knex('environments')
+          .where('id', id)
+          .update({ spec: JSON.stringify({ replicas: 1 }) });
+
+        await expect(store.getEnvironment(id)).rejects.toThrow(
+          new RegExp(`Environment '${id}' has an invalid spec\\.componentRef`),
+        );
+      });
+
+      it('names the field when stored conditions are not conditions', async () => {
+        const { id } = await store.createEnvironment(newEnvironment());
+        await knex('environments')
+          .where('id', id)
+          .update({
+            conditions: JSON.stringify([{ kind: 'Namespace', name: 'x' }]),
+          });
+
+        await expect(store.getEnvironment(id)).rejects.toThrow(
+          /has an invalid conditions\.0\.status/,
+        );
+      });
     });
 
     describe('listEnvironments', () => {

@@ -1,4 +1,10 @@
 import {
+  environmentSpecSchema,
+  environmentStatusSchema,
+  resourceConditionSchema,
+} from '@internal/backstage-plugin-environments-common';
+import { z } from 'zod';
+import {
   AuditEvent,
   AuditOutcome,
   Environment,
@@ -70,6 +76,48 @@ function toOptionalDate(value: DbTimestamp | null): Date | undefined {
   return value === null ? undefined : toDate(value);
 }
 
+const conditionsSchema = z.array(resourceConditionSchema);
+
+/**
+ * Parses a value read from a row, so that the model is what its type says
+ * and nothing downstream has to cast. A failure means the row was written by
+ * something other than this store, and names the row and the field.
+ */
+function parseColumn<T extends z.ZodType>(
+  row: { id: string },
+  column: string,
+  schema: T,
+  value: unknown,
+): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const problems = result.error.issues
+      .map(issue => `${[column, ...issue.path].join('.')} ${issue.message}`)
+      .join('; ');
+    throw new Error(`Environment '${row.id}' has an invalid ${problems}`);
+  }
+  return result.data;
+}
+
+function parseJsonColumn<T extends z.ZodType>(
+  row: { id: string },
+  column: string,
+  schema: T,
+  text: string,
+): z.output<T> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(
+      `Environment '${row.id}' has an invalid ${column}: not JSON (${
+        (error as Error).message
+      })`,
+    );
+  }
+  return parseColumn(row, column, schema, value);
+}
+
 export function toEnvironment(row: EnvironmentRow): Environment {
   return {
     id: row.id,
@@ -79,10 +127,15 @@ export function toEnvironment(row: EnvironmentRow): Environment {
     ownerRef: row.owner_ref,
     systemRef: row.system_ref ?? undefined,
     type: row.type,
-    status: row.status,
+    status: parseColumn(row, 'status', environmentStatusSchema, row.status),
     reason: row.reason ?? undefined,
-    spec: JSON.parse(row.spec),
-    conditions: JSON.parse(row.conditions),
+    spec: parseJsonColumn(row, 'spec', environmentSpecSchema, row.spec),
+    conditions: parseJsonColumn(
+      row,
+      'conditions',
+      conditionsSchema,
+      row.conditions,
+    ),
     generation: row.generation,
     observedGeneration: row.observed_generation,
     createdBy: row.created_by,
