@@ -18,10 +18,10 @@ export class FakeSignalApi implements SignalApi {
   }
 
   /** Delivers a message to every subscriber of the channel, as the backend would. */
-  publish(channel: string, message: unknown) {
+  publish(channel: string, message: JsonObject) {
     act(() => {
       for (const subscriber of this.#subscribers.get(channel) ?? []) {
-        subscriber(message as JsonObject);
+        subscriber(message);
       }
     });
   }

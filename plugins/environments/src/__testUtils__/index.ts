@@ -1,2 +1,3 @@
 export { FakeSignalApi } from './FakeSignalApi';
 export { anEnvironment, types } from './fixtures';
+export { mockEnvironmentsApi, responseError } from './mockEnvironmentsApi';

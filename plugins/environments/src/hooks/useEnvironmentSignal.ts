@@ -1,23 +1,18 @@
 import { useApiHolder } from '@backstage/frontend-plugin-api';
 import { signalApiRef } from '@backstage/plugin-signals-react';
 import {
-  Environment,
   ENVIRONMENT_SIGNAL_CHANNEL,
+  EnvironmentSignal,
+  environmentSignalSchema,
 } from '@internal/backstage-plugin-environments-common';
 import { useEffect, useRef } from 'react';
 
-function environmentOf(message: unknown): Environment | undefined {
-  const environment = (message as { environment?: Partial<Environment> })
-    ?.environment;
-  return typeof environment?.id === 'string' &&
-    typeof environment.status === 'string'
-    ? (environment as Environment)
-    : undefined;
-}
-
 /**
- * Calls `onEnvironment` with every environment the backend pushes on the
- * `environments` signal channel.
+ * Calls `onSignal` with every signal of the `environments` channel: which
+ * environment changed and its new status, nothing more, since signals go to
+ * everyone. Read the environment itself through the environments API, which
+ * checks that the user may see it. Messages that do not match the shared
+ * schema are ignored.
  *
  * This subscribes to the signal API itself rather than through `useSignal`:
  * `useSignal` keeps only the last message in state, so two messages that
@@ -27,11 +22,11 @@ function environmentOf(message: unknown): Environment | undefined {
  * @returns whether signals are available; without them nothing is pushed.
  */
 export function useEnvironmentSignal(
-  onEnvironment: (environment: Environment) => void,
+  onSignal: (signal: EnvironmentSignal) => void,
 ): { isLive: boolean } {
   const signalApi = useApiHolder().get(signalApiRef);
-  const callback = useRef(onEnvironment);
-  callback.current = onEnvironment;
+  const callback = useRef(onSignal);
+  callback.current = onSignal;
 
   useEffect(() => {
     if (!signalApi) {
@@ -40,9 +35,9 @@ export function useEnvironmentSignal(
     const subscription = signalApi.subscribe(
       ENVIRONMENT_SIGNAL_CHANNEL,
       message => {
-        const environment = environmentOf(message);
-        if (environment) {
-          callback.current(environment);
+        const parsed = environmentSignalSchema.safeParse(message);
+        if (parsed.success) {
+          callback.current(parsed.data);
         }
       },
     );

@@ -3,11 +3,12 @@ import { Environment } from '@internal/backstage-plugin-environments-common';
 import { useEffect, useState } from 'react';
 import { environmentsApiRef } from '../api';
 import { newer } from './newer';
+import { useCoalescedRefetch } from './useCoalescedRefetch';
 import { useEnvironmentSignal } from './useEnvironmentSignal';
 
 /**
- * One environment, fetched once and then kept current by the `environments`
- * signal.
+ * One environment, fetched once and then again whenever the `environments`
+ * signal says it changed.
  *
  * @param initial - the environment as the caller already has it, such as the
  * answer to the request that created it, to show until the fetch returns.
@@ -37,9 +38,17 @@ export function useLiveEnvironment(id: string, initial?: Environment) {
     };
   }, [api, id]);
 
-  const { isLive } = useEnvironmentSignal(changed => {
-    if (changed.id === id) {
-      setEnvironment(current => newer(current, changed));
+  // A failed refetch keeps what is shown; the next signal asks again.
+  const refetch = useCoalescedRefetch(async changedId => {
+    const fetched = await api.getEnvironment(changedId);
+    setEnvironment(current =>
+      current && current.id !== fetched.id ? current : newer(current, fetched),
+    );
+  });
+
+  const { isLive } = useEnvironmentSignal(signal => {
+    if (signal.id === id) {
+      refetch(signal.id);
     }
   });
 

@@ -1,17 +1,34 @@
+import { ResponseError } from '@backstage/errors';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { Environment } from '@internal/backstage-plugin-environments-common';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { environmentsApiRef } from '../api';
-import { applyChange, mergeListing } from './environmentList';
+import {
+  applyChange,
+  mergeListing,
+  withoutEnvironment,
+} from './environmentList';
+import { useCoalescedRefetch } from './useCoalescedRefetch';
 import { useEnvironmentSignal } from './useEnvironmentSignal';
+
+/** The backend says the user may not see the environment (any more). */
+function isHidden(error: unknown): boolean {
+  return (
+    error instanceof ResponseError &&
+    (error.statusCode === 403 || error.statusCode === 404)
+  );
+}
 
 /**
  * The environments the user may see, optionally of one component, kept
- * current by the `environments` signal: one request, then no polling.
+ * current by the `environments` signal: one listing, then only the
+ * environments that changed, and no polling.
  *
- * A signal about an environment that is not in the list (a new one) reloads
- * the list rather than adding it, because signals are broadcast to everyone
- * and only the backend knows whether the user may see it.
+ * A signal says only which environment changed and its status, because
+ * signals go to everyone: each change is read again through the API, which
+ * decides what the user may see. A signal about an environment in the list
+ * fetches that environment; one about an environment not in it (a new one)
+ * reloads the list, which also leaves out environments of other components.
  */
 export function useLiveEnvironments(options: { componentRef?: string } = {}) {
   const api = useApi(environmentsApiRef);
@@ -20,8 +37,9 @@ export function useLiveEnvironments(options: { componentRef?: string } = {}) {
   const [error, setError] = useState<Error>();
   const latest = useRef(environments);
   latest.current = environments;
-  // Environments pushed to everyone that the backend did not list for this
-  // user: their changes do not reload the list again.
+  // Environments signalled to everyone that the backend did not list for
+  // this user (or for this component): their changes do not reload the list
+  // again.
   const hidden = useRef(new Set<string>());
 
   const reload = useCallback(async () => {
@@ -42,25 +60,39 @@ export function useLiveEnvironments(options: { componentRef?: string } = {}) {
     reload();
   }, [reload]);
 
-  const { isLive } = useEnvironmentSignal(changed => {
-    if (
-      componentRef &&
-      changed.componentRef.toLocaleLowerCase('en-US') !== componentRef
-    ) {
-      return;
-    }
-    const known = latest.current?.some(({ id }) => id === changed.id);
-    if (!known) {
-      if (changed.status !== 'deleted' && !hidden.current.has(changed.id)) {
-        reload().then(items => {
-          if (items && !items.some(({ id }) => id === changed.id)) {
-            hidden.current.add(changed.id);
-          }
-        });
+  const isListed = (id: string) =>
+    latest.current?.some(environment => environment.id === id) ?? false;
+
+  const refetch = useCoalescedRefetch(async id => {
+    if (!isListed(id)) {
+      if (hidden.current.has(id)) {
+        return;
+      }
+      const items = await reload();
+      if (items && !items.some(environment => environment.id === id)) {
+        hidden.current.add(id);
       }
       return;
     }
-    setEnvironments(current => current && applyChange(current, changed));
+    try {
+      const changed = await api.getEnvironment(id);
+      setEnvironments(current => current && applyChange(current, changed));
+    } catch (e) {
+      // Kept as it was on any other failure; the next signal asks again.
+      if (isHidden(e)) {
+        setEnvironments(current => current && withoutEnvironment(current, id));
+      }
+    }
+  });
+
+  const { isLive } = useEnvironmentSignal(signal => {
+    if (
+      !isListed(signal.id) &&
+      (signal.status === 'deleted' || hidden.current.has(signal.id))
+    ) {
+      return;
+    }
+    refetch(signal.id);
   });
 
   return {
