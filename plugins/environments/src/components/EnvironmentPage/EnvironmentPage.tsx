@@ -18,10 +18,8 @@ import {
   Text,
 } from '@backstage/ui';
 import { Environment } from '@internal/backstage-plugin-environments-common';
-import { useEffect } from 'react';
 import { useLocation } from 'react-router-dom';
 import { useLiveEnvironment } from '../../hooks/useLiveEnvironment';
-import { useStatusHistory } from '../../hooks/statusHistoryContext';
 import { environmentRouteRef } from '../../routes';
 import { AuditTrail } from './AuditTrail';
 import { EnvironmentActions } from '../EnvironmentActions';
@@ -35,6 +33,7 @@ import { entityName, formatDateTime } from '../format';
 import { PodLogs } from '../PodLogs';
 import { StatusBadge } from '../StatusBadge';
 import { useAuditTrail } from './useAuditTrail';
+import { useStatusHistory } from './useStatusHistory';
 
 function Facts(props: { environment: Environment }) {
   const { environment } = props;
@@ -88,11 +87,7 @@ export function EnvironmentPage() {
     ?.environment;
   const { environment, error } = useLiveEnvironment(id, initial);
   const audit = useAuditTrail(id, environment?.updatedAt);
-  const statusHistory = useStatusHistory();
-  const { record } = statusHistory;
-  useEffect(() => {
-    if (environment) record(environment);
-  }, [environment, record]);
+  const history = useStatusHistory(id, environment?.updatedAt);
 
   if (error) {
     return (
@@ -141,7 +136,7 @@ export function EnvironmentPage() {
                 <CardBody>
                   <EnvironmentTimeline
                     environment={environment}
-                    statusTimes={statusHistory.timesOf(id)}
+                    transitions={history.transitions ?? []}
                     audit={audit.events ?? []}
                   />
                 </CardBody>

@@ -2,6 +2,7 @@ import { Flex, Text } from '@backstage/ui';
 import {
   AuditEvent,
   Environment,
+  StatusTransition,
 } from '@internal/backstage-plugin-environments-common';
 import {
   RiCheckboxCircleFill,
@@ -9,7 +10,6 @@ import {
   RiErrorWarningFill,
   RiLoader4Line,
 } from '@remixicon/react';
-import { StatusTimes } from '../../hooks/StatusHistory';
 import { formatElapsed, formatTime } from '../format';
 import { statusLabel } from '../StatusBadge';
 import { TimelineStep, timelineSteps } from './timelineSteps';
@@ -45,11 +45,11 @@ export const environmentStatusId = (id: string) => `environment-status-${id}`;
  */
 export function EnvironmentTimeline(props: {
   environment: Environment;
-  statusTimes: StatusTimes;
+  transitions: StatusTransition[];
   audit: AuditEvent[];
 }) {
   const { environment } = props;
-  const steps = timelineSteps(environment, props.statusTimes, props.audit);
+  const steps = timelineSteps(environment, props.transitions, props.audit);
   return (
     <Flex direction="column" gap="3">
       <Text

@@ -9,7 +9,7 @@ describe('timelineSteps', () => {
   it('shows a fresh request with everything still to come', () => {
     const steps = timelineSteps(
       anEnvironment({ status: 'requested', conditions: [] }),
-      {},
+      [],
       [],
     );
 
@@ -42,7 +42,7 @@ describe('timelineSteps', () => {
           },
         ],
       }),
-      { provisioning: '2026-11-21T09:00:01.000Z' },
+      [{ status: 'provisioning', at: '2026-11-21T09:00:01.000Z' }],
       [],
     );
 
@@ -69,7 +69,7 @@ describe('timelineSteps', () => {
     expect(steps[3].detail).toBe('ReplicasNotReady: 0 of 1 replicas ready');
   });
 
-  it('takes the time it became ready from the audit trail when the page did not see it happen', () => {
+  it('takes the time it became ready from the audit trail when the status history does not have it', () => {
     const audit: AuditEvent[] = [
       {
         id: '2',
@@ -81,7 +81,7 @@ describe('timelineSteps', () => {
       },
     ];
 
-    const steps = timelineSteps(anEnvironment({ status: 'ready' }), {}, audit);
+    const steps = timelineSteps(anEnvironment({ status: 'ready' }), [], audit);
 
     expect(steps.find(step => step.id === 'ready')).toMatchObject({
       state: 'done',
@@ -95,7 +95,14 @@ describe('timelineSteps', () => {
         status: 'failed',
         reason: 'Provisioning failed: exceeded quota; gave up after 5 attempts',
       }),
-      { failed: '2026-11-21T09:02:00.000Z' },
+      [
+        {
+          status: 'failed',
+          reason:
+            'Provisioning failed: exceeded quota; gave up after 5 attempts',
+          at: '2026-11-21T09:02:00.000Z',
+        },
+      ],
       [],
     );
 
@@ -112,11 +119,11 @@ describe('timelineSteps', () => {
   it('follows a ready environment to deleted', () => {
     const steps = timelineSteps(
       anEnvironment({ status: 'deleted' }),
-      {
-        ready: '2026-11-21T09:00:20.000Z',
-        deleting: '2026-11-21T09:10:00.000Z',
-        deleted: '2026-11-21T09:10:05.000Z',
-      },
+      [
+        { status: 'ready', at: '2026-11-21T09:00:20.000Z' },
+        { status: 'deleting', at: '2026-11-21T09:10:00.000Z' },
+        { status: 'deleted', at: '2026-11-21T09:10:05.000Z' },
+      ],
       [],
     );
 

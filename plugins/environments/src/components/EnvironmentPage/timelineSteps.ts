@@ -1,9 +1,10 @@
 import {
   AuditEvent,
   Environment,
+  EnvironmentStatus,
   ResourceCondition,
+  StatusTransition,
 } from '@internal/backstage-plugin-environments-common';
-import { StatusTimes } from '../../hooks/StatusHistory';
 import { entityName } from '../format';
 
 /** One step of an environment's life, as the timeline shows it. */
@@ -22,6 +23,18 @@ function auditTime(
   outcome: AuditEvent['outcome'],
 ): string | undefined {
   return audit.find(e => e.action === action && e.outcome === outcome)?.at;
+}
+
+/**
+ * When each status was last entered (the transitions come oldest first): an
+ * environment provisioned again after an update shows its latest round.
+ */
+function statusTimes(
+  transitions: StatusTransition[],
+): Partial<Record<EnvironmentStatus, string>> {
+  return Object.fromEntries(
+    transitions.map(transition => [transition.status, transition.at]),
+  );
 }
 
 function provisioningState(
@@ -53,16 +66,18 @@ function conditionStep(condition: ResourceCondition): TimelineStep {
  * and in between the condition of each resource as the backend reports it.
  *
  * Times come from the backend: the request's `createdAt`, each condition's
- * `lastTransitionTime`, the time of each status change pushed while the page
- * was open (`statusTimes`) and otherwise the audit trail, which records when
- * provisioning succeeded or failed and when deletion began and ended.
+ * `lastTransitionTime`, the status history (`transitions`, each status change
+ * as the backend recorded it) and otherwise the audit trail, which records
+ * when provisioning succeeded or failed and when deletion began and ended:
+ * an environment from before the status history was kept has none.
  */
 export function timelineSteps(
   environment: Environment,
-  statusTimes: StatusTimes,
+  transitions: StatusTransition[],
   audit: AuditEvent[],
 ): TimelineStep[] {
   const { status } = environment;
+  const times = statusTimes(transitions);
   const beingDeleted = status === 'deleting' || status === 'deleted';
   const steps: TimelineStep[] = [
     {
@@ -76,7 +91,7 @@ export function timelineSteps(
       id: 'provisioning',
       title: 'Provisioning',
       state: provisioningState(status),
-      at: statusTimes.provisioning,
+      at: times.provisioning,
       detail: status === 'provisioning' ? environment.reason : undefined,
     },
     ...[...environment.conditions]
@@ -84,8 +99,7 @@ export function timelineSteps(
       .map(conditionStep),
   ];
 
-  const failedAt =
-    statusTimes.failed ?? auditTime(audit, 'provision', 'failed');
+  const failedAt = times.failed ?? auditTime(audit, 'provision', 'failed');
   if (status === 'failed') {
     steps.push({
       id: 'failed',
@@ -95,8 +109,7 @@ export function timelineSteps(
       detail: environment.reason,
     });
   } else {
-    const readyAt =
-      statusTimes.ready ?? auditTime(audit, 'provision', 'succeeded');
+    const readyAt = times.ready ?? auditTime(audit, 'provision', 'succeeded');
     const wasReady = status === 'ready' || Boolean(readyAt);
     if (!beingDeleted || wasReady) {
       steps.push({
@@ -114,14 +127,14 @@ export function timelineSteps(
         id: 'deleting',
         title: 'Tearing down',
         state: status === 'deleting' ? 'current' : 'done',
-        at: statusTimes.deleting ?? auditTime(audit, 'delete', 'initiated'),
+        at: times.deleting ?? auditTime(audit, 'delete', 'initiated'),
         detail: status === 'deleting' ? environment.reason : undefined,
       },
       {
         id: 'deleted',
         title: 'Deleted',
         state: status === 'deleted' ? 'done' : 'upcoming',
-        at: statusTimes.deleted ?? auditTime(audit, 'delete', 'succeeded'),
+        at: times.deleted ?? auditTime(audit, 'delete', 'succeeded'),
       },
     );
   }

@@ -6,7 +6,6 @@ import { Alert, Container, Header } from '@backstage/ui';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { environmentsApiRef } from '../../api';
-import { useStatusHistory } from '../../hooks/statusHistoryContext';
 import { environmentRouteRef, rootRouteRef } from '../../routes';
 import { entityName } from '../format';
 import {
@@ -26,7 +25,6 @@ export function RequestEnvironmentPage() {
   const [searchParams] = useSearchParams();
   const environmentLink = useRouteRef(environmentRouteRef);
   const rootLink = useRouteRef(rootRouteRef);
-  const statusHistory = useStatusHistory();
 
   const choices = useAsync(async () => {
     const [types, catalog] = await Promise.all([
@@ -74,7 +72,6 @@ export function RequestEnvironmentPage() {
             initialComponentRef={searchParams.get('component') ?? undefined}
             onSubmit={request => environmentsApi.createEnvironment(request)}
             onCreated={environment => {
-              statusHistory.record(environment);
               navigate(environmentLink?.({ id: environment.id }) ?? '/', {
                 state: { environment },
               });
