@@ -81,7 +81,7 @@ function setup(
         Readable.from(['line 1\n']),
     ),
   };
-  const observerFor = jest.fn(() => observer as unknown as KubernetesObserver);
+  const observerFor = jest.fn(() => observer);
   const observability = new EnvironmentObservability({
     environments: {
       get: async () => {

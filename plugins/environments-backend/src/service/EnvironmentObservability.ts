@@ -34,7 +34,7 @@ export type EnvironmentObservabilityOptions = {
   };
   types: Record<string, EnvironmentType>;
   /** The observer of a cluster by name; throws for a cluster that is not configured. */
-  observerFor(cluster: string): KubernetesObserver;
+  observerFor(cluster: string): Observer;
 };
 
 type Observer = Pick<

@@ -33,7 +33,7 @@ async function startApp() {
       httpAuth: mockServices.httpAuth(),
       auditor: mockServices.auditor.mock(),
       service: {} as EnvironmentsService,
-      observability: observability as unknown as EnvironmentObservability,
+      observability,
     }),
   );
   app.use(middleware.error());

@@ -10,7 +10,7 @@ export type RouterOptions = {
   httpAuth: HttpAuthService;
   auditor: AuditorService;
   service: EnvironmentsService;
-  observability: EnvironmentObservability;
+  observability: Pick<EnvironmentObservability, 'pods' | 'events' | 'openLogs'>;
 };
 
 /**
