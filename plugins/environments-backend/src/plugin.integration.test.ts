@@ -19,6 +19,7 @@ import {
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { Knex } from 'knex';
 import request from 'supertest';
+import environmentsModulePostgresql from '@internal/backstage-plugin-environments-backend-module-postgresql';
 import { environmentsPlugin } from './plugin';
 
 jest.setTimeout(180_000);
@@ -119,6 +120,7 @@ describeWithCluster('environments against the local control plane', kc => {
     const backend = await startTestBackend({
       features: [
         environmentsPlugin,
+        environmentsModulePostgresql,
         mockServices.database.factory({ knex }),
         mockServices.rootConfig.factory({ data: config }),
         schedulerServiceFactory,

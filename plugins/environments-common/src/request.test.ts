@@ -288,7 +288,10 @@ describe('validateEnvironmentRequest', () => {
       expect(
         issuesOf({ ...minimal, resources: [{ type: 'mysql', name: 'db' }] }),
       ).toEqual([
-        { field: 'resources.0.type', rule: 'must be one of: postgresql' },
+        {
+          field: 'resources.0.type',
+          rule: 'must be one of: postgresql, redis',
+        },
       ]);
     });
 

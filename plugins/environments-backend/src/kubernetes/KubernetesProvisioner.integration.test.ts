@@ -20,6 +20,7 @@ import {
 import {
   developmentEnvironment,
   developmentType,
+  testDrivers,
 } from './__testUtils__/fixtures';
 
 jest.setTimeout(180_000);
@@ -49,6 +50,7 @@ describeWithCluster('KubernetesProvisioner on the local control plane', kc => {
       }),
       type: developmentType,
       workload,
+      drivers: testDrivers,
       credentials,
     });
 
@@ -58,6 +60,7 @@ describeWithCluster('KubernetesProvisioner on the local control plane', kc => {
     provisioner = KubernetesProvisioner.create({
       kubeConfig: await orchestratorKubeConfig(kc()),
       logger: mockServices.logger.mock(),
+      drivers: testDrivers,
     });
   });
 
@@ -168,6 +171,7 @@ describeWithCluster('KubernetesProvisioner on the local control plane', kc => {
     const restarted = KubernetesProvisioner.create({
       kubeConfig: await orchestratorKubeConfig(kc()),
       logger: mockServices.logger.mock(),
+      drivers: testDrivers,
     });
     expect(
       await restarted.readOrCreateCredentials(namespace, 'orders-db'),

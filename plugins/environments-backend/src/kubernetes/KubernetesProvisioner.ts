@@ -11,11 +11,14 @@ import {
   PatchStrategy,
   V1Deployment,
   V1Pod,
-  V1StatefulSet,
 } from '@kubernetes/client-node';
 import { createHash, randomBytes } from 'node:crypto';
 import { canonicalJson } from '../model';
-import { postgresCredentialsSecretName } from './desiredObjects';
+import {
+  ObservedKind,
+  resourceCredentialsSecretName,
+  workloadConditions,
+} from '@internal/backstage-plugin-environments-node';
 import {
   ENVIRONMENT_ID_LABEL,
   environmentSelector,
@@ -26,7 +29,7 @@ import {
   ORCHESTRATOR_NAMESPACE_ROLE,
   orchestratorBinding,
 } from './namespaceAccess';
-import { WorkloadCondition, workloadConditions } from './workloadConditions';
+import { ResourceDrivers } from './ResourceDrivers';
 
 export const FIELD_MANAGER = 'idp-environments';
 
@@ -44,7 +47,8 @@ export type ApplyOutcome = {
   writes: number;
 };
 
-export type { WorkloadCondition };
+/** The state of one workload; the store adds when it last changed. */
+export type WorkloadCondition = ReturnType<typeof workloadConditions>[number];
 
 export type EnvironmentWorkloadStatus = {
   /** Every Deployment and StatefulSet has all its replicas available. */
@@ -94,8 +98,14 @@ export class KubernetesProvisioner {
   static create(options: {
     kubeConfig: KubeConfig;
     logger: LoggerService;
+    /** Whose objects `status` reads readiness from. */
+    drivers: ResourceDrivers;
   }): KubernetesProvisioner {
-    return new KubernetesProvisioner(options.kubeConfig, options.logger);
+    return new KubernetesProvisioner(
+      options.kubeConfig,
+      options.logger,
+      options.drivers,
+    );
   }
 
   private readonly objects: KubernetesObjectApi;
@@ -110,6 +120,7 @@ export class KubernetesProvisioner {
   private constructor(
     kubeConfig: KubeConfig,
     private readonly logger: LoggerService,
+    private readonly drivers: ResourceDrivers,
   ) {
     this.objects = KubernetesObjectApi.makeApiClient(kubeConfig);
     this.core = kubeConfig.makeApiClient(CoreV1Api);
@@ -286,15 +297,15 @@ export class KubernetesProvisioner {
   }
 
   /**
-   * The password of a PostgreSQL resource: the one in its Secret when there
-   * is one, so that it stays the same on every reconcile, otherwise a new
-   * random one (which the next `apply` stores).
+   * The password of a resource whose driver asks for one: the one in its
+   * credentials Secret when there is one, so that it stays the same on every
+   * reconcile, otherwise a new random one (which the next `apply` stores).
    */
   async readOrCreateCredentials(
     namespace: string,
     resourceName: string,
   ): Promise<{ password: string }> {
-    const name = postgresCredentialsSecretName(resourceName);
+    const name = resourceCredentialsSecretName(resourceName);
     // No environment namespace, no credentials of ours in it: a namespace of
     // someone else's is refused by `apply`, with the reason.
     const liveNamespace = await this.readNamespace(namespace);
@@ -390,28 +401,41 @@ export class KubernetesProvisioner {
   }
 
   /**
-   * The state of the environment's Deployments and StatefulSets, with the
-   * reason from their pods when one cannot start.
+   * The state of the environment's Deployments and of its resources, as
+   * their drivers read it from the kinds they observe, with the reason from
+   * their pods when one cannot start.
    */
   async status(
     environment: EnvironmentLocation,
   ): Promise<EnvironmentWorkloadStatus> {
     const { namespace } = environment;
     const labelSelector = environmentSelector(environment.id);
+    const listObserved = ({ apiVersion, kind }: ObservedKind) =>
+      this.objects
+        .list(
+          apiVersion,
+          kind,
+          namespace,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          labelSelector,
+        )
+        // Items of a list do not say their kind.
+        .then(list => list.items.map(item => ({ ...item, apiVersion, kind })));
     let deployments: V1Deployment[];
-    let statefulSets: V1StatefulSet[];
     let pods: V1Pod[];
+    let observed: KubernetesObject[][];
     try {
-      [deployments, statefulSets, pods] = await Promise.all([
+      [deployments, pods, observed] = await Promise.all([
         this.apps
           .listNamespacedDeployment({ namespace, labelSelector })
-          .then(list => list.items),
-        this.apps
-          .listNamespacedStatefulSet({ namespace, labelSelector })
           .then(list => list.items),
         this.core
           .listNamespacedPod({ namespace, labelSelector })
           .then(list => list.items),
+        Promise.all(this.drivers.observedKinds().map(listObserved)),
       ]);
     } catch (error) {
       throw new ForwardedError(
@@ -419,7 +443,10 @@ export class KubernetesProvisioner {
         error,
       );
     }
-    const conditions = workloadConditions({ deployments, statefulSets, pods });
+    const conditions = [
+      ...workloadConditions({ deployments, statefulSets: [], pods }),
+      ...this.drivers.readiness({ objects: observed.flat(), pods }),
+    ];
     return {
       ready:
         conditions.length > 0 && conditions.every(c => c.status === 'ready'),

@@ -3,6 +3,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubernetesObserver } from './KubernetesObserver';
 import { KubernetesProvisioner } from './KubernetesProvisioner';
+import { ResourceDrivers } from './ResourceDrivers';
 
 /**
  * How the orchestrator reaches one cluster, from `environments.clusters` in
@@ -49,7 +50,7 @@ function kubeConfigFromFile(cluster: Config): KubeConfig {
 export class EnvironmentClusters {
   static fromConfig(
     config: Config,
-    options: { logger: LoggerService },
+    options: { logger: LoggerService; drivers: ResourceDrivers },
   ): EnvironmentClusters {
     const connections = new Map<string, ClusterConnection>();
     for (const cluster of config.getOptionalConfigArray(
@@ -71,16 +72,21 @@ export class EnvironmentClusters {
         : kubeConfigFromFile(cluster);
       connections.set(name, { name, kubeConfig });
     }
-    return new EnvironmentClusters(connections, options.logger);
+    return new EnvironmentClusters(
+      connections,
+      options.logger,
+      options.drivers,
+    );
   }
 
   static fromConnections(
     connections: ClusterConnection[],
-    options: { logger: LoggerService },
+    options: { logger: LoggerService; drivers: ResourceDrivers },
   ): EnvironmentClusters {
     return new EnvironmentClusters(
       new Map(connections.map(c => [c.name, c])),
       options.logger,
+      options.drivers,
     );
   }
 
@@ -90,6 +96,7 @@ export class EnvironmentClusters {
   private constructor(
     private readonly connections: Map<string, ClusterConnection>,
     private readonly logger: LoggerService,
+    private readonly drivers: ResourceDrivers,
   ) {}
 
   names(): string[] {
@@ -121,6 +128,7 @@ export class EnvironmentClusters {
       provisioner = KubernetesProvisioner.create({
         kubeConfig: this.kubeConfig(name),
         logger: this.logger.child({ cluster: name }),
+        drivers: this.drivers,
       });
       this.provisioners.set(name, provisioner);
     }

@@ -1,5 +1,7 @@
 import { KubernetesObject } from '@kubernetes/client-node';
+import { postgresqlResourceDriver } from '@internal/backstage-plugin-environments-backend-module-postgresql';
 import { desiredObjects, DesiredObjectsInput } from './desiredObjects';
+import { ResourceDrivers } from './ResourceDrivers';
 import {
   developmentEnvironment,
   developmentType,
@@ -10,6 +12,7 @@ const input: DesiredObjectsInput = {
   environment,
   type: developmentType,
   workload: { image: 'ghcr.io/acme/orders-service:1.4.2' },
+  drivers: ResourceDrivers.create([postgresqlResourceDriver]),
   credentials: { 'orders-db': { password: 's3cret/+' } },
 };
 
@@ -22,8 +25,6 @@ function find(objects: KubernetesObject[], kind: string, name?: string): any {
   }
   return found;
 }
-
-const decode = (value: string) => Buffer.from(value, 'base64').toString();
 
 describe('desiredObjects', () => {
   it('labels every object with the environment, component, type and manager', () => {
@@ -182,55 +183,6 @@ describe('desiredObjects', () => {
     expect(deployment.spec.template.spec.containers[0].ports).toEqual([
       { name: 'http', containerPort: 8080 },
     ]);
-  });
-
-  it('creates a Secret, a headless Service and a StatefulSet per PostgreSQL resource', () => {
-    const objects = desiredObjects({
-      ...input,
-      environment: developmentEnvironment({
-        spec: {
-          ...environment.spec,
-          resources: [
-            { type: 'postgresql', name: 'orders-db', storage: '5Gi' },
-            { type: 'postgresql', name: 'audit-db', version: '15' },
-          ],
-        },
-      }),
-      credentials: {
-        'orders-db': { password: 'p@ss/word' },
-        'audit-db': { password: 'other' },
-      },
-    });
-
-    const secret = find(objects, 'Secret', 'orders-db-credentials');
-    const data = Object.fromEntries(
-      Object.entries(secret.data as Record<string, string>).map(([k, v]) => [
-        k,
-        decode(v),
-      ]),
-    );
-    expect(data).toEqual({
-      username: 'orders_db',
-      password: 'p@ss/word',
-      database: 'orders_db',
-      host: 'orders-db.orders-service-development.svc.cluster.local',
-      port: '5432',
-      url: 'postgresql://orders_db:p%40ss%2Fword@orders-db.orders-service-development.svc.cluster.local:5432/orders_db',
-    });
-
-    expect(find(objects, 'Service', 'orders-db').spec.clusterIP).toBe('None');
-    const orders = find(objects, 'StatefulSet', 'orders-db');
-    expect(orders.spec.template.spec.containers[0].image).toBe('postgres:16');
-    expect(
-      orders.spec.volumeClaimTemplates[0].spec.resources.requests.storage,
-    ).toBe('5Gi');
-
-    const audit = find(objects, 'StatefulSet', 'audit-db');
-    expect(audit.spec.template.spec.containers[0].image).toBe('postgres:15');
-    expect(
-      audit.spec.volumeClaimTemplates[0].spec.resources.requests.storage,
-    ).toBe('1Gi');
-    expect(find(objects, 'Secret', 'audit-db-credentials')).toBeDefined();
   });
 
   it('creates no database objects when the spec has no resources', () => {

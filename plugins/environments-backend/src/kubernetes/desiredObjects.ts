@@ -1,5 +1,4 @@
 import {
-  EnvironmentResource,
   EnvironmentSpec,
   EnvironmentType,
 } from '@internal/backstage-plugin-environments-common';
@@ -13,11 +12,10 @@ import {
   V1ObjectMeta,
   V1ResourceQuota,
   V1RoleBinding,
-  V1Secret,
   V1Service,
   V1ServiceAccount,
-  V1StatefulSet,
 } from '@kubernetes/client-node';
+import { objectMetadata } from '@internal/backstage-plugin-environments-node';
 import { Environment } from '../model';
 import {
   COMPONENT_LABEL,
@@ -27,6 +25,7 @@ import {
   MANAGED_BY,
   MANAGED_BY_LABEL,
 } from './labels';
+import { ResourceDrivers } from './ResourceDrivers';
 
 /**
  * The stored environment, with its spec read as the validated request it was
@@ -46,28 +45,28 @@ export type WorkloadSettings = {
   replicas?: number;
 };
 
-/** Stable, per-resource secrets, see `KubernetesProvisioner.readOrCreateCredentials`. */
+/**
+ * Stable, per-resource passwords of the resources whose driver asks for
+ * them, see `KubernetesProvisioner.readOrCreateCredentials`.
+ */
 export type ResourceCredentials = Record<string, { password: string }>;
 
 export type DesiredObjectsInput = {
   environment: ProvisionedEnvironment;
   type: EnvironmentType;
   workload: WorkloadSettings;
+  /** What the environment's resources become: one driver per resource type. */
+  drivers: ResourceDrivers;
   credentials?: ResourceCredentials;
 };
 
 export const WORKLOAD_SERVICE_ACCOUNT = 'workload';
 const DEFAULT_PORT = 8080;
-const POSTGRES_PORT = 5432;
-const DEFAULT_POSTGRES_VERSION = '16';
-const DEFAULT_POSTGRES_STORAGE = '1Gi';
 
 type ObjectMeta = (
   name: string,
   extraLabels?: Record<string, string>,
 ) => V1ObjectMeta & { labels: Record<string, string> };
-
-type PostgresqlResource = Extract<EnvironmentResource, { type: 'postgresql' }>;
 
 /** The name part of an entity reference: `group:default/team-a` gives `team-a`. */
 function entityName(ref: string): string {
@@ -92,26 +91,20 @@ function objectName(name: string): string {
   return cleaned || 'app';
 }
 
-export function postgresCredentialsSecretName(resourceName: string): string {
-  return `${resourceName}-credentials`;
-}
-
-function base64(value: string): string {
-  return Buffer.from(value, 'utf8').toString('base64');
-}
-
 /**
  * Every Kubernetes object an environment should have, in the order to apply
- * them: the namespace and its baseline, its resources, then the component's
- * workload. Pure: the same input always gives the same objects, so that a
+ * them: the namespace and its baseline, its resources (as their drivers
+ * render them), then the component's workload. Pure: the same input always gives the same objects, so that a
  * reconcile with nothing to change writes nothing.
  *
- * @throws Error when a PostgreSQL resource has no credentials in `credentials`.
+ * @throws Error when a resource has no driver, or its driver asks for
+ * credentials and `credentials` has none for it.
  */
 export function desiredObjects({
   environment,
   type,
   workload,
+  drivers,
   credentials = {},
 }: DesiredObjectsInput): KubernetesObject[] {
   const { namespace, spec } = environment;
@@ -122,11 +115,8 @@ export function desiredObjects({
     [ENVIRONMENT_TYPE_LABEL]: environment.type,
     [MANAGED_BY_LABEL]: MANAGED_BY,
   };
-  const meta: ObjectMeta = (name, extraLabels = {}) => ({
-    name,
-    namespace,
-    labels: { ...labels, ...extraLabels },
-  });
+  const meta: ObjectMeta = (name, extraLabels) =>
+    objectMetadata({ namespace, labels }, name, extraLabels);
   const { quota, limits } = type.baseline;
 
   const namespaceObject: V1Namespace = {
@@ -211,18 +201,25 @@ export function desiredObjects({
     ],
   };
 
-  const postgresql = spec.resources.filter(
-    (resource): resource is PostgresqlResource =>
-      resource.type === 'postgresql',
-  );
-  const resourceObjects = postgresql.flatMap(resource => {
+  const resources = spec.resources.map(resource => ({
+    resource,
+    driver: drivers.driverFor(resource),
+  }));
+  const resourceObjects = resources.flatMap(({ resource, driver }) => {
     const password = credentials[resource.name]?.password;
-    if (!password) {
+    if (driver.credentials === 'password' && !password) {
       throw new Error(
-        `No credentials for PostgreSQL resource "${resource.name}" of environment ${environment.id}: read or create them with readOrCreateCredentials first`,
+        `No credentials for ${driver.title} resource "${resource.name}" of environment ${environment.id}: read or create them with readOrCreateCredentials first`,
       );
     }
-    return postgresqlObjects(resource, password, meta, namespace);
+    return driver.render({
+      environment,
+      environmentType: type,
+      namespace,
+      labels,
+      resource,
+      ...(password && { credentials: { password } }),
+    });
   });
 
   const appName = objectName(componentName);
@@ -275,12 +272,10 @@ export function desiredObjects({
               envFrom: [
                 { configMapRef: { name: appName } },
                 // ORDERS_DB_URL, ORDERS_DB_PASSWORD, ... for resource orders-db.
-                ...postgresql.map(resource => ({
-                  prefix: `${resource.name.toUpperCase().replace(/-/g, '_')}_`,
-                  secretRef: {
-                    name: postgresCredentialsSecretName(resource.name),
-                  },
-                })),
+                ...resources.flatMap(
+                  ({ resource, driver }) =>
+                    driver.workloadEnv?.(resource) ?? [],
+                ),
               ],
             },
           ],
@@ -301,103 +296,4 @@ export function desiredObjects({
     service,
     deployment,
   ] as KubernetesObject[];
-}
-
-function postgresqlObjects(
-  resource: PostgresqlResource,
-  password: string,
-  meta: ObjectMeta,
-  namespace: string,
-): KubernetesObject[] {
-  const { name } = resource;
-  const secretName = postgresCredentialsSecretName(name);
-  const selector = {
-    'app.kubernetes.io/name': 'postgresql',
-    'app.kubernetes.io/instance': name,
-  };
-  const database = name.replace(/-/g, '_');
-  const username = database;
-  const host = `${name}.${namespace}.svc.cluster.local`;
-
-  const secret: V1Secret = {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: meta(secretName, selector),
-    type: 'Opaque',
-    data: {
-      username: base64(username),
-      password: base64(password),
-      database: base64(database),
-      host: base64(host),
-      port: base64(String(POSTGRES_PORT)),
-      url: base64(
-        `postgresql://${username}:${encodeURIComponent(
-          password,
-        )}@${host}:${POSTGRES_PORT}/${database}`,
-      ),
-    },
-  };
-
-  // Headless: the StatefulSet's pod gets a stable DNS name through it.
-  const service: V1Service = {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: meta(name, selector),
-    spec: {
-      clusterIP: 'None',
-      selector,
-      ports: [{ name: 'postgresql', port: POSTGRES_PORT }],
-    },
-  };
-
-  const fromSecret = (key: string) => ({
-    valueFrom: { secretKeyRef: { name: secretName, key } },
-  });
-  const statefulSet: V1StatefulSet = {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: meta(name, selector),
-    spec: {
-      serviceName: name,
-      replicas: 1,
-      selector: { matchLabels: selector },
-      template: {
-        metadata: { labels: { ...meta(name).labels, ...selector } },
-        spec: {
-          containers: [
-            {
-              name: 'postgresql',
-              image: `postgres:${resource.version ?? DEFAULT_POSTGRES_VERSION}`,
-              ports: [{ name: 'postgresql', containerPort: POSTGRES_PORT }],
-              env: [
-                { name: 'POSTGRES_USER', ...fromSecret('username') },
-                { name: 'POSTGRES_PASSWORD', ...fromSecret('password') },
-                { name: 'POSTGRES_DB', ...fromSecret('database') },
-                // A subdirectory: the volume's root may hold lost+found.
-                { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
-              ],
-              volumeMounts: [
-                { name: 'data', mountPath: '/var/lib/postgresql/data' },
-              ],
-            },
-          ],
-        },
-      },
-      volumeClaimTemplates: [
-        {
-          metadata: { name: 'data', labels: meta(name, selector).labels },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            resources: {
-              requests: {
-                storage: resource.storage ?? DEFAULT_POSTGRES_STORAGE,
-              },
-            },
-          },
-        },
-      ],
-    },
-  };
-
-  return [secret, service, statefulSet] as KubernetesObject[];
 }

@@ -1,7 +1,4 @@
-export {
-  desiredObjects,
-  postgresCredentialsSecretName,
-} from './desiredObjects';
+export { desiredObjects } from './desiredObjects';
 export type {
   DesiredObjectsInput,
   ProvisionedEnvironment,
@@ -30,7 +27,7 @@ export {
   ORCHESTRATOR_BINDING_NAME,
   ORCHESTRATOR_NAMESPACE_ROLE,
 } from './namespaceAccess';
-export { workloadConditions } from './workloadConditions';
+export { ResourceDrivers } from './ResourceDrivers';
 export {
   MANAGED_SELECTOR,
   WATCHED_KINDS,

@@ -13,7 +13,10 @@ import {
   EnvironmentClusters,
   KubernetesProvisioner,
 } from '../kubernetes';
-import { developmentType } from '../kubernetes/__testUtils__/fixtures';
+import {
+  developmentType,
+  testDrivers,
+} from '../kubernetes/__testUtils__/fixtures';
 import { EnvironmentReconciler } from './EnvironmentReconciler';
 import { EnvironmentStatusWatcher } from './EnvironmentStatusWatcher';
 import { ReconcilerWorker } from './ReconcilerWorker';
@@ -60,6 +63,7 @@ describeWithCluster('EnvironmentReconciler on the local control plane', kc => {
     provisioner = KubernetesProvisioner.create({
       kubeConfig: orchestrator,
       logger: mockServices.logger.mock(),
+      drivers: testDrivers,
     });
   });
 
@@ -150,6 +154,7 @@ describeWithCluster('EnvironmentReconciler on the local control plane', kc => {
         workloadFor: async () => ({
           image: 'registry.acme.example/orders-service:latest',
         }),
+        drivers: testDrivers,
         leaseMs,
       });
     }
@@ -158,7 +163,7 @@ describeWithCluster('EnvironmentReconciler on the local control plane', kc => {
       return new EnvironmentStatusWatcher({
         clusters: EnvironmentClusters.fromConnections(
           [{ name: developmentType.cluster, kubeConfig: orchestrator }],
-          { logger: mockServices.logger.mock() },
+          { logger: mockServices.logger.mock(), drivers: testDrivers },
         ),
         reconciler,
         scheduler: mockServices.scheduler.mock(),

@@ -29,7 +29,10 @@ import {
   EnvironmentClusters,
   KubernetesProvisioner,
 } from '../kubernetes';
-import { developmentType } from '../kubernetes/__testUtils__/fixtures';
+import {
+  developmentType,
+  testDrivers,
+} from '../kubernetes/__testUtils__/fixtures';
 import { EnvironmentObservability } from './EnvironmentObservability';
 import { EnvironmentsService } from './EnvironmentsService';
 import { createRouter } from './router';
@@ -93,6 +96,7 @@ describeWithCluster(
         permissions,
         userInfo: mockServices.userInfo(),
         rules: [],
+        drivers: testDrivers,
       });
       const clusters = EnvironmentClusters.fromConnections(
         [
@@ -101,7 +105,7 @@ describeWithCluster(
             kubeConfig: await orchestratorKubeConfig(kc()),
           },
         ],
-        { logger },
+        { logger, drivers: testDrivers },
       );
       const observability = new EnvironmentObservability({
         environments: service,
@@ -154,12 +158,14 @@ describeWithCluster(
       const provisioner = KubernetesProvisioner.create({
         kubeConfig: await orchestratorKubeConfig(kc()),
         logger: mockServices.logger.mock(),
+        drivers: testDrivers,
       });
       await provisioner.apply(
         desiredObjects({
           environment: { ...environment, spec },
           type: developmentType,
           workload: { image: 'ghcr.io/acme/orders-service:1.4.2' },
+          drivers: testDrivers,
         }),
       );
       await store.updateStatus({ id: environment.id, status: 'ready' });

@@ -27,12 +27,14 @@ import {
   EnvironmentStatus,
   EnvironmentType,
   environmentUpdatePermission,
+  EnvironmentRequestValidation,
   formatValidationIssues,
   parseDuration,
   validateEnvironmentRequest,
   validateEnvironmentUpdate,
   ValidationIssue,
 } from '@internal/backstage-plugin-environments-common';
+import { ResourceDrivers } from '../kubernetes';
 import { EnvironmentsStore, toApiAuditEvent, toApiEnvironment } from '../model';
 import {
   EnvironmentPermissionResource,
@@ -58,6 +60,8 @@ export type EnvironmentListFilter = {
 export type EnvironmentsServiceOptions = {
   store: EnvironmentsStore;
   types: Record<string, EnvironmentType>;
+  /** The installed resource drivers: a request's resources must have one. */
+  drivers: ResourceDrivers;
   catalog: CatalogService;
   permissions: PermissionsService;
   userInfo: UserInfoService;
@@ -131,6 +135,7 @@ type Action = keyof typeof ACTIONS;
 export class EnvironmentsService {
   private readonly store: EnvironmentsStore;
   private readonly types: Record<string, EnvironmentType>;
+  private readonly drivers: ResourceDrivers;
   private readonly catalog: CatalogService;
   private readonly permissions: PermissionsService;
   private readonly userInfo: UserInfoService;
@@ -140,6 +145,7 @@ export class EnvironmentsService {
   constructor(options: EnvironmentsServiceOptions) {
     this.store = options.store;
     this.types = options.types;
+    this.drivers = options.drivers;
     this.catalog = options.catalog;
     this.permissions = options.permissions;
     this.userInfo = options.userInfo;
@@ -166,7 +172,9 @@ export class EnvironmentsService {
     input: unknown,
     { credentials }: Credentials,
   ): Promise<ApiEnvironment> {
-    const validation = validateEnvironmentRequest(input, this.types);
+    const validation = this.withDrivers(
+      validateEnvironmentRequest(input, this.types),
+    );
     if (!validation.ok) {
       throw invalidInput('environment request', validation.issues);
     }
@@ -245,10 +253,8 @@ export class EnvironmentsService {
   ): Promise<ApiEnvironment> {
     const environment = await this.liveEnvironment(id, 'changed');
     await this.authorize('update', environment, credentials);
-    const validation = validateEnvironmentUpdate(
-      input,
-      environment.spec,
-      this.types,
+    const validation = this.withDrivers(
+      validateEnvironmentUpdate(input, environment.spec, this.types),
     );
     if (!validation.ok) {
       throw invalidInput('environment change', validation.issues);
@@ -365,6 +371,17 @@ export class EnvironmentsService {
     const environment = await this.store.getEnvironment(id);
     await this.authorize('read', environment, credentials);
     return (await this.store.listAuditEvents(id)).map(toApiAuditEvent);
+  }
+
+  /** A valid request is one more check away: its resources need drivers. */
+  private withDrivers(
+    validation: EnvironmentRequestValidation,
+  ): EnvironmentRequestValidation {
+    if (!validation.ok) {
+      return validation;
+    }
+    const issues = this.drivers.validate(validation.request.resources);
+    return issues.length > 0 ? { ok: false, issues } : validation;
   }
 
   private async liveEnvironment(id: string, verb: string) {

@@ -12,6 +12,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
+import environmentsModulePostgresql from '@internal/backstage-plugin-environments-backend-module-postgresql';
 import { environmentsPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
@@ -83,6 +84,7 @@ describe.each(databases.eachSupportedId())(
       const { server } = await startTestBackend({
         features: [
           environmentsPlugin,
+          environmentsModulePostgresql,
           mockServices.database.factory({ knex }),
           mockServices.rootConfig.factory({ data: config }),
           catalogServiceMock.factory({ entities: [orders, website] }),
@@ -197,6 +199,28 @@ describe.each(databases.eachSupportedId())(
           rule: expect.stringContaining('development, preview'),
         },
       ]);
+    });
+
+    it('answers 400 for a resource type without an installed driver, listing the installed ones', async () => {
+      const { as } = await startApi();
+
+      const response = await as('post', '/environments').send({
+        componentRef: 'component:orders-service',
+        type: 'development',
+        resources: [
+          { type: 'postgresql', name: 'orders-db' },
+          { type: 'redis', name: 'sessions' },
+        ],
+      });
+
+      expect(response.status).toBe(400);
+      expect(response.body.error.issues).toEqual([
+        {
+          field: 'resources.1.type',
+          rule: 'must be a resource type this platform has a driver for: postgresql (got "redis")',
+        },
+      ]);
+      expect((await as('get', '/environments')).body.items).toEqual([]);
     });
 
     it('answers 400 when the body has the wrong shape', async () => {

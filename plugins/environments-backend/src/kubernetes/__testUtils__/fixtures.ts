@@ -1,5 +1,14 @@
 import { EnvironmentType } from '@internal/backstage-plugin-environments-common';
+import { postgresqlResourceDriver } from '@internal/backstage-plugin-environments-backend-module-postgresql';
+import { redisResourceDriver } from '@internal/backstage-plugin-environments-backend-module-redis';
 import { ProvisionedEnvironment } from '../desiredObjects';
+import { ResourceDrivers } from '../ResourceDrivers';
+
+/** The drivers the backend is installed with, as in packages/backend. */
+export const testDrivers = ResourceDrivers.create([
+  postgresqlResourceDriver,
+  redisResourceDriver,
+]);
 
 export const developmentType: EnvironmentType = {
   description: 'For day-to-day work',
