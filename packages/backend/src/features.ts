@@ -24,6 +24,8 @@ import notificationsBackend from '@backstage/plugin-notifications-backend';
 import signalsBackend from '@backstage/plugin-signals-backend';
 import userSettingsBackend from '@backstage/plugin-user-settings-backend';
 import environmentsBackend from '@internal/backstage-plugin-environments-backend';
+import environmentsBackendModulePostgresql from '@internal/backstage-plugin-environments-backend-module-postgresql';
+import environmentsBackendModuleRedis from '@internal/backstage-plugin-environments-backend-module-redis';
 import { permissionModulePlatformPolicy } from './modules/permissionPolicy';
 
 /**
@@ -76,6 +78,9 @@ export const backendFeatures = [
   signalsBackend,
   userSettingsBackend,
 
-  // The platform's own: environments (API, provisioning into Kubernetes, expiry).
+  // The platform's own: environments (API, provisioning into Kubernetes, expiry),
+  // with the resource drivers a request's resources are provisioned by.
   environmentsBackend,
+  environmentsBackendModulePostgresql,
+  environmentsBackendModuleRedis,
 ];
