@@ -4,11 +4,27 @@ import { Knex } from 'knex';
 
 const migrationsDir = `${__dirname}/../../migrations`;
 const migrationFiles = fs.readdirSync(migrationsDir).sort();
-const tables = ['environments', 'environment_jobs', 'environment_audit'];
+const tables = [
+  'environments',
+  'environment_jobs',
+  'environment_audit',
+  'environment_status_transitions',
+];
 
 async function existingTables(knex: Knex): Promise<string[]> {
   const exists = await Promise.all(tables.map(t => knex.schema.hasTable(t)));
   return tables.filter((_table, index) => exists[index]);
+}
+
+/** Applies the migrations up to and including `name`. */
+async function migrateUpTo(knex: Knex, name: string) {
+  for (const file of migrationFiles) {
+    await knex.migrate.up({ directory: migrationsDir, name: file });
+    if (file === name) {
+      return;
+    }
+  }
+  throw new Error(`No migration named ${name}`);
 }
 
 jest.setTimeout(60_000);
@@ -36,4 +52,80 @@ describe('migrations', () => {
       expect(await existingTables(knex)).toEqual(tables);
     },
   );
+
+  describe('20261201000000_status_transitions', () => {
+    it.each(databases.eachSupportedId())(
+      'gives existing environments the history their rows tell, and drops only its table, %p',
+      async databaseId => {
+        const knex = await databases.init(databaseId);
+        await migrateUpTo(knex, '20261121000000_init.js');
+        const createdAt = new Date('2026-11-21T09:00:00.000Z');
+        const failedAt = new Date('2026-11-21T09:05:00.000Z');
+        const environment = {
+          namespace: 'orders-service-development',
+          component_ref: 'component:default/orders-service',
+          owner_ref: 'group:default/team-orders',
+          type: 'development',
+          spec: '{}',
+          conditions: '[]',
+          generation: 1,
+          observed_generation: 1,
+          created_by: 'user:default/jane',
+          created_at: createdAt,
+        };
+        await knex('environments').insert([
+          {
+            ...environment,
+            id: 'failed-env',
+            name: 'development',
+            status: 'failed',
+            reason: 'Quota exceeded',
+            updated_at: failedAt,
+          },
+          {
+            ...environment,
+            id: 'new-env',
+            name: 'preview',
+            namespace: 'orders-service-preview',
+            status: 'requested',
+            updated_at: createdAt,
+          },
+        ]);
+
+        await migrateUpTo(knex, '20261201000000_status_transitions.js');
+
+        const transitions = await knex('environment_status_transitions')
+          .orderBy(['environment_id', 'at', 'id'])
+          .select('environment_id', 'status', 'reason', 'at');
+        expect(
+          transitions.map(t => ({ ...t, at: new Date(t.at).toISOString() })),
+        ).toEqual([
+          {
+            environment_id: 'failed-env',
+            status: 'requested',
+            reason: null,
+            at: createdAt.toISOString(),
+          },
+          {
+            environment_id: 'failed-env',
+            status: 'failed',
+            reason: 'Quota exceeded',
+            at: failedAt.toISOString(),
+          },
+          {
+            environment_id: 'new-env',
+            status: 'requested',
+            reason: null,
+            at: createdAt.toISOString(),
+          },
+        ]);
+
+        await knex.migrate.down({ directory: migrationsDir });
+        expect(await existingTables(knex)).toEqual(tables.slice(0, 3));
+        expect(
+          Number((await knex('environments').count({ count: '*' }))[0].count),
+        ).toBe(2);
+      },
+    );
+  });
 });
