@@ -7,6 +7,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import giteaModule from '@backstage/plugin-scaffolder-backend-module-gitea';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { FakeEnvironmentsApi } from '@internal/backstage-plugin-environments-common/testUtils';
 import { Knex } from 'knex';
 import request from 'supertest';
 import {
@@ -43,20 +44,24 @@ export interface ActionSchemas {
 /**
  * The real scaffolder backend with the actions the templates use: the
  * built-in ones (fetch:template, catalog:register), the Gitea module's
- * publish:gitea, and a stand-in for environments:request. Templates run in
+ * publish:gitea, and a stand-in for environments:request backed by the
+ * in-memory environments API. Templates run in
  * dry-run mode through its HTTP API, exactly as the template editor runs them:
  * steps that support dry runs (fetch:template) really run, the others
  * (publish:gitea, catalog:register) are skipped with their inputs logged.
  */
 export async function startScaffolder(options: { database: Knex }) {
   const environmentRequests: EnvironmentRequest[] = [];
+  const environments = new FakeEnvironmentsApi({
+    newId: sequence => `env-${String(sequence).padStart(4, '0')}`,
+  });
   const backend = await startTestBackend({
     features: [
       scaffolderPlugin,
       // A database the caller closes: the default one's pool outlives the test.
       mockServices.database.factory({ knex: options.database }),
       giteaModule,
-      environmentsRequestStandIn(environmentRequests),
+      environmentsRequestStandIn(environmentRequests, environments),
       catalogServiceMock.factory(),
       mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
       mockServices.rootConfig.factory({

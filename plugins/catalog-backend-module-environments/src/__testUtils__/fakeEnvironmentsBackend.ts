@@ -3,17 +3,23 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { EventsService, eventsServiceRef } from '@backstage/plugin-events-node';
-import { Environment } from '@internal/backstage-plugin-environments-common';
+import {
+  Environment,
+  ENVIRONMENT_CHANGED_TOPIC,
+  EnvironmentChangedEvent,
+} from '@internal/backstage-plugin-environments-common';
+import { FakeEnvironmentsApi } from '@internal/backstage-plugin-environments-common/testUtils';
 import express from 'express';
 
 /**
  * A stand-in for the environments backend, for tests: the plugin id
- * `environments`, `GET /environments` from an in-memory list (only service
- * callers, deleted environments left out, as the real one does), and an
- * `environments.changed` event for each change.
+ * `environments`, `GET /environments` answered by the shared in-memory
+ * environments API (only service callers, deleted environments left out, as
+ * the real one does), and an `environments.changed` event for each change.
  */
 export function fakeEnvironmentsBackend(initial: Environment[] = []) {
-  const environments = new Map(initial.map(e => [e.id, e]));
+  const environments = new FakeEnvironmentsApi();
+  initial.forEach(environment => environments.add(environment));
   /** The subject of each caller of `GET /environments`, in order. */
   const listCallers: string[] = [];
   let events: EventsService | undefined;
@@ -35,11 +41,7 @@ export function fakeEnvironmentsBackend(initial: Environment[] = []) {
               allow: ['service'],
             });
             listCallers.push(credentials.principal.subject);
-            res.json({
-              items: [...environments.values()].filter(
-                e => e.status !== 'deleted',
-              ),
-            });
+            res.json(await environments.listEnvironments());
           });
           httpRouter.use(router);
         },
@@ -52,18 +54,16 @@ export function fakeEnvironmentsBackend(initial: Environment[] = []) {
     listCallers,
     /** Stores a change and publishes it, as the real backend does. */
     async change(environment: Environment): Promise<void> {
-      environments.set(environment.id, environment);
+      environments.add(environment);
       if (!events) {
         throw new Error('The fake environments backend has not started');
       }
-      await events.publish({
-        topic: 'environments.changed',
-        eventPayload: { environment },
-      });
+      const eventPayload: EnvironmentChangedEvent = { environment };
+      await events.publish({ topic: ENVIRONMENT_CHANGED_TOPIC, eventPayload });
     },
     /** Stores a change without telling anyone, like a lost event. */
     changeSilently(environment: Environment): void {
-      environments.set(environment.id, environment);
+      environments.add(environment);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { FakeEnvironmentsApi } from '../__testUtils__/FakeEnvironmentsApi';
+import { FakeEnvironmentsApi } from '@internal/backstage-plugin-environments-common/testUtils';
 import { checkpointStore } from '../__testUtils__/checkpoints';
 import { createDeleteEnvironmentAction } from './deleteEnvironment';
 

@@ -2,7 +2,7 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { FakeEnvironmentsApi } from '../__testUtils__/FakeEnvironmentsApi';
+import { FakeEnvironmentsApi } from '@internal/backstage-plugin-environments-common/testUtils';
 import { checkpointStore } from '../__testUtils__/checkpoints';
 import { createRequestEnvironmentAction } from './requestEnvironment';
 

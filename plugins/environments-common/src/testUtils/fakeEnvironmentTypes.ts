@@ -1,0 +1,52 @@
+import { EnvironmentTypeDescription } from '../client';
+
+const baseline = {
+  quota: { cpu: '2', memory: '4Gi' },
+  limits: {
+    defaultCpu: '500m',
+    defaultMemory: '512Mi',
+    defaultRequestCpu: '100m',
+    defaultRequestMemory: '128Mi',
+  },
+};
+
+/**
+ * The types {@link FakeEnvironmentsApi} offers by default, as `GET /types`
+ * describes them: a long-lived `development` and `staging`, an ephemeral
+ * `preview`, all allowed to the caller.
+ *
+ * @public
+ */
+export const fakeEnvironmentTypes: EnvironmentTypeDescription[] = [
+  {
+    name: 'development',
+    description: 'Day-to-day work',
+    cluster: 'local',
+    ephemeral: false,
+    requiresApproval: false,
+    baseline,
+    bounds: { cpu: '4', memory: '8Gi' },
+    allowed: true,
+  },
+  {
+    name: 'preview',
+    description: 'Short-lived',
+    cluster: 'local',
+    ephemeral: true,
+    ttl: { default: '4h', max: '3d' },
+    requiresApproval: false,
+    baseline,
+    bounds: { cpu: '2', memory: '4Gi' },
+    allowed: true,
+  },
+  {
+    name: 'staging',
+    description: 'Release candidates',
+    cluster: 'local',
+    ephemeral: false,
+    requiresApproval: false,
+    baseline,
+    bounds: { cpu: '8', memory: '16Gi' },
+    allowed: true,
+  },
+];
