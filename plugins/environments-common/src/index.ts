@@ -25,6 +25,7 @@ export type { EnvironmentType } from './environmentTypes';
 export {
   environmentRequestSchema,
   environmentSpecSchema,
+  environmentUpdateSchema,
   validateEnvironmentRequest,
   validateEnvironmentUpdate,
 } from './request';
@@ -78,6 +79,11 @@ export type {
   ResourceCondition,
   StatusTransition,
 } from './types';
+export {
+  environmentEventSchema,
+  environmentPodContainerSchema,
+  environmentPodSchema,
+} from './observability';
 export type {
   EnvironmentEvent,
   EnvironmentPod,

@@ -278,11 +278,20 @@ const UPDATABLE_FIELDS = ['overrides', 'image', 'resources'] as const;
  *
  * @public
  */
-export type EnvironmentUpdate = {
-  overrides?: EnvironmentRequest['overrides'] | null;
-  image?: string | null;
-  resources?: EnvironmentRequest['resources'];
-};
+export type EnvironmentUpdate = z.input<typeof environmentUpdateSchema>;
+
+/**
+ * The zod schema of {@link EnvironmentUpdate}, field by field; use
+ * {@link validateEnvironmentUpdate} to check a change against the current
+ * spec and the environment types.
+ *
+ * @public
+ */
+export const environmentUpdateSchema = z.strictObject({
+  overrides: environmentRequestSchema.shape.overrides.unwrap().nullish(),
+  image: imageReferenceSchema.nullish(),
+  resources: environmentRequestSchema.shape.resources,
+});
 
 /**
  * Validates a change to an environment whose current spec is `current`,

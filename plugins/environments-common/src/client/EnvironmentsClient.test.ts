@@ -24,12 +24,14 @@ const environment: Environment = {
 };
 
 function clientAnswering(response: Response) {
-  const fetch = jest.fn(async (_url: string, _init?: RequestInit) => response);
+  const fetch = jest.fn<Promise<Response>, Parameters<typeof globalThis.fetch>>(
+    async () => response,
+  );
   const client = new EnvironmentsClient({
     discoveryApi: {
       getBaseUrl: async pluginId => `http://backend.test/api/${pluginId}`,
     },
-    fetchApi: { fetch: fetch as unknown as typeof globalThis.fetch },
+    fetchApi: { fetch },
   });
   return { client, fetch };
 }
@@ -93,6 +95,30 @@ describe('EnvironmentsClient', () => {
         statusCode: 403,
         body: { error: { name: 'NotAllowedError', message: 'Not allowed' } },
       });
+    });
+  });
+
+  describe('an answer outside the API', () => {
+    it('is an error naming each field that breaks the contract', async () => {
+      const { client } = clientAnswering(
+        Response.json({
+          items: [{ ...environment, status: 'exploded', createdAt: 'today' }],
+        }),
+      );
+
+      await expect(client.listEnvironments()).rejects.toThrow(
+        'The environments backend answered GET /environments with a body that does not match its API:\n' +
+          'items.0.status: must be one of: requested, provisioning, ready, failed, deleting, deleted\n' +
+          'items.0.createdAt: must be an ISO 8601 timestamp such as "2026-11-21T09:00:00.000Z"',
+      );
+    });
+
+    it('is an error when a list has no items', async () => {
+      const { client } = clientAnswering(Response.json({ environments: [] }));
+
+      await expect(client.getStatusHistory('a1b2c3')).rejects.toThrow(
+        'items: is required',
+      );
     });
   });
 

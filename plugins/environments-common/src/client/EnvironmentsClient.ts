@@ -1,8 +1,16 @@
 import { ResponseError } from '@backstage/errors';
+import { z } from 'zod';
 import { EnvironmentRequest, EnvironmentUpdate } from '../request';
-import { Environment } from '../types';
+import { Environment, environmentSchema } from '../types';
+import { formatValidationIssues, parseWithIssues } from '../validation';
 import {
   AuditTrail,
+  auditTrailSchema,
+  environmentEventListSchema,
+  environmentListSchema,
+  environmentPodListSchema,
+  environmentTypeListSchema,
+  statusTransitionListSchema,
   EnvironmentEventList,
   EnvironmentList,
   EnvironmentLogsQuery,
@@ -63,7 +71,8 @@ export class EnvironmentsClient
     filter: ListEnvironmentsFilter = {},
     options?: EnvironmentsRequestOptions,
   ): Promise<EnvironmentList> {
-    return this.#request<EnvironmentList>(
+    return this.#request(
+      environmentListSchema,
       { method: 'GET', path: '/environments', query: filter },
       options,
     );
@@ -73,7 +82,8 @@ export class EnvironmentsClient
     request: EnvironmentRequest,
     options?: EnvironmentsRequestOptions,
   ): Promise<Environment> {
-    return this.#request<Environment>(
+    return this.#request(
+      environmentSchema,
       { method: 'POST', path: '/environments', body: request },
       options,
     );
@@ -83,7 +93,8 @@ export class EnvironmentsClient
     id: string,
     options?: EnvironmentsRequestOptions,
   ): Promise<Environment> {
-    return this.#request<Environment>(
+    return this.#request(
+      environmentSchema,
       { method: 'GET', path: `/environments/${encodeURIComponent(id)}` },
       options,
     );
@@ -94,7 +105,8 @@ export class EnvironmentsClient
     update: EnvironmentUpdate,
     options?: EnvironmentsRequestOptions,
   ): Promise<Environment> {
-    return this.#request<Environment>(
+    return this.#request(
+      environmentSchema,
       {
         method: 'PATCH',
         path: `/environments/${encodeURIComponent(id)}`,
@@ -108,7 +120,8 @@ export class EnvironmentsClient
     id: string,
     options?: EnvironmentsRequestOptions,
   ): Promise<Environment> {
-    return this.#request<Environment>(
+    return this.#request(
+      environmentSchema,
       { method: 'DELETE', path: `/environments/${encodeURIComponent(id)}` },
       options,
     );
@@ -119,7 +132,8 @@ export class EnvironmentsClient
     request: ExtendEnvironmentRequest,
     options?: EnvironmentsRequestOptions,
   ): Promise<Environment> {
-    return this.#request<Environment>(
+    return this.#request(
+      environmentSchema,
       {
         method: 'POST',
         path: `/environments/${encodeURIComponent(id)}/extend`,
@@ -133,7 +147,8 @@ export class EnvironmentsClient
     id: string,
     options?: EnvironmentsRequestOptions,
   ): Promise<AuditTrail> {
-    return this.#request<AuditTrail>(
+    return this.#request(
+      auditTrailSchema,
       { method: 'GET', path: `/environments/${encodeURIComponent(id)}/audit` },
       options,
     );
@@ -143,7 +158,8 @@ export class EnvironmentsClient
     id: string,
     options?: EnvironmentsRequestOptions,
   ): Promise<StatusTransitionList> {
-    return this.#request<StatusTransitionList>(
+    return this.#request(
+      statusTransitionListSchema,
       {
         method: 'GET',
         path: `/environments/${encodeURIComponent(id)}/status-history`,
@@ -155,7 +171,8 @@ export class EnvironmentsClient
   async listTypes(
     options?: EnvironmentsRequestOptions,
   ): Promise<EnvironmentTypeList> {
-    return this.#request<EnvironmentTypeList>(
+    return this.#request(
+      environmentTypeListSchema,
       { method: 'GET', path: '/types' },
       options,
     );
@@ -165,7 +182,8 @@ export class EnvironmentsClient
     id: string,
     options?: EnvironmentsRequestOptions,
   ): Promise<EnvironmentPodList> {
-    return this.#request<EnvironmentPodList>(
+    return this.#request(
+      environmentPodListSchema,
       { method: 'GET', path: `/environments/${encodeURIComponent(id)}/pods` },
       options,
     );
@@ -175,7 +193,8 @@ export class EnvironmentsClient
     id: string,
     options?: EnvironmentsRequestOptions,
   ): Promise<EnvironmentEventList> {
-    return this.#request<EnvironmentEventList>(
+    return this.#request(
+      environmentEventListSchema,
       {
         method: 'GET',
         path: `/environments/${encodeURIComponent(id)}/events`,
@@ -216,12 +235,25 @@ export class EnvironmentsClient
   /**
    * Sends one request to the environments backend and reads its JSON answer.
    */
-  async #request<T>(
+  async #request<T extends z.ZodType>(
+    schema: T,
     request: { method: string; path: string; query?: Query; body?: unknown },
     options?: EnvironmentsRequestOptions,
-  ): Promise<T> {
+  ): Promise<z.output<T>> {
     const response = await this.#send(request, options);
-    return (await response.json()) as T;
+    // A backend that answers outside the contract fails here, naming the
+    // fields, rather than somewhere in the caller that trusted the types.
+    const result = parseWithIssues(schema, await response.json());
+    if (!result.success) {
+      throw new Error(
+        `The environments backend answered ${request.method} ${
+          request.path
+        } with a body that does not match its API:\n${formatValidationIssues(
+          result.issues,
+        )}`,
+      );
+    }
+    return result.data;
   }
 
   /**

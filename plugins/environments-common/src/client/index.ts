@@ -1,4 +1,15 @@
 export { EnvironmentsClient } from './EnvironmentsClient';
+export {
+  auditTrailSchema,
+  environmentEventListSchema,
+  environmentListSchema,
+  environmentPodListSchema,
+  environmentTypeDescriptionSchema,
+  environmentTypeListSchema,
+  extendEnvironmentRequestSchema,
+  listEnvironmentsFilterSchema,
+  statusTransitionListSchema,
+} from './types';
 export type {
   EnvironmentsDiscovery,
   EnvironmentsFetch,

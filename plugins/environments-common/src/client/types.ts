@@ -1,28 +1,40 @@
-import { EnvironmentType } from '../environmentTypes';
+import { z } from 'zod';
+import { durationSchema } from '../duration';
+import { environmentTypeSchema } from '../environmentTypes';
+import { environmentEventSchema, environmentPodSchema } from '../observability';
 import { EnvironmentRequest, EnvironmentUpdate } from '../request';
-import { EnvironmentEvent, EnvironmentPod } from '../observability';
 import {
-  AuditEvent,
+  auditEventSchema,
   Environment,
-  EnvironmentStatus,
-  StatusTransition,
+  environmentSchema,
+  environmentStatusSchema,
+  statusTransitionSchema,
 } from '../types';
+
+/**
+ * The zod schema of {@link ListEnvironmentsFilter}.
+ *
+ * @public
+ */
+export const listEnvironmentsFilterSchema = z.object({
+  /** For example `component:default/orders-service`. */
+  componentRef: z.string().optional(),
+  /** For example `group:default/team-orders`. */
+  ownerRef: z.string().optional(),
+  /** The name of an environment type, for example `preview`. */
+  type: z.string().optional(),
+  /** Deleted environments are never listed. */
+  status: environmentStatusSchema.exclude(['deleted']).optional(),
+});
 
 /**
  * Narrows a listing of environments; every field that is set must match.
  *
  * @public
  */
-export type ListEnvironmentsFilter = {
-  /** For example `component:default/orders-service`. */
-  componentRef?: string;
-  /** For example `group:default/team-orders`. */
-  ownerRef?: string;
-  /** The name of an environment type, for example `preview`. */
-  type?: string;
-  /** Deleted environments are never listed. */
-  status?: Exclude<EnvironmentStatus, 'deleted'>;
-};
+export type ListEnvironmentsFilter = z.infer<
+  typeof listEnvironmentsFilterSchema
+>;
 
 /**
  * Options for one request to the environments backend.
@@ -39,22 +51,45 @@ export type EnvironmentsRequestOptions = {
 };
 
 /**
+ * The zod schema of {@link EnvironmentList}.
+ *
+ * @public
+ */
+export const environmentListSchema = z.object({
+  items: z.array(environmentSchema),
+});
+
+/**
  * A list of environments, as the environments backend returns it.
  *
  * @public
  */
-export type EnvironmentList = {
-  items: Environment[];
-};
+export type EnvironmentList = z.infer<typeof environmentListSchema>;
+
+/**
+ * The zod schema of {@link AuditTrail}.
+ *
+ * @public
+ */
+export const auditTrailSchema = z.object({
+  items: z.array(auditEventSchema),
+});
 
 /**
  * The audit trail of one environment, oldest event first.
  *
  * @public
  */
-export type AuditTrail = {
-  items: AuditEvent[];
-};
+export type AuditTrail = z.infer<typeof auditTrailSchema>;
+
+/**
+ * The zod schema of {@link StatusTransitionList}.
+ *
+ * @public
+ */
+export const statusTransitionListSchema = z.object({
+  items: z.array(statusTransitionSchema),
+});
 
 /**
  * The status history of one environment, oldest transition first; the first
@@ -62,9 +97,20 @@ export type AuditTrail = {
  *
  * @public
  */
-export type StatusTransitionList = {
-  items: StatusTransition[];
-};
+export type StatusTransitionList = z.infer<typeof statusTransitionListSchema>;
+
+/**
+ * The zod schema of {@link EnvironmentTypeDescription}: the app-config
+ * schema of a type, with the same rules, plus `name` and `allowed`.
+ *
+ * @public
+ */
+export const environmentTypeDescriptionSchema =
+  environmentTypeSchema.safeExtend({
+    name: z.string().min(1, 'must not be empty'),
+    /** False when the type has `allowedGroups` and the caller is in none of them. */
+    allowed: z.boolean(),
+  });
 
 /**
  * An environment type as the environments backend describes it: its settings
@@ -73,48 +119,76 @@ export type StatusTransitionList = {
  *
  * @public
  */
-export type EnvironmentTypeDescription = EnvironmentType & {
-  name: string;
-  /** False when the type has `allowedGroups` and the caller is in none of them. */
-  allowed: boolean;
-};
+export type EnvironmentTypeDescription = z.output<
+  typeof environmentTypeDescriptionSchema
+>;
+
+/**
+ * The zod schema of {@link EnvironmentTypeList}.
+ *
+ * @public
+ */
+export const environmentTypeListSchema = z.object({
+  items: z.array(environmentTypeDescriptionSchema),
+});
 
 /**
  * The environment types developers may request, by name.
  *
  * @public
  */
-export type EnvironmentTypeList = {
-  items: EnvironmentTypeDescription[];
-};
+export type EnvironmentTypeList = z.output<typeof environmentTypeListSchema>;
+
+/**
+ * The zod schema of {@link ExtendEnvironmentRequest}.
+ *
+ * @public
+ */
+export const extendEnvironmentRequestSchema = z.object({
+  /** The new time to live from now, for example `8h`. */
+  ttl: durationSchema,
+});
 
 /**
  * A new expiry for an ephemeral environment.
  *
  * @public
  */
-export type ExtendEnvironmentRequest = {
-  /** The new time to live from now, for example `8h`. */
-  ttl: string;
-};
+export type ExtendEnvironmentRequest = z.infer<
+  typeof extendEnvironmentRequestSchema
+>;
+
+/**
+ * The zod schema of {@link EnvironmentPodList}.
+ *
+ * @public
+ */
+export const environmentPodListSchema = z.object({
+  items: z.array(environmentPodSchema),
+});
 
 /**
  * The pods of an environment, oldest first.
  *
  * @public
  */
-export type EnvironmentPodList = {
-  items: EnvironmentPod[];
-};
+export type EnvironmentPodList = z.infer<typeof environmentPodListSchema>;
+
+/**
+ * The zod schema of {@link EnvironmentEventList}.
+ *
+ * @public
+ */
+export const environmentEventListSchema = z.object({
+  items: z.array(environmentEventSchema),
+});
 
 /**
  * The Kubernetes events of an environment's namespace, newest first.
  *
  * @public
  */
-export type EnvironmentEventList = {
-  items: EnvironmentEvent[];
-};
+export type EnvironmentEventList = z.infer<typeof environmentEventListSchema>;
 
 /**
  * Which log of an environment to read, and how much of it.

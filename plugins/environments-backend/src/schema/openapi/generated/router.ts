@@ -164,6 +164,45 @@ export const spec = {
           "name"
         ]
       },
+      "RedisResource": {
+        "type": "object",
+        "description": "A Redis instance (StatefulSet, Service and a Secret with a generated password).",
+        "properties": {
+          "type": {
+            "type": "string",
+            "enum": [
+              "redis"
+            ]
+          },
+          "name": {
+            "type": "string",
+            "description": "DNS-1123 label, unique within the environment."
+          },
+          "version": {
+            "type": "string",
+            "description": "Redis version, the tag of the `redis` image, e.g. \"7\" or \"7.2\"."
+          },
+          "storage": {
+            "type": "string",
+            "description": "Volume size, e.g. \"1Gi\"."
+          }
+        },
+        "required": [
+          "type",
+          "name"
+        ]
+      },
+      "Resource": {
+        "description": "A resource provisioned with the environment, by `type`.",
+        "oneOf": [
+          {
+            "$ref": "#/components/schemas/PostgresqlResource"
+          },
+          {
+            "$ref": "#/components/schemas/RedisResource"
+          }
+        ]
+      },
       "EnvironmentRequest": {
         "type": "object",
         "description": "Validated with the zod schema of @internal/backstage-plugin-environments-common (the portal's form uses the same one): DNS-1123 names, quantities within the type's bounds, a time to live only for ephemeral types and at most their maximum.",
@@ -194,7 +233,7 @@ export const spec = {
           "resources": {
             "type": "array",
             "items": {
-              "$ref": "#/components/schemas/PostgresqlResource"
+              "$ref": "#/components/schemas/Resource"
             }
           }
         }
@@ -226,7 +265,7 @@ export const spec = {
           "resources": {
             "type": "array",
             "items": {
-              "$ref": "#/components/schemas/PostgresqlResource"
+              "$ref": "#/components/schemas/Resource"
             }
           }
         },
@@ -260,7 +299,7 @@ export const spec = {
           "resources": {
             "type": "array",
             "items": {
-              "$ref": "#/components/schemas/PostgresqlResource"
+              "$ref": "#/components/schemas/Resource"
             }
           }
         }
