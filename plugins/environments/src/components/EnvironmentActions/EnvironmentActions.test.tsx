@@ -1,11 +1,11 @@
 import { TestApiProvider } from '@backstage/frontend-test-utils';
 import { act, render, screen } from '@testing-library/react';
-import { environmentsApiRef, EnvironmentsPortalApi } from '../../api';
-import { anEnvironment } from '../../__testUtils__';
+import { environmentsApiRef } from '../../api';
+import { anEnvironment, mockEnvironmentsApi } from '../../__testUtils__';
 import { EnvironmentActions } from './EnvironmentActions';
 
 describe('EnvironmentActions', () => {
-  const api = {} as EnvironmentsPortalApi;
+  const api = mockEnvironmentsApi();
   const ready = anEnvironment({ status: 'ready' });
 
   function renderActions(onGone: () => void) {

@@ -2,8 +2,8 @@ import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { EnvironmentEvent } from '@internal/backstage-plugin-environments-common';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { environmentsApiRef, EnvironmentsPortalApi } from '../../api';
-import { anEnvironment } from '../../__testUtils__';
+import { environmentsApiRef } from '../../api';
+import { anEnvironment, mockEnvironmentsApi } from '../../__testUtils__';
 import { EnvironmentEvents } from './EnvironmentEvents';
 
 const quotaExceeded: EnvironmentEvent = {
@@ -36,14 +36,7 @@ describe('EnvironmentEvents', () => {
     await renderInTestApp(
       <EnvironmentEvents environment={anEnvironment({ status: 'ready' })} />,
       {
-        apis: [
-          [
-            environmentsApiRef,
-            {
-              listEvents,
-            } as Partial<EnvironmentsPortalApi> as EnvironmentsPortalApi,
-          ],
-        ],
+        apis: [[environmentsApiRef, mockEnvironmentsApi({ listEvents })]],
       },
     );
 
@@ -71,14 +64,7 @@ describe('EnvironmentEvents', () => {
     await renderInTestApp(
       <EnvironmentEvents environment={anEnvironment({ status: 'ready' })} />,
       {
-        apis: [
-          [
-            environmentsApiRef,
-            {
-              listEvents,
-            } as Partial<EnvironmentsPortalApi> as EnvironmentsPortalApi,
-          ],
-        ],
+        apis: [[environmentsApiRef, mockEnvironmentsApi({ listEvents })]],
       },
     );
     expect(await screen.findByText('Forbidden')).toBeInTheDocument();

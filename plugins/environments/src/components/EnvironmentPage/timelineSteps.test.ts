@@ -69,6 +69,24 @@ describe('timelineSteps', () => {
     expect(steps[3].detail).toBe('ReplicasNotReady: 0 of 1 replicas ready');
   });
 
+  it('dates a status by the last time it was entered, so an environment provisioned again shows its latest round', () => {
+    const steps = timelineSteps(
+      anEnvironment({ status: 'provisioning' }),
+      [
+        { status: 'requested', at: '2026-11-21T09:00:00.000Z' },
+        { status: 'provisioning', at: '2026-11-21T09:00:01.000Z' },
+        { status: 'ready', at: '2026-11-21T09:00:20.000Z' },
+        { status: 'provisioning', at: '2026-11-21T10:00:00.000Z' },
+      ],
+      [],
+    );
+
+    expect(steps.find(step => step.id === 'provisioning')).toMatchObject({
+      state: 'current',
+      at: '2026-11-21T10:00:00.000Z',
+    });
+  });
+
   it('takes the time it became ready from the audit trail when the status history does not have it', () => {
     const audit: AuditEvent[] = [
       {

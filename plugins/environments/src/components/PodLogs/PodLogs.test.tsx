@@ -2,8 +2,8 @@ import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { EnvironmentLogsQuery } from '@internal/backstage-plugin-environments-common';
 import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { environmentsApiRef, EnvironmentsPortalApi } from '../../api';
-import { anEnvironment } from '../../__testUtils__';
+import { environmentsApiRef } from '../../api';
+import { anEnvironment, mockEnvironmentsApi } from '../../__testUtils__';
 import { PodLogs } from './PodLogs';
 
 const pod = {
@@ -48,12 +48,12 @@ function renderLogs() {
       return log.stream;
     },
   );
-  const api: Partial<EnvironmentsPortalApi> = {
+  const api = mockEnvironmentsApi({
     listPods: async () => ({ items: [pod] }),
     openLogs,
-  };
+  });
   renderInTestApp(<PodLogs environment={anEnvironment()} />, {
-    apis: [[environmentsApiRef, api as EnvironmentsPortalApi]],
+    apis: [[environmentsApiRef, api]],
   });
   return { logs, openLogs };
 }
