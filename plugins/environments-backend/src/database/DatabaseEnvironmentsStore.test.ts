@@ -66,6 +66,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     afterEach(async () => {
+      await knex('environment_status_transitions').del();
       await knex('environment_audit').del();
       await knex('environment_jobs').del();
       await knex('environments').del();
@@ -615,6 +616,100 @@ describe.each(databases.eachSupportedId())(
             outcome: 'succeeded',
           }),
         ).rejects.toThrow(/'no-such-id'/);
+      });
+    });
+
+    describe('status history', () => {
+      const history = async (id: string) =>
+        (await store.listStatusTransitions(id)).map(t => [
+          t.status,
+          t.reason,
+        ]);
+
+      it('records requested at creation, at the time the environment was created', async () => {
+        const created = await store.createEnvironment(newEnvironment());
+
+        expect(await store.listStatusTransitions(created.id)).toEqual([
+          {
+            id: expect.any(Number),
+            environmentId: created.id,
+            status: 'requested',
+            at: created.createdAt,
+          },
+        ]);
+      });
+
+      it('records each change of status with its reason, oldest first', async () => {
+        const { id } = await store.createEnvironment(newEnvironment());
+
+        await store.updateStatus({ id, status: 'provisioning' });
+        await store.updateStatus({ id, status: 'failed', reason: 'Quota' });
+        await store.updateStatus({ id, status: 'ready', reason: null });
+
+        expect(await history(id)).toEqual([
+          ['requested', undefined],
+          ['provisioning', undefined],
+          ['failed', 'Quota'],
+          ['ready', undefined],
+        ]);
+        const [, , , ready] = await store.listStatusTransitions(id);
+        expect(ready.at).toEqual((await store.getEnvironment(id)).updatedAt);
+      });
+
+      it('records nothing when the status stays the same', async () => {
+        const { id } = await store.createEnvironment(newEnvironment());
+        await store.updateStatus({ id, status: 'provisioning' });
+
+        await store.updateStatus({ id, status: 'provisioning' });
+        await store.updateStatus({ id, reason: 'Waiting for the database' });
+        await store.updateStatus({ id, observedGeneration: 1 });
+
+        expect(await history(id)).toEqual([
+          ['requested', undefined],
+          ['provisioning', undefined],
+        ]);
+      });
+
+      it('records the deletion once, however often it is asked for', async () => {
+        const { id } = await store.createEnvironment(newEnvironment());
+
+        await store.markDeleting({ id, actor: 'user:default/bob' });
+        await store.markDeleting({ id, actor: 'user:default/bob' });
+        await store.markDeleted({ id, actor: 'plugin:environments' });
+        await store.markDeleted({ id, actor: 'plugin:environments' });
+
+        expect((await history(id)).map(([status]) => status)).toEqual([
+          'requested',
+          'deleting',
+          'deleted',
+        ]);
+      });
+
+      it('records nothing when the change of status is refused', async () => {
+        const { id } = await store.createEnvironment(newEnvironment());
+        await store.markDeleting({ id, actor: 'user:default/bob' });
+
+        await expect(
+          store.updateStatus({ id, status: 'ready' }),
+        ).rejects.toThrow(ConflictError);
+
+        expect((await history(id)).map(([status]) => status)).toEqual([
+          'requested',
+          'deleting',
+        ]);
+      });
+
+      it('keeps the histories of environments apart', async () => {
+        const first = await store.createEnvironment(newEnvironment());
+        const second = await store.createEnvironment(newEnvironment());
+        await store.updateStatus({ id: second.id, status: 'ready' });
+
+        expect(await history(first.id)).toEqual([['requested', undefined]]);
+        expect(await history(second.id)).toEqual([
+          ['requested', undefined],
+          ['ready', undefined],
+        ]);
+        expect(await store.listStatusTransitions('no-such-id')).toEqual([]);
       });
     });
   },

@@ -17,6 +17,7 @@ import {
   NewEnvironment,
 } from '../model';
 import { insertAuditEvent, listAuditEvents } from './auditTrail';
+import { insertStatusTransition, listStatusTransitions } from './statusHistory';
 import * as jobQueue from './jobQueue';
 import {
   assertJobFitsLifecycle,
@@ -36,6 +37,7 @@ import {
   EnvironmentJob,
   EnvironmentSpec,
   JobKind,
+  StatusTransition,
 } from '../model';
 
 const migrationsDir = resolvePackagePath(
@@ -100,6 +102,11 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
           actor: request.createdBy,
           action: 'create',
           outcome: 'succeeded',
+          at: now,
+        });
+        await insertStatusTransition(tx, {
+          environmentId: id,
+          status: 'requested',
           at: now,
         });
       });
@@ -176,6 +183,14 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
       await tx<EnvironmentRow>(ENVIRONMENTS_TABLE)
         .where('id', update.id)
         .update({ ...changes, updated_at: now });
+      if (changes.status) {
+        await insertStatusTransition(tx, {
+          environmentId: update.id,
+          status: changes.status,
+          reason: 'reason' in changes ? changes.reason : row.reason,
+          at: now,
+        });
+      }
       if (update.audit) {
         await insertAuditEvent(tx, {
           at: now,
@@ -247,6 +262,12 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
         kind: 'teardown',
         now,
       });
+      await insertStatusTransition(tx, {
+        environmentId: request.id,
+        status: 'deleting',
+        reason: row.reason,
+        at: now,
+      });
       await insertAuditEvent(tx, {
         environmentId: request.id,
         actor: request.actor,
@@ -278,6 +299,12 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
       await tx<EnvironmentRow>(ENVIRONMENTS_TABLE)
         .where('id', request.id)
         .update({ status: 'deleted', deleted_at: now, updated_at: now });
+      await insertStatusTransition(tx, {
+        environmentId: request.id,
+        status: 'deleted',
+        reason: row.reason,
+        at: now,
+      });
       await insertAuditEvent(tx, {
         environmentId: request.id,
         actor: request.actor,
@@ -344,6 +371,10 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
 
   listAuditEvents(environmentId: string): Promise<AuditEvent[]> {
     return listAuditEvents(this.db, environmentId);
+  }
+
+  listStatusTransitions(environmentId: string): Promise<StatusTransition[]> {
+    return listStatusTransitions(this.db, environmentId);
   }
 
   async enqueueJob(request: {

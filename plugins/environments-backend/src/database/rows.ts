@@ -12,11 +12,13 @@ import {
   EnvironmentStatus,
   JobKind,
   JobState,
+  StatusTransition,
 } from '../model';
 
 export const ENVIRONMENTS_TABLE = 'environments';
 export const JOBS_TABLE = 'environment_jobs';
 export const AUDIT_TABLE = 'environment_audit';
+export const STATUS_TRANSITIONS_TABLE = 'environment_status_transitions';
 
 /** PostgreSQL hands back `Date`s, SQLite the epoch milliseconds it stored. */
 type DbTimestamp = Date | number | string;
@@ -65,6 +67,14 @@ export interface AuditRow {
   action: string;
   outcome: AuditOutcome;
   message: string | null;
+  at: DbTimestamp;
+}
+
+export interface StatusTransitionRow {
+  id: number;
+  environment_id: string;
+  status: EnvironmentStatus;
+  reason: string | null;
   at: DbTimestamp;
 }
 
@@ -171,6 +181,21 @@ export function toAuditEvent(row: AuditRow): AuditEvent {
     action: row.action,
     outcome: row.outcome,
     message: row.message ?? undefined,
+    at: toDate(row.at),
+  };
+}
+
+export function toStatusTransition(row: StatusTransitionRow): StatusTransition {
+  return {
+    id: row.id,
+    environmentId: row.environment_id,
+    status: parseColumn(
+      { id: row.environment_id },
+      'status transition',
+      environmentStatusSchema,
+      row.status,
+    ),
+    reason: row.reason ?? undefined,
     at: toDate(row.at),
   };
 }

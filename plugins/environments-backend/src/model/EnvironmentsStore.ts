@@ -7,6 +7,7 @@ import {
   EnvironmentStatus,
   JobKind,
   ResourceCondition,
+  StatusTransition,
 } from './types';
 
 export interface NewEnvironment {
@@ -119,6 +120,9 @@ export interface EnvironmentsStore {
 
   /** Oldest first. */
   listAuditEvents(environmentId: string): Promise<AuditEvent[]>;
+
+  /** Every status the environment entered, oldest first, starting with `requested`. */
+  listStatusTransitions(environmentId: string): Promise<StatusTransition[]>;
 
   /**
    * Queues a job unless one of the same kind is already pending for the

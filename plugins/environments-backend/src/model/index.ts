@@ -4,4 +4,5 @@ export { canonicalJson } from './canonicalJson';
 export {
   toApiAuditEvent,
   toApiEnvironment,
+  toApiStatusTransition,
 } from './toApi';

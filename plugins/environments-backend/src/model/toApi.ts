@@ -1,8 +1,9 @@
 import {
   AuditEvent as ApiAuditEvent,
   Environment as ApiEnvironment,
+  StatusTransition as ApiStatusTransition,
 } from '@internal/backstage-plugin-environments-common';
-import { AuditEvent, Environment } from './types';
+import { AuditEvent, Environment, StatusTransition } from './types';
 
 /*
  * The model as the API shows it: JSON, dates as ISO 8601, and none of the
@@ -40,5 +41,15 @@ export function toApiAuditEvent(event: AuditEvent): ApiAuditEvent {
     outcome: event.outcome,
     ...(event.message && { message: event.message }),
     at: event.at.toISOString(),
+  };
+}
+
+export function toApiStatusTransition(
+  transition: StatusTransition,
+): ApiStatusTransition {
+  return {
+    status: transition.status,
+    ...(transition.reason && { reason: transition.reason }),
+    at: transition.at.toISOString(),
   };
 }

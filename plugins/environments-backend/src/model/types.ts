@@ -69,3 +69,16 @@ export interface AuditEvent {
   message?: string;
   at: Date;
 }
+/**
+ * An environment entering a status, recorded in the same transaction as the
+ * change, so that every viewer sees the same timeline and it survives a
+ * reload. A transition is never changed afterwards.
+ */
+export interface StatusTransition {
+  id: number;
+  environmentId: string;
+  status: EnvironmentStatus;
+  /** The environment's reason as the status was entered, if it had one. */
+  reason?: string;
+  at: Date;
+}
