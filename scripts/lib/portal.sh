@@ -40,22 +40,27 @@ start_backend() {
   export BACKEND_PID
 }
 
+backend_ready() {
+  node -e 'fetch(process.argv[1]).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))' \
+    "http://localhost:$1/.backstage/health/v1/readiness"
+}
+
+# While waiting for the backend: stop waiting when it has exited.
+backend_still_running() {
+  pid_alive "$BACKEND_PID" && return
+  tail -40 "$BACKEND_LOG" >&2
+  die "the backend stopped while starting (log: $BACKEND_LOG)"
+}
+
 # Waits until the backend answers its readiness check; fails with the log's tail if the
 # process dies or it takes longer than the timeout.
 wait_for_backend() {
-  local port=$1 log_file=$2 timeout=${3:-300} started=$SECONDS
-  until node -e 'fetch(process.argv[1]).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))' \
-    "http://localhost:$port/.backstage/health/v1/readiness"; do
-    if ! kill -0 "$BACKEND_PID" 2>/dev/null; then
-      tail -40 "$log_file" >&2
-      die "the backend stopped while starting (log: $log_file)"
-    fi
-    if [ $((SECONDS - started)) -ge "$timeout" ]; then
-      tail -40 "$log_file" >&2
-      die "the backend was not ready after ${timeout} s (log: $log_file)"
-    fi
-    sleep 1
-  done
+  local port=$1 timeout=${3:-300}
+  BACKEND_LOG=$2
+  WAIT_GUARD=backend_still_running wait_until "$timeout" backend_ready "$port" || {
+    tail -40 "$BACKEND_LOG" >&2
+    die "the backend was not ready after ${timeout} s (log: $BACKEND_LOG)"
+  }
 }
 
 # Stops the backend and everything it started. Runs from EXIT/INT traps under `set -e`,

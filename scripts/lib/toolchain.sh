@@ -4,12 +4,10 @@
 # addons), Yarn (the release committed in .yarn/releases), the workspace dependencies
 # and, for tests, Chromium. Nothing here needs anything installed by hand.
 
-REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-IDP_CACHE_DIR=${IDP_CACHE_DIR:-$HOME/.cache/idp-platform}
-export REPO_ROOT IDP_CACHE_DIR
+# Needs scripts/lib/common.sh (log, die, IDP_CACHE_DIR), which ./platform sources first.
 
-log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
-die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+export REPO_ROOT IDP_CACHE_DIR
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else

@@ -29,43 +29,33 @@ mkdir -p "${LC_BIN}" "${SRC}" "${LOGS}"
 # One build at a time per cache folder (e.g. two `cluster.sh up` at once).
 exec 9>"${LC_BUILD_DIR}/.lock"
 if ! flock -n 9; then
-  lc_log "another build holds ${LC_BUILD_DIR}/.lock; waiting"
+  log "another build holds ${LC_BUILD_DIR}/.lock; waiting"
   flock 9
 fi
 
 if lc_have_all_binaries; then
-  lc_log "all binaries present in ${LC_BIN} (reused, nothing to build)"
+  log "all binaries present in ${LC_BIN} (reused, nothing to build)"
   exit 0
 fi
 
-command -v go >/dev/null || lc_die "go not found on PATH"
+command -v go >/dev/null || die "go not found on PATH"
 go_minor="$(go env GOVERSION | sed -nE 's/^go1\.([0-9]+).*/\1/p')"
 [[ -n "${go_minor}" && "${go_minor}" -ge 26 ]] \
-  || lc_die "Go >= 1.26 is needed (kwok ${IDP_KWOK_VERSION} and Kubernetes ${IDP_K8S_VERSION} require it); found $(go env GOVERSION)"
+  || die "Go >= 1.26 is needed (kwok ${IDP_KWOK_VERSION} and Kubernetes ${IDP_K8S_VERSION} require it); found $(go env GOVERSION)"
 
-lc_log "build folder: ${LC_BUILD_DIR}"
-lc_log "versions: kubernetes ${IDP_K8S_VERSION} (staging ${IDP_STAGING_VERSION}), etcd ${IDP_ETCD_VERSION}, kwok ${IDP_KWOK_VERSION}; $(go env GOVERSION)"
+log "build folder: ${LC_BUILD_DIR}"
+log "versions: kubernetes ${IDP_K8S_VERSION} (staging ${IDP_STAGING_VERSION}), etcd ${IDP_ETCD_VERSION}, kwok ${IDP_KWOK_VERSION}; $(go env GOVERSION)"
 
-note() { echo "$(date -u +%FT%TZ) $*" >>"${NOTES}"; lc_log "$*"; }
-
-# run_logged LOGNAME CMD... : runs CMD with output to a log file, prints the tail on failure
-run_logged() {
-  local log="${LOGS}/$1.log"; shift
-  if ! "$@" >"${log}" 2>&1; then
-    tail -n 40 "${log}" >&2
-    lc_log "command failed: $* (full log: ${log})"
-    return 1
-  fi
-}
+note() { echo "$(date -u +%FT%TZ) $*" >>"${NOTES}"; log "$*"; }
 
 # go_build NAME PACKAGE MODULE_DIR [LDFLAGS] : builds PACKAGE into bin/NAME unless present
 go_build() {
   local name="$1" pkg="$2" dir="$3" ldflags="${4:-}" tags="${5:-}" t0=${SECONDS}
   if [[ -x "${LC_BIN}/${name}" ]]; then
-    lc_log "${name}: present, reused"
+    log "${name}: present, reused"
     return 0
   fi
-  lc_log "${name}: building ${pkg} ..."
+  log "${name}: building ${pkg} ..."
   local args=("${GOBUILD_FLAGS[@]}" -ldflags "-s -w ${ldflags}" -o "${LC_BIN}/.${name}.tmp")
   [[ -n "${tags}" ]] && args+=(-tags "${tags}")
   if ! (cd "${dir}" && run_logged "build-${name}" go build "${args[@]}" "${pkg}"); then
@@ -75,7 +65,7 @@ go_build() {
   mv -f "${LC_BIN}/.${name}.tmp" "${LC_BIN}/${name}"
   local dt=$((SECONDS - t0))
   echo "${name} ${dt}s $(date -u +%FT%TZ)" >>"${TIMES}"
-  lc_log "${name}: built in ${dt}s"
+  log "${name}: built in ${dt}s"
 }
 
 # go_mod_path MODULE@VERSION -> path of the downloaded go.mod file
@@ -95,17 +85,17 @@ K8S_TOOLS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
 gen_k8s_module() {
   local dir="${SRC}/kubernetes" t0=${SECONDS}
   [[ -f "${dir}/.generated" ]] && return 0
-  lc_log "kubernetes: generating consumer module in ${dir}"
+  log "kubernetes: generating consumer module in ${dir}"
   mkdir -p "${dir}"
   local gomod
   gomod="$(go_mod_path "k8s.io/kubernetes@${IDP_K8S_VERSION}")" \
-    || lc_die "cannot download k8s.io/kubernetes@${IDP_K8S_VERSION} from the Go module proxy"
-  [[ -f "${gomod}" ]] || lc_die "go.mod of k8s.io/kubernetes@${IDP_K8S_VERSION} not found (${gomod})"
+    || die "cannot download k8s.io/kubernetes@${IDP_K8S_VERSION} from the Go module proxy"
+  [[ -f "${gomod}" ]] || die "go.mod of k8s.io/kubernetes@${IDP_K8S_VERSION} not found (${gomod})"
 
   local staging
   mapfile -t staging < <(awk '$1 ~ /^k8s\.io\// && $2 == "v0.0.0" {print $1}' "${gomod}" | sort -u)
-  ((${#staging[@]} > 0)) || lc_die "no k8s.io/* v0.0.0 requirements found in ${gomod}"
-  lc_log "kubernetes: ${#staging[@]} staging modules required at v0.0.0"
+  ((${#staging[@]} > 0)) || die "no k8s.io/* v0.0.0 requirements found in ${gomod}"
+  log "kubernetes: ${#staging[@]} staging modules required at v0.0.0"
 
   # Which of them exist at ${IDP_STAGING_VERSION} on the proxy?
   local args=() m
@@ -143,7 +133,7 @@ gen_k8s_module() {
         lower="$(awk -v p="${IDP_STAGING_VERSION##*.}" -F. '$3 <= p' <<<"${all}" | tail -n1)"
         higher="$(awk -v p="${IDP_STAGING_VERSION##*.}" -F. '$3 > p' <<<"${all}" | head -n1)"
         v="${lower:-${higher}}"
-        [[ -n "${v}" ]] || lc_die "${m}: no ${minor}* version on the Go module proxy"
+        [[ -n "${v}" ]] || die "${m}: no ${minor}* version on the Go module proxy"
         note "kubernetes: ${m}@${IDP_STAGING_VERSION} is not on the Go module proxy; using ${v} instead"
         echo "	// ${m}@${IDP_STAGING_VERSION} is not on the module proxy; nearest available version:"
       fi
@@ -152,17 +142,17 @@ gen_k8s_module() {
     echo ")"
   } >"${dir}/go.mod"
 
-  lc_log "kubernetes: go mod tidy (downloads the dependencies; slow the first time) ..."
-  (cd "${dir}" && run_logged k8s-mod-tidy go mod tidy) || lc_die "go mod tidy failed for the Kubernetes consumer module"
+  log "kubernetes: go mod tidy (downloads the dependencies; slow the first time) ..."
+  (cd "${dir}" && run_logged k8s-mod-tidy go mod tidy) || die "go mod tidy failed for the Kubernetes consumer module"
   touch "${dir}/.generated"
   echo "kubernetes-module $((SECONDS - t0))s $(date -u +%FT%TZ)" >>"${TIMES}"
-  lc_log "kubernetes: module ready in $((SECONDS - t0))s"
+  log "kubernetes: module ready in $((SECONDS - t0))s"
 }
 
 build_k8s() {
   local need=0 b
   for b in "${K8S_TOOLS[@]}"; do [[ -x "${LC_BIN}/${b}" ]] || need=1; done
-  if ((need == 0)); then lc_log "kubernetes binaries: present, reused"; return 0; fi
+  if ((need == 0)); then log "kubernetes binaries: present, reused"; return 0; fi
   gen_k8s_module
   local v="${IDP_K8S_VERSION}" major minor ld="" pkg
   major="$(cut -d. -f1 <<<"${v#v}")"
@@ -176,7 +166,7 @@ build_k8s() {
   for b in "${K8S_TOOLS[@]}"; do
     # same tags as Kubernetes' own release build (hack/lib/golang.sh)
     go_build "${b}" "k8s.io/kubernetes/cmd/${b}" "${SRC}/kubernetes" "${ld}" "selinux,notest,grpcnotrace" \
-      || lc_die "building ${b} failed (see ${LOGS}/build-${b}.log)"
+      || die "building ${b} failed (see ${LOGS}/build-${b}.log)"
   done
 }
 
@@ -198,7 +188,7 @@ require go.etcd.io/etcd/server/v3 ${IDP_ETCD_VERSION}
 
 tool go.etcd.io/etcd/server/v3
 EOF
-    lc_log "etcd: go mod tidy ..."
+    log "etcd: go mod tidy ..."
     (cd "${dir}" && run_logged etcd-mod-tidy go mod tidy) || return 1
     touch "${dir}/.generated"
     echo "etcd-module $((SECONDS - t0))s $(date -u +%FT%TZ)" >>"${TIMES}"
@@ -210,13 +200,13 @@ EOF
 # documents, but it serves the API server). The .deb is only unpacked into the
 # cache folder: nothing is installed system-wide and no etcd service starts.
 build_etcd_from_debian() {
-  lc_log "etcd: falling back to Debian's etcd-server package"
-  command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || { lc_log "etcd: apt-get/dpkg-deb not found"; return 1; }
+  log "etcd: falling back to Debian's etcd-server package"
+  command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || { log "etcd: apt-get/dpkg-deb not found"; return 1; }
   local dir="${SRC}/etcd-deb"
   rm -rf "${dir}" && mkdir -p "${dir}/root"
   if ! (cd "${dir}" && run_logged apt-etcd apt-get download etcd-server); then
     if [[ "$(id -u)" == 0 ]]; then
-      lc_log "etcd: apt-get update, then retry"
+      log "etcd: apt-get update, then retry"
       run_logged apt-update apt-get update || return 1
       (cd "${dir}" && run_logged apt-etcd apt-get download etcd-server) || return 1
     else
@@ -224,27 +214,27 @@ build_etcd_from_debian() {
     fi
   fi
   dpkg-deb -x "${dir}"/etcd-server_*.deb "${dir}/root" || return 1
-  [[ -x "${dir}/root/usr/bin/etcd" ]] || { lc_log "etcd: no usr/bin/etcd in the package"; return 1; }
+  [[ -x "${dir}/root/usr/bin/etcd" ]] || { log "etcd: no usr/bin/etcd in the package"; return 1; }
   cp "${dir}/root/usr/bin/etcd" "${LC_BIN}/.etcd.tmp" && mv -f "${LC_BIN}/.etcd.tmp" "${LC_BIN}/etcd"
   note "etcd: using Debian's $(basename "${dir}"/etcd-server_*.deb): $("${LC_BIN}/etcd" --version 2>/dev/null | head -n1)"
 }
 
 build_etcd() {
-  if [[ -x "${LC_BIN}/etcd" ]]; then lc_log "etcd: present, reused"; return 0; fi
+  if [[ -x "${LC_BIN}/etcd" ]]; then log "etcd: present, reused"; return 0; fi
   if build_etcd_from_module; then return 0; fi
   note "etcd: building go.etcd.io/etcd/server/v3@${IDP_ETCD_VERSION} failed (see ${LOGS}/etcd-mod-tidy.log, ${LOGS}/build-etcd.log)"
   if [[ "${IDP_ETCD_FALLBACK:-debian}" == debian ]]; then
     if build_etcd_from_debian; then return 0; fi
     note "etcd: Debian etcd-server fallback failed (see ${LOGS}/apt-etcd.log)"
   fi
-  lc_die "no etcd could be built or unpacked. kine (github.com/k3s-io/kine) is the remaining option; it is not wired in because kwokctl starts etcd with etcd's own flags"
+  die "no etcd could be built or unpacked. kine (github.com/k3s-io/kine) is the remaining option; it is not wired in because kwokctl starts etcd with etcd's own flags"
 }
 
 # ---------------------------------------------------------------------------
 # kwok and kwokctl: consumer module requiring sigs.k8s.io/kwok (no replaces).
 # ---------------------------------------------------------------------------
 build_kwok() {
-  if [[ -x "${LC_BIN}/kwok" && -x "${LC_BIN}/kwokctl" ]]; then lc_log "kwok, kwokctl: present, reused"; return 0; fi
+  if [[ -x "${LC_BIN}/kwok" && -x "${LC_BIN}/kwokctl" ]]; then log "kwok, kwokctl: present, reused"; return 0; fi
   local dir="${SRC}/kwok" t0=${SECONDS}
   if [[ ! -f "${dir}/.generated" ]]; then
     mkdir -p "${dir}"
@@ -261,8 +251,8 @@ tool (
 	sigs.k8s.io/kwok/cmd/kwokctl
 )
 EOF
-    lc_log "kwok: go mod tidy ..."
-    (cd "${dir}" && run_logged kwok-mod-tidy go mod tidy) || lc_die "go mod tidy failed for the kwok consumer module"
+    log "kwok: go mod tidy ..."
+    (cd "${dir}" && run_logged kwok-mod-tidy go mod tidy) || die "go mod tidy failed for the kwok consumer module"
     touch "${dir}/.generated"
     echo "kwok-module $((SECONDS - t0))s $(date -u +%FT%TZ)" >>"${TIMES}"
   fi
@@ -273,7 +263,7 @@ EOF
   local b
   for b in kwok kwokctl; do
     go_build "${b}" "sigs.k8s.io/kwok/cmd/${b}" "${dir}" "${ld}" \
-      || lc_die "building ${b} failed (see ${LOGS}/build-${b}.log)"
+      || die "building ${b} failed (see ${LOGS}/build-${b}.log)"
   done
 }
 
@@ -285,7 +275,7 @@ build_kwok
 build_etcd
 build_k8s
 
-lc_have_all_binaries || lc_die "some binaries are still missing in ${LC_BIN}"
+lc_have_all_binaries || die "some binaries are still missing in ${LC_BIN}"
 echo "total $((SECONDS - T_ALL))s $(date -u +%FT%TZ)" >>"${TIMES}"
-lc_log "done in $((SECONDS - T_ALL))s; binaries in ${LC_BIN}:"
+log "done in $((SECONDS - T_ALL))s; binaries in ${LC_BIN}:"
 ls -la "${LC_BIN}" >&2

@@ -19,6 +19,8 @@ POD_LOG_DIR="${CLUSTER_DIR}/pod-logs"
 POD_LOG_FILE="${POD_LOG_DIR}/containers.log"
 POD_PREVIOUS_LOG_FILE="${POD_LOG_DIR}/previous.log"
 TICKER_PID="${CLUSTER_DIR}/pids/log-ticker.pid"
+# Where wait_for (scripts/lib/common.sh) points when the cluster does not come up.
+WAIT_LOGS="${CLUSTER_DIR}/logs/"
 
 usage() {
   sed -n '2,5p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -48,8 +50,6 @@ export_kwok_binaries() {
   export KWOK_ETCD_BINARY="${LC_BIN}/etcd"
   export KWOK_KWOK_CONTROLLER_BINARY="${LC_BIN}/kwok"
 }
-
-pid_alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
 
 # Every live process that belongs to this cluster: a process that runs one of
 # our binaries (or the log ticker) with the cluster folder on its command line.
@@ -153,7 +153,7 @@ ensure_pod_logs() {
       (cd "${CLUSTER_DIR}" && exec setsid nohup "${LC_SCRIPT_DIR}/log-ticker.sh" \
         "${POD_LOG_FILE}" "${IDP_LOG_INTERVAL}" "${CLUSTER_DIR}" </dev/null >/dev/null 2>&1 8>&-) &
       echo $! >"${TICKER_PID}"
-      lc_log "log ticker started (pid $!, a line every ${IDP_LOG_INTERVAL}s)"
+      log "log ticker started (pid $!, a line every ${IDP_LOG_INTERVAL}s)"
     fi
   fi
 }
@@ -167,14 +167,6 @@ write_kubeconfig() {
 
 node_count() { kc get nodes --no-headers 2>/dev/null | wc -l | tr -d ' '; }
 
-wait_for() { # wait_for SECONDS DESCRIPTION CMD...
-  local limit="$1" what="$2" t0=${SECONDS}; shift 2
-  until "$@" >/dev/null 2>&1; do
-    ((SECONDS - t0 < limit)) || lc_die "timed out after ${limit}s waiting for ${what} (logs: ${CLUSTER_DIR}/logs/)"
-    sleep 1
-  done
-}
-
 nodes_ready() {
   local ready
   ready="$(kc get nodes --no-headers 2>/dev/null | awk '$2 == "Ready"' | wc -l)"
@@ -186,19 +178,19 @@ cmd_up() {
   "${LC_SCRIPT_DIR}/build.sh" 8>&-
   lc_resolve_versions
   export_kwok_binaries
-  command -v setsid >/dev/null || lc_die "setsid (util-linux) is needed"
+  command -v setsid >/dev/null || die "setsid (util-linux) is needed"
 
   if [[ -f "${CLUSTER_DIR}/kwok.yaml" ]] && ! grep -q enable-hostpath-provisioner "${CLUSTER_DIR}/kwok.yaml"; then
-    lc_log "cluster ${IDP_CLUSTER_NAME} predates the volume provisioner; recreating it"
+    log "cluster ${IDP_CLUSTER_NAME} predates the volume provisioner; recreating it"
     cmd_down
   fi
   if [[ -f "${CLUSTER_DIR}/kwok.yaml" ]]; then
     if components_running && apiserver_ready; then
-      lc_log "cluster ${IDP_CLUSTER_NAME} is already running"
+      log "cluster ${IDP_CLUSTER_NAME} is already running"
     else
-      lc_log "cluster ${IDP_CLUSTER_NAME} exists but is not running; starting it"
+      log "cluster ${IDP_CLUSTER_NAME} exists but is not running; starting it"
       if ! kwokctl start cluster --name "${IDP_CLUSTER_NAME}" --timeout "${IDP_UP_TIMEOUT}s" --wait "${IDP_UP_TIMEOUT}s"; then
-        lc_log "start failed; deleting and recreating the cluster"
+        log "start failed; deleting and recreating the cluster"
         cmd_down
         create_cluster
       fi
@@ -211,7 +203,7 @@ cmd_up() {
   ensure_pod_logs
 
   if [[ "$(node_count)" != "${IDP_NODES}" ]]; then
-    lc_log "scaling simulated nodes to ${IDP_NODES}"
+    log "scaling simulated nodes to ${IDP_NODES}"
     kwokctl scale node --name "${IDP_CLUSTER_NAME}" --replicas "${IDP_NODES}" >/dev/null
   fi
   wait_for "${IDP_UP_TIMEOUT}" "${IDP_NODES} Ready nodes" nodes_ready
@@ -219,7 +211,7 @@ cmd_up() {
   wait_for "${IDP_UP_TIMEOUT}" "the default ServiceAccount" kc get serviceaccount default -n default
   ensure_default_storage_class
   write_kubeconfig
-  lc_log "up in $((SECONDS - t0))s"
+  log "up in $((SECONDS - t0))s"
   cmd_status
 }
 
@@ -239,7 +231,7 @@ EOF
 }
 
 create_cluster() {
-  lc_log "creating cluster ${IDP_CLUSTER_NAME} (kwokctl --runtime binary, workdir ${KWOK_WORKDIR})"
+  log "creating cluster ${IDP_CLUSTER_NAME} (kwokctl --runtime binary, workdir ${KWOK_WORKDIR})"
   write_kwok_config
   local t0=${SECONDS}
   # --kubeconfig "": do not touch ~/.kube/config; we write our own below.
@@ -254,8 +246,8 @@ create_cluster() {
     --kwok-controller-binary "${KWOK_KWOK_CONTROLLER_BINARY}" \
     --timeout "${IDP_UP_TIMEOUT}s" \
     --wait "${IDP_UP_TIMEOUT}s" \
-    || lc_die "kwokctl create cluster failed (component logs: ${CLUSTER_DIR}/logs/)"
-  lc_log "control plane created in $((SECONDS - t0))s"
+    || die "kwokctl create cluster failed (component logs: ${CLUSTER_DIR}/logs/)"
+  log "control plane created in $((SECONDS - t0))s"
 }
 
 cmd_down() {
@@ -267,21 +259,21 @@ cmd_down() {
       export_kwok_binaries
       # --kubeconfig: the file to remove the cluster's context from ("" is refused here).
       kwokctl delete cluster --name "${IDP_CLUSTER_NAME}" --kubeconfig "${IDP_KUBECONFIG}" \
-        || lc_log "kwokctl delete cluster failed; cleaning up by hand"
+        || log "kwokctl delete cluster failed; cleaning up by hand"
     fi
   else
-    lc_log "cluster ${IDP_CLUSTER_NAME} does not exist"
+    log "cluster ${IDP_CLUSTER_NAME} does not exist"
   fi
   # Anything left: the log ticker, or a component kwokctl lost track of.
   left="$(cluster_pids | tr '\n' ' ')"
   if [[ -n "${left// /}" ]]; then
-    lc_log "stopping remaining processes: ${left}"
+    log "stopping remaining processes: ${left}"
     for p in ${left}; do kill "${p}" 2>/dev/null || true; done
     for _ in 1 2 3 4 5 6 7 8 9 10; do [[ -z "$(cluster_pids)" ]] && break; sleep 0.5; done
     for p in $(cluster_pids); do kill -9 "${p}" 2>/dev/null || true; done
   fi
   left="$(cluster_pids | tr '\n' ' ')"
-  [[ -z "${left// /}" ]] || lc_die "processes still running after down: ${left}"
+  [[ -z "${left// /}" ]] || die "processes still running after down: ${left}"
   # Killed processes stay as zombies until PID 1 reaps them (well under a second here).
   for _ in $(seq 1 20); do
     left=""
@@ -289,10 +281,10 @@ cmd_down() {
     [[ -z "${left}" ]] && break
     sleep 0.25
   done
-  [[ -z "${left}" ]] || lc_log "exited but not yet reaped by their parent (zombies, no memory or ports held):${left}"
+  [[ -z "${left}" ]] || log "exited but not yet reaped by their parent (zombies, no memory or ports held):${left}"
   rm -rf "${CLUSTER_DIR}"
   rm -f "${IDP_KUBECONFIG}" "${KWOK_CONFIG}"
-  lc_log "down in $((SECONDS - t0))s; no cluster process left"
+  log "down in $((SECONDS - t0))s; no cluster process left"
 }
 
 cmd_status() {
@@ -333,7 +325,7 @@ cmd_status() {
 lock_cluster() {
   mkdir -p "${KWOK_WORKDIR}"
   exec 8>"${KWOK_WORKDIR}/.${IDP_CLUSTER_NAME}.lock"
-  flock -w 600 8 || lc_die "another cluster.sh up/down holds ${KWOK_WORKDIR}/.${IDP_CLUSTER_NAME}.lock"
+  flock -w 600 8 || die "another cluster.sh up/down holds ${KWOK_WORKDIR}/.${IDP_CLUSTER_NAME}.lock"
 }
 
 cmd="${1:-}"
@@ -349,7 +341,7 @@ case "${cmd}" in
     lc_resolve_versions
     exec "${LC_BIN}/kubectl" --kubeconfig "${IDP_KUBECONFIG}" "$@" ;;
   log)
-    [[ -d "${POD_LOG_DIR}" ]] || lc_die "cluster ${IDP_CLUSTER_NAME} is not up"
+    [[ -d "${POD_LOG_DIR}" ]] || die "cluster ${IDP_CLUSTER_NAME} is not up"
     cri_line "$*" >>"${POD_LOG_FILE}" ;;
   env)
     lc_resolve_versions

@@ -5,6 +5,9 @@
 
 LC_SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 LC_REPO="$(cd "${LC_SCRIPT_DIR}/../.." && pwd)"
+LOG_TAG=local-cluster
+# shellcheck source=../lib/common.sh
+source "${LC_REPO}/scripts/lib/common.sh"
 
 # Versions. The defaults are the newest patch releases that the Go module
 # proxy reachable from the project's machines holds (checked with
@@ -14,7 +17,6 @@ IDP_K8S_VERSION="${IDP_K8S_VERSION:-v1.36.3}"
 IDP_ETCD_VERSION="${IDP_ETCD_VERSION:-v3.6.16}"
 IDP_KWOK_VERSION="${IDP_KWOK_VERSION:-v0.8.0}"
 
-IDP_CACHE_DIR="${IDP_CACHE_DIR:-${HOME}/.cache/idp-platform}"
 IDP_KUBECONFIG="${IDP_KUBECONFIG:-${LC_REPO}/.local/kube/kubeconfig}"
 IDP_CLUSTER_NAME="${IDP_CLUSTER_NAME:-idp}"
 IDP_NODES="${IDP_NODES:-2}"
@@ -25,16 +27,9 @@ export KWOK_WORKDIR
 export GOTOOLCHAIN=local
 export CGO_ENABLED=0
 
-lc_log() { printf '[local-cluster %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-lc_die() { printf '[local-cluster] ERROR: %s\n' "$*" >&2; exit 1; }
-
 # lc_latest MODULE PREFIX -> newest version of MODULE on the proxy that starts with PREFIX
 lc_latest() {
-  command -v go >/dev/null || lc_die "go not found on PATH (Go 1.26 is needed)"
-  local v
-  v="$(go list -m -versions "$1" 2>/dev/null | tr ' ' '\n' | grep -E "^$2[0-9]+\$" | sort -V | tail -n1)" || true
-  [[ -n "$v" ]] || lc_die "no version $2* of $1 found on the Go module proxy"
-  echo "$v"
+  go_latest_version "$1" "$2" || die "no version $2* of $1 found on the Go module proxy"
 }
 
 lc_resolve_versions() {
@@ -45,7 +40,7 @@ lc_resolve_versions() {
     IDP_ETCD_VERSION="$(lc_latest go.etcd.io/etcd/server/v3 'v3\.6\.')"
   fi
   [[ "${IDP_K8S_VERSION}" =~ ^v1\.([0-9]+)\.([0-9]+)$ ]] \
-    || lc_die "IDP_K8S_VERSION must look like v1.36.3, got '${IDP_K8S_VERSION}'"
+    || die "IDP_K8S_VERSION must look like v1.36.3, got '${IDP_K8S_VERSION}'"
   # staging modules (k8s.io/api, ...) are tagged v0.MINOR.PATCH for Kubernetes v1.MINOR.PATCH
   IDP_STAGING_VERSION="v0.${BASH_REMATCH[1]}.${BASH_REMATCH[2]}"
   LC_BUILD_DIR="${IDP_CACHE_DIR}/k8s/${IDP_K8S_VERSION}-etcd${IDP_ETCD_VERSION#v}-kwok${IDP_KWOK_VERSION#v}"

@@ -15,8 +15,6 @@ KEEP=0
 [[ "${1:-}" == "--keep" ]] && KEEP=1
 NS="idp-smoke-test"
 pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok: $*"; }
-bad() { fail=$((fail + 1)); echo "FAILED: $*"; }
 
 t0=${SECONDS}
 "${HERE}/cluster.sh" up >/dev/null

@@ -27,28 +27,17 @@ mkdir -p "${LG_BIN}" "${LOGS}"
 # One build at a time per cache folder (e.g. two `gitea.sh up` at once).
 exec 9>"${LG_BUILD_DIR}/.lock"
 if ! flock -n 9; then
-  lg_log "another build holds ${LG_BUILD_DIR}/.lock; waiting"
+  log "another build holds ${LG_BUILD_DIR}/.lock; waiting"
   flock 9
 fi
 
 if lg_have_build; then
-  lg_log "gitea ${IDP_GITEA_VERSION} present in ${LG_BIN} (reused, nothing to build)"
+  log "gitea ${IDP_GITEA_VERSION} present in ${LG_BIN} (reused, nothing to build)"
   exit 0
 fi
 
-command -v go >/dev/null || lg_die "go not found on PATH (put Go 1.26 on PATH, e.g. /usr/local/go/bin)"
-command -v gcc >/dev/null || lg_die "gcc not found: the cgo SQLite driver needs a C compiler (apt-get install gcc)"
-
-# run_logged LOGNAME CMD... : runs CMD with output to a log file, prints the tail on failure
-run_logged() {
-  local log="${LOGS}/$1.log"
-  shift
-  if ! "$@" >"${log}" 2>&1; then
-    tail -n 40 "${log}" >&2
-    lg_log "command failed: $* (full log: ${log})"
-    return 1
-  fi
-}
+command -v go >/dev/null || die "go not found on PATH (put Go 1.26 on PATH, e.g. /usr/local/go/bin)"
+command -v gcc >/dev/null || die "gcc not found: the cgo SQLite driver needs a C compiler (apt-get install gcc)"
 
 # with_progress TEXT COUNT_CMD CMD... : runs CMD, printing every 30 s how long it has been
 # running and what COUNT_CMD prints (e.g. how many packages are compiled so far).
@@ -62,7 +51,7 @@ with_progress() {
       kill -0 "${pid}" 2>/dev/null || break
       sleep 1
     done
-    kill -0 "${pid}" 2>/dev/null && lg_log "${text}: $((SECONDS - t0))s$(eval "${count_cmd}")"
+    kill -0 "${pid}" 2>/dev/null && log "${text}: $((SECONDS - t0))s$(eval "${count_cmd}")"
   done
   wait "${pid}" || rc=$?
   return "${rc}"
@@ -75,17 +64,17 @@ with_progress() {
 ensure_source() {
   if [[ ! -f "${SRC}/.copied" ]]; then
     t0=${SECONDS}
-    lg_log "downloading ${IDP_GITEA_MODULE}@${IDP_GITEA_VERSION} from the Go module proxy ..."
+    log "downloading ${IDP_GITEA_MODULE}@${IDP_GITEA_VERSION} from the Go module proxy ..."
     json="$(go mod download -json "${IDP_GITEA_MODULE}@${IDP_GITEA_VERSION}" 2>&1)" ||
-      lg_die "cannot download ${IDP_GITEA_MODULE}@${IDP_GITEA_VERSION}: ${json}"
+      die "cannot download ${IDP_GITEA_MODULE}@${IDP_GITEA_VERSION}: ${json}"
     dir="$(sed -nE 's/^\s*"Dir": "(.*)",?$/\1/p' <<<"${json}")"
-    [[ -f "${dir}/main.go" && -f "${dir}/go.sum" ]] || lg_die "no main.go/go.sum in ${dir}"
+    [[ -f "${dir}/main.go" && -f "${dir}/go.sum" ]] || die "no main.go/go.sum in ${dir}"
     rm -rf "${SRC}"
     cp -R "${dir}" "${SRC}"
     chmod -R u+w "${SRC}"
     touch "${SRC}/.copied"
     echo "source $((SECONDS - t0))s $(date -u +%FT%TZ)" >>"${TIMES}"
-    lg_log "source ready in $((SECONDS - t0))s ($(sed -nE 's/^module //p' "${SRC}/go.mod" | head -n1), $(awk '$1 == "go" {print "go " $2; exit}' "${SRC}/go.mod"))"
+    log "source ready in $((SECONDS - t0))s ($(sed -nE 's/^module //p' "${SRC}/go.mod" | head -n1), $(awk '$1 == "go" {print "go " $2; exit}' "${SRC}/go.mod"))"
   fi
 }
 
@@ -97,7 +86,7 @@ build_binary() {
   have="$(go env GOVERSION)"
   have="${have#go}"
   [[ "$(printf '%s\n%s\n' "${need}" "${have}" | sort -V | head -n1)" == "${need}" ]] ||
-    lg_die "Gitea ${IDP_GITEA_VERSION} needs Go >= ${need}; found ${have} (GOTOOLCHAIN=local: no toolchain download)"
+    die "Gitea ${IDP_GITEA_VERSION} needs Go >= ${need}; found ${have} (GOTOOLCHAIN=local: no toolchain download)"
 
   # 2. Build tags: cgo SQLite (mattn/go-sqlite3), as Gitea's releases use. Up to 1.26 the
   #    tag is `sqlite`; from 1.27 SQLite is always in (pure-Go modernc) and `sqlite_mattn`
@@ -111,45 +100,45 @@ build_binary() {
   # 3. Dependencies (what the build needs, for this platform and these tags). The proxy here
   #    holds only some versions of each module: name the missing ones instead of failing later.
   t0=${SECONDS}
-  lg_log "downloading dependencies (go list -deps; slow the first time) ..."
+  log "downloading dependencies (go list -deps; slow the first time) ..."
   (cd "${SRC}" && with_progress "downloading dependencies" \
     'printf "; module cache %s" "$(du -sh "$(go env GOMODCACHE)" 2>/dev/null | cut -f1)"' \
     run_logged deps go list -e -deps -tags "${TAGS}" \
     -f '{{if .Error}}ERROR {{.Error}}{{else}}{{.ImportPath}}{{end}}' .) ||
-    lg_die "could not resolve Gitea's dependencies (see ${LOGS}/deps.log)"
+    die "could not resolve Gitea's dependencies (see ${LOGS}/deps.log)"
   missing="$(grep -oE '[^ :]+@v[^:]+: reading [^ ]+: 403' "${LOGS}/deps.log" | cut -d: -f1 | sort -u || true)"
   if [[ -n "${missing}" ]]; then
-    lg_die "Gitea ${IDP_GITEA_VERSION} needs modules the Go module proxy does not have: $(tr '\n' ' ' <<<"${missing}")(try another IDP_GITEA_VERSION; v1.26.4 builds)"
+    die "Gitea ${IDP_GITEA_VERSION} needs modules the Go module proxy does not have: $(tr '\n' ' ' <<<"${missing}")(try another IDP_GITEA_VERSION; v1.26.4 builds)"
   fi
   if grep -q '^ERROR ' "${LOGS}/deps.log"; then
     grep '^ERROR ' "${LOGS}/deps.log" | sort -u | head -n 20 >&2
-    lg_die "could not resolve Gitea's dependencies (see ${LOGS}/deps.log)"
+    die "could not resolve Gitea's dependencies (see ${LOGS}/deps.log)"
   fi
   total="$(grep -vc '^go: ' "${LOGS}/deps.log" || true)"
   echo "dependencies $((SECONDS - t0))s $(date -u +%FT%TZ)" >>"${TIMES}"
-  lg_log "dependencies ready in $((SECONDS - t0))s (${total} packages)"
+  log "dependencies ready in $((SECONDS - t0))s (${total} packages)"
 
   # 4. The binary. `go build -v` names each package as it compiles it: that is the progress.
   t0=${SECONDS}
-  lg_log "building gitea (tags: ${TAGS}; CGO_ENABLED=1; a cold build takes several minutes) ..."
+  log "building gitea (tags: ${TAGS}; CGO_ENABLED=1; a cold build takes several minutes) ..."
   ldflags="-s -w -X 'main.Version=${IDP_GITEA_VERSION#v}' -X 'main.Tags=${TAGS}'"
   (cd "${SRC}" && CGO_ENABLED=1 with_progress "building gitea" \
     'printf "; %s of ~%s packages compiled" "$(grep -c . "${LOGS}/build-gitea.log" || true)" "${total}"' \
     run_logged build-gitea go build -v -p "${IDP_BUILD_PARALLELISM:-2}" -trimpath \
     -tags "${TAGS}" -ldflags "${ldflags}" -o "${LG_BIN}/.gitea.tmp" .) || {
     rm -f "${LG_BIN}/.gitea.tmp"
-    lg_die "building gitea failed (see ${LOGS}/build-gitea.log)"
+    die "building gitea failed (see ${LOGS}/build-gitea.log)"
   }
   mv -f "${LG_BIN}/.gitea.tmp" "${LG_GITEA}"
   echo "gitea $((SECONDS - t0))s $(date -u +%FT%TZ)" >>"${TIMES}"
-  lg_log "gitea built in $((SECONDS - t0))s ($(du -h "${LG_GITEA}" | cut -f1))"
+  log "gitea built in $((SECONDS - t0))s ($(du -h "${LG_GITEA}" | cut -f1))"
 }
 
-lg_log "build folder: ${LG_BUILD_DIR}"
+log "build folder: ${LG_BUILD_DIR}"
 echo "# build started $(date -u +%FT%TZ) with $(go env GOVERSION)" >>"${TIMES}"
 
 if [[ -x "${LG_GITEA}" ]]; then
-  lg_log "gitea ${IDP_GITEA_VERSION}: binary present, reused"
+  log "gitea ${IDP_GITEA_VERSION}: binary present, reused"
 else
   build_binary
 fi
@@ -170,6 +159,6 @@ if [[ ! -f "${LG_STATIC}/.complete" ]]; then
   touch "${LG_STATIC}/.complete"
 fi
 
-"${LG_GITEA}" --version >&2 || lg_die "the built binary does not run"
+"${LG_GITEA}" --version >&2 || die "the built binary does not run"
 echo "total $((SECONDS - T_ALL))s $(date -u +%FT%TZ)" >>"${TIMES}"
-lg_log "done in $((SECONDS - T_ALL))s; binary ${LG_GITEA}, static files ${LG_STATIC}"
+log "done in $((SECONDS - T_ALL))s; binary ${LG_GITEA}, static files ${LG_STATIC}"

@@ -25,8 +25,6 @@ usage() {
 EOF
 }
 
-pid_alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
-
 # The server's pid: a live process that runs our binary with our config on its command
 # line. (The pid file alone is not trusted: after a reboot a pid may be someone else's.)
 server_pid() {
@@ -51,7 +49,7 @@ ensure_secret() {
   local name="$1" file="${SECRETS_DIR}/$1"
   if [[ ! -s "${file}" ]]; then
     (umask 077 && "${LG_GITEA}" generate secret "${name}" >"${file}.tmp") ||
-      lg_die "gitea generate secret ${name} failed"
+      die "gitea generate secret ${name} failed"
     mv -f "${file}.tmp" "${file}"
   fi
 }
@@ -166,13 +164,13 @@ ensure_admin() {
   if gitea_cli admin user list --admin 2>/dev/null | awk 'NR > 1 {print $2}' | grep -qxF "${IDP_GITEA_ADMIN}"; then
     gitea_cli admin user change-password --username "${IDP_GITEA_ADMIN}" --password "${GITEA_PASSWORD}" \
       --must-change-password=false >/dev/null 2>"${IDP_GITEA_DIR}/log/cli.log" ||
-      lg_die "could not set the password of ${IDP_GITEA_ADMIN} (see ${IDP_GITEA_DIR}/log/cli.log)"
+      die "could not set the password of ${IDP_GITEA_ADMIN} (see ${IDP_GITEA_DIR}/log/cli.log)"
   else
-    lg_log "creating the admin user ${IDP_GITEA_ADMIN}"
+    log "creating the admin user ${IDP_GITEA_ADMIN}"
     gitea_cli admin user create --username "${IDP_GITEA_ADMIN}" --password "${GITEA_PASSWORD}" \
       --email "${IDP_GITEA_ADMIN}@localhost" --admin --must-change-password=false \
       >/dev/null 2>"${IDP_GITEA_DIR}/log/cli.log" ||
-      lg_die "could not create the admin user (see ${IDP_GITEA_DIR}/log/cli.log)"
+      die "could not create the admin user (see ${IDP_GITEA_DIR}/log/cli.log)"
   fi
   write_credentials
 }
@@ -197,22 +195,22 @@ ensure_token() {
     "${LG_URL}/api/v1/user" >/dev/null 2>&1; then
     return 0
   fi
-  lg_log "creating the API token '${TOKEN_NAME}' for ${IDP_GITEA_ADMIN}"
+  log "creating the API token '${TOKEN_NAME}' for ${IDP_GITEA_ADMIN}"
   api DELETE "/users/${IDP_GITEA_ADMIN}/tokens/${TOKEN_NAME}" >/dev/null || true
   local json
   json="$(api POST "/users/${IDP_GITEA_ADMIN}/tokens" "{\"name\":\"${TOKEN_NAME}\",\"scopes\":[\"all\"]}")" ||
-    lg_die "could not create an API token (HTTP ${HTTP_STATUS:-?}): ${json}"
+    die "could not create an API token (HTTP ${HTTP_STATUS:-?}): ${json}"
   GITEA_TOKEN="$(sed -nE 's/.*"sha1":"([0-9a-f]+)".*/\1/p' <<<"${json}")"
-  [[ -n "${GITEA_TOKEN}" ]] || lg_die "no token in the API's answer: ${json}"
+  [[ -n "${GITEA_TOKEN}" ]] || die "no token in the API's answer: ${json}"
   write_credentials
 }
 
 ensure_org() {
   api GET "/orgs/${IDP_GITEA_ORG}" >/dev/null && return 0
-  [[ "${HTTP_STATUS:-}" == 404 ]] || lg_die "GET /orgs/${IDP_GITEA_ORG} failed (HTTP ${HTTP_STATUS:-?})"
-  lg_log "creating the organization ${IDP_GITEA_ORG}"
+  [[ "${HTTP_STATUS:-}" == 404 ]] || die "GET /orgs/${IDP_GITEA_ORG} failed (HTTP ${HTTP_STATUS:-?})"
+  log "creating the organization ${IDP_GITEA_ORG}"
   api POST /orgs "{\"username\":\"${IDP_GITEA_ORG}\",\"visibility\":\"public\"}" >/dev/null ||
-    lg_die "could not create the organization ${IDP_GITEA_ORG} (HTTP ${HTTP_STATUS:-?})"
+    die "could not create the organization ${IDP_GITEA_ORG} (HTTP ${HTTP_STATUS:-?})"
 }
 
 # The Backstage config for this server (passed to the backend with --config).
@@ -233,51 +231,45 @@ EOF
   mv -f "${LG_APP_CONFIG}.tmp" "${LG_APP_CONFIG}"
 }
 
-wait_for() { # wait_for SECONDS DESCRIPTION CMD...
-  local limit="$1" what="$2" t0=${SECONDS}
-  shift 2
-  until "$@" >/dev/null 2>&1; do
-    if ! server_pid >/dev/null; then
-      tail -n 30 "${LG_LOG}" "${IDP_GITEA_DIR}/log/stdout.log" 2>/dev/null >&2 || true
-      lg_die "gitea exited while starting (logs: ${IDP_GITEA_DIR}/log/)"
-    fi
-    ((SECONDS - t0 < limit)) || lg_die "timed out after ${limit}s waiting for ${what} (logs: ${IDP_GITEA_DIR}/log/)"
-    sleep 0.5
-  done
+# While waiting for the server to answer: stop waiting when it has exited.
+gitea_still_running() {
+  if ! server_pid >/dev/null; then
+    tail -n 30 "${LG_LOG}" "${IDP_GITEA_DIR}/log/stdout.log" 2>/dev/null >&2 || true
+    die "gitea exited while starting (logs: ${IDP_GITEA_DIR}/log/)"
+  fi
 }
 
 cmd_up() {
   local t0=${SECONDS}
   "${LG_SCRIPT_DIR}/build.sh" 8>&-
   lg_resolve_version
-  command -v curl >/dev/null || lg_die "curl is needed"
-  command -v git >/dev/null || lg_die "git is needed (Gitea runs it for every repository operation)"
-  command -v setsid >/dev/null || lg_die "setsid (util-linux) is needed"
+  command -v curl >/dev/null || die "curl is needed"
+  command -v git >/dev/null || die "git is needed (Gitea runs it for every repository operation)"
+  command -v setsid >/dev/null || die "setsid (util-linux) is needed"
 
   if server_pid >/dev/null && ! api_ready; then
-    lg_log "gitea runs but does not answer yet; waiting up to ${IDP_UP_TIMEOUT}s"
-    local t1=${SECONDS}
-    until api_ready || ((SECONDS - t1 >= IDP_UP_TIMEOUT)); do sleep 0.5; done
+    log "gitea runs but does not answer yet; waiting up to ${IDP_UP_TIMEOUT}s"
+    WAIT_INTERVAL=0.5 wait_until "${IDP_UP_TIMEOUT}" api_ready || true
   fi
   if server_pid >/dev/null && api_ready; then
-    lg_log "gitea is already running on ${LG_URL}"
+    log "gitea is already running on ${LG_URL}"
     read_credentials
   else
     if server_pid >/dev/null; then
-      lg_log "gitea runs but does not answer; restarting it"
+      log "gitea runs but does not answer; restarting it"
       cmd_down
     fi
     # A pid file left by a server that died (kill -9, reboot) would be mistaken for the
     # new server's before that writes its own.
     rm -f "${LG_PID_FILE}"
-    port_taken && lg_die "${IDP_GITEA_HOST}:${IDP_GITEA_PORT} is taken by another process; set IDP_GITEA_PORT"
+    port_taken && die "${IDP_GITEA_HOST}:${IDP_GITEA_PORT} is taken by another process; set IDP_GITEA_PORT"
     write_app_ini
     # Creates or upgrades the database schema, so that the admin can be set up before the
     # server starts.
     gitea_cli migrate >"${IDP_GITEA_DIR}/log/migrate.log" 2>&1 ||
-      { tail -n 20 "${IDP_GITEA_DIR}/log/migrate.log" >&2; lg_die "gitea migrate failed"; }
+      { tail -n 20 "${IDP_GITEA_DIR}/log/migrate.log" >&2; die "gitea migrate failed"; }
     ensure_admin
-    lg_log "starting gitea ${IDP_GITEA_VERSION} on ${LG_URL} (data: ${IDP_GITEA_DIR})"
+    log "starting gitea ${IDP_GITEA_VERSION} on ${LG_URL} (data: ${IDP_GITEA_DIR})"
     # 8>&- 9>&-: the server must not inherit our locks.
     (cd "${IDP_GITEA_DIR}" && exec setsid nohup "${LG_GITEA}" web --config "${LG_CONFIG}" \
       --work-path "${IDP_GITEA_DIR}" --pid "${LG_PID_FILE}" \
@@ -285,12 +277,13 @@ cmd_up() {
     local started=$!
     for _ in $(seq 1 20); do [[ -s "${LG_PID_FILE}" ]] && break; sleep 0.25; done
     [[ -s "${LG_PID_FILE}" ]] || echo "${started}" >"${LG_PID_FILE}"
-    wait_for "${IDP_UP_TIMEOUT}" "${LG_URL}/api/healthz" api_ready
+    WAIT_GUARD=gitea_still_running WAIT_INTERVAL=0.5 WAIT_LOGS="${IDP_GITEA_DIR}/log/" \
+      wait_for "${IDP_UP_TIMEOUT}" "${LG_URL}/api/healthz" api_ready
   fi
   ensure_token
   ensure_org
   write_app_config
-  lg_log "up in $((SECONDS - t0))s"
+  log "up in $((SECONDS - t0))s"
   cmd_status
 }
 
@@ -298,20 +291,20 @@ cmd_down() {
   local t0=${SECONDS} p
   lg_resolve_version
   if ! p="$(server_pid)"; then
-    lg_log "gitea is not running"
+    log "gitea is not running"
     rm -f "${LG_PID_FILE}"
     return 0
   fi
   kill -TERM "${p}" 2>/dev/null || true
   for _ in $(seq 1 40); do pid_alive "${p}" || break; sleep 0.25; done
   if pid_alive "${p}"; then
-    lg_log "gitea (pid ${p}) did not stop within 10s; killing it"
+    log "gitea (pid ${p}) did not stop within 10s; killing it"
     kill -KILL "${p}" 2>/dev/null || true
   fi
   # The server's parent is PID 1 once up has returned; wait until it is reaped.
   for _ in $(seq 1 20); do [[ -e "/proc/${p}" ]] || break; sleep 0.25; done
   rm -f "${LG_PID_FILE}"
-  lg_log "down in $((SECONDS - t0))s (data kept in ${IDP_GITEA_DIR})"
+  log "down in $((SECONDS - t0))s (data kept in ${IDP_GITEA_DIR})"
 }
 
 cmd_status() {
@@ -337,7 +330,7 @@ cmd_status() {
 cmd_env() {
   lg_resolve_version
   read_credentials
-  [[ -n "${GITEA_TOKEN}" ]] || lg_die "no credentials yet: run 'gitea.sh up' first"
+  [[ -n "${GITEA_TOKEN}" ]] || die "no credentials yet: run 'gitea.sh up' first"
   echo "export GITEA_URL='${LG_URL}'"
   echo "export GITEA_USERNAME='${IDP_GITEA_ADMIN}'"
   echo "export GITEA_TOKEN='${GITEA_TOKEN}'"
@@ -348,7 +341,7 @@ cmd_env() {
 lock_gitea() {
   mkdir -p "${IDP_GITEA_DIR}"
   exec 8>"${IDP_GITEA_DIR}/.lock"
-  flock -w 900 8 || lg_die "another gitea.sh up/down holds ${IDP_GITEA_DIR}/.lock"
+  flock -w 900 8 || die "another gitea.sh up/down holds ${IDP_GITEA_DIR}/.lock"
 }
 
 cmd="${1:-}"

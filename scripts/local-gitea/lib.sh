@@ -6,6 +6,9 @@
 
 LG_SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 LG_REPO="$(cd "${LG_SCRIPT_DIR}/../.." && pwd)"
+LOG_TAG=local-gitea
+# shellcheck source=../lib/common.sh
+source "${LG_REPO}/scripts/lib/common.sh"
 
 # v1.26.4: the newest 1.26 patch the Go module proxy reachable from the project's machines
 # holds, with its whole dependency graph. v1.27.0 and v1.27.3 (tried) are there too, but
@@ -15,7 +18,6 @@ LG_REPO="$(cd "${LG_SCRIPT_DIR}/../.." && pwd)"
 IDP_GITEA_VERSION="${IDP_GITEA_VERSION:-v1.26.4}"
 IDP_GITEA_MODULE="${IDP_GITEA_MODULE:-code.gitea.io/gitea}"
 
-IDP_CACHE_DIR="${IDP_CACHE_DIR:-${HOME}/.cache/idp-platform}"
 # Gitea listens on IDP_GITEA_HOST only; its URLs (ROOT_URL, and the Backstage integration's
 # host) use the name localhost, like the portal's own http://localhost:7007.
 IDP_GITEA_HOST="${IDP_GITEA_HOST:-127.0.0.1}"
@@ -39,18 +41,13 @@ LG_APP_CONFIG="${IDP_GITEA_DIR}/app-config.gitea.yaml"
 LG_PID_FILE="${IDP_GITEA_DIR}/gitea.pid"
 LG_LOG="${IDP_GITEA_DIR}/log/gitea.log"
 
-lg_log() { printf '[local-gitea %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-lg_die() { printf '[local-gitea] ERROR: %s\n' "$*" >&2; exit 1; }
-
 lg_resolve_version() {
   if [[ "${IDP_GITEA_VERSION}" == latest ]]; then
-    command -v go >/dev/null || lg_die "go not found on PATH (Go 1.26 is needed)"
-    IDP_GITEA_VERSION="$(go list -m -versions "${IDP_GITEA_MODULE}" 2>/dev/null | tr ' ' '\n' |
-      grep -E '^v1\.[0-9]+\.[0-9]+$' | sort -V | tail -n1)" || true
-    [[ -n "${IDP_GITEA_VERSION}" ]] || lg_die "no release of ${IDP_GITEA_MODULE} found on the Go module proxy"
+    IDP_GITEA_VERSION="$(go_latest_version "${IDP_GITEA_MODULE}" 'v1\.[0-9]+\.')" ||
+      die "no release of ${IDP_GITEA_MODULE} found on the Go module proxy"
   fi
   [[ "${IDP_GITEA_VERSION}" =~ ^v1\.[0-9]+\.[0-9]+$ ]] ||
-    lg_die "IDP_GITEA_VERSION must look like v1.27.3, got '${IDP_GITEA_VERSION}'"
+    die "IDP_GITEA_VERSION must look like v1.27.3, got '${IDP_GITEA_VERSION}'"
   LG_BUILD_DIR="${IDP_CACHE_DIR}/gitea/${IDP_GITEA_VERSION}"
   LG_BIN="${LG_BUILD_DIR}/bin"
   LG_GITEA="${LG_BIN}/gitea"

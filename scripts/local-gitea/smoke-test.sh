@@ -16,14 +16,6 @@ lg_resolve_version
 KEEP=0
 [[ "${1:-}" == "--keep" ]] && KEEP=1
 pass=0 fail=0
-ok() {
-  pass=$((pass + 1))
-  echo "ok: $*"
-}
-bad() {
-  fail=$((fail + 1))
-  echo "FAILED: $*"
-}
 
 was_running=0
 "${HERE}/gitea.sh" status >/dev/null 2>&1 && was_running=1
