@@ -25,6 +25,43 @@ import {
 
 jest.setTimeout(180_000);
 
+/** Every object, in any namespace, that carries the environment's label. */
+async function objectsLeft(
+  objectsApi: KubernetesObjectApi,
+  environmentId: string,
+): Promise<KubernetesObject[]> {
+  const kinds: Array<[string, string]> = [
+    ['v1', 'Namespace'],
+    ['v1', 'ResourceQuota'],
+    ['v1', 'LimitRange'],
+    ['networking.k8s.io/v1', 'NetworkPolicy'],
+    ['v1', 'ServiceAccount'],
+    ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
+    ['v1', 'Secret'],
+    ['v1', 'ConfigMap'],
+    ['v1', 'Service'],
+    ['apps/v1', 'Deployment'],
+    ['apps/v1', 'StatefulSet'],
+    ['v1', 'Pod'],
+    ['v1', 'PersistentVolumeClaim'],
+  ];
+  const left: KubernetesObject[] = [];
+  for (const [apiVersion, kind] of kinds) {
+    const list = await objectsApi.list(
+      apiVersion,
+      kind,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      environmentSelector(environmentId),
+    );
+    left.push(...list.items);
+  }
+  return left;
+}
+
 // The provisioner acts as the orchestrator's own ServiceAccount, as in
 // production: every test here also proves that its roles suffice. The admin
 // kubeconfig (kc) only prepares fixtures and inspects the result.
@@ -232,39 +269,133 @@ describeWithCluster('KubernetesProvisioner on the local control plane', kc => {
     await expect(core.readNamespace({ name: namespace })).rejects.toMatchObject(
       { code: 404 },
     );
-    const kinds: Array<[string, string]> = [
-      ['v1', 'Namespace'],
-      ['v1', 'ResourceQuota'],
-      ['v1', 'LimitRange'],
-      ['networking.k8s.io/v1', 'NetworkPolicy'],
-      ['v1', 'ServiceAccount'],
-      ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
-      ['v1', 'Secret'],
-      ['v1', 'ConfigMap'],
-      ['v1', 'Service'],
-      ['apps/v1', 'Deployment'],
-      ['apps/v1', 'StatefulSet'],
-      ['v1', 'Pod'],
-      ['v1', 'PersistentVolumeClaim'],
-    ];
-    const left: KubernetesObject[] = [];
-    for (const [apiVersion, kind] of kinds) {
-      const list = await objectsApi.list(
-        apiVersion,
-        kind,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        environmentSelector(environment.id),
-      );
-      left.push(...list.items);
-    }
+    const left = await objectsLeft(objectsApi, environment.id);
     expect(left.map(o => `${o.kind} ${o.metadata?.name}`)).toEqual([]);
   });
 
   it('is idempotent: tearing down again does nothing', async () => {
     await expect(provisioner.teardown(environment)).resolves.toBeUndefined();
+  });
+});
+
+// The second resource driver, through the same seam: what its driver renders
+// becomes ready in the cluster, and goes with the environment.
+describeWithCluster('A Redis resource on the local control plane', kc => {
+  const suffix = randomBytes(3).toString('hex');
+  const environment = developmentEnvironment({
+    id: `it-redis-${suffix}`,
+    namespace: `it-redis-${suffix}`,
+    spec: {
+      componentRef: 'component:default/orders-service',
+      type: 'development',
+      name: 'development',
+      resources: [{ type: 'redis', name: 'sessions', version: '7' }],
+    },
+  });
+  const { namespace } = environment;
+
+  let core: CoreV1Api;
+  let objectsApi: KubernetesObjectApi;
+  let provisioner: KubernetesProvisioner;
+  let credentials: ResourceCredentials;
+
+  const desired = () =>
+    desiredObjects({
+      environment,
+      type: developmentType,
+      workload: { image: 'ghcr.io/acme/orders-service:1.4.2' },
+      drivers: testDrivers,
+      credentials,
+    });
+
+  beforeAll(async () => {
+    core = kc().makeApiClient(CoreV1Api);
+    objectsApi = KubernetesObjectApi.makeApiClient(kc());
+    provisioner = KubernetesProvisioner.create({
+      kubeConfig: await orchestratorKubeConfig(kc()),
+      logger: mockServices.logger.mock(),
+      drivers: testDrivers,
+    });
+  });
+
+  afterAll(async () => {
+    await core?.deleteNamespace({ name: namespace }).catch(() => {});
+  });
+
+  it('runs redis:7 with its pod Running, and then reports ready', async () => {
+    credentials = {
+      sessions: await provisioner.readOrCreateCredentials(
+        namespace,
+        'sessions',
+      ),
+    };
+    await provisioner.apply(desired());
+
+    const pods = await eventually(
+      '2 pods Running',
+      async () => {
+        const { items } = await core.listNamespacedPod({
+          namespace,
+          labelSelector: environmentSelector(environment.id),
+        });
+        const running = items.filter(p => p.status?.phase === 'Running');
+        return running.length === 2 ? running : undefined;
+      },
+      90_000,
+    );
+    expect(pods.map(p => p.metadata?.name).sort()).toEqual([
+      expect.stringMatching(/^orders-service-/),
+      'sessions-0',
+    ]);
+    expect(
+      pods.find(p => p.metadata?.name === 'sessions-0')?.spec?.containers[0]
+        .image,
+    ).toBe('redis:7');
+
+    const status = await eventually(
+      'status ready',
+      async () => {
+        const s = await provisioner.status(environment);
+        return s.ready ? s : undefined;
+      },
+      60_000,
+    );
+    expect(status.conditions).toEqual([
+      expect.objectContaining({
+        kind: 'Deployment',
+        name: 'orders-service',
+        status: 'ready',
+      }),
+      expect.objectContaining({
+        kind: 'StatefulSet',
+        name: 'sessions',
+        status: 'ready',
+      }),
+    ]);
+  });
+
+  it('keeps the password across reconciles, and writes nothing', async () => {
+    expect(
+      await provisioner.readOrCreateCredentials(namespace, 'sessions'),
+    ).toEqual(credentials.sessions);
+    const secret = await core.readNamespacedSecret({
+      name: 'sessions-credentials',
+      namespace,
+    });
+    expect(Buffer.from(secret.data!.password, 'base64').toString('utf8')).toBe(
+      credentials.sessions.password,
+    );
+
+    expect((await provisioner.apply(desired())).writes).toBe(0);
+  });
+
+  it('tears down everything: no object with the environment label anywhere', async () => {
+    await provisioner.teardown(environment);
+
+    expect(
+      (await objectsLeft(objectsApi, environment.id)).map(
+        o => `${o.kind} ${o.metadata?.name}`,
+      ),
+    ).toEqual([]);
   });
 });

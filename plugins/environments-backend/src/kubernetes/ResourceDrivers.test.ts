@@ -42,13 +42,12 @@ describe('ResourceDrivers', () => {
   });
 
   it("checks a resource against its driver's schema and bounds", () => {
-    expect(
-      drivers.validate([
-        { type: 'bucket', name: 'far-too-long' },
-        { type: 'bucket', name: 'assets', storage: '20Gi' },
-        { type: 'bucket', name: 'logs', storage: '10Gi' },
-      ]),
-    ).toEqual([
+    const resources = [
+      { type: 'bucket', name: 'far-too-long' },
+      { type: 'bucket', name: 'assets', storage: '20Gi' },
+      { type: 'bucket', name: 'logs', storage: '10Gi' },
+    ];
+    expect(drivers.validate(resources)).toEqual([
       { field: 'resources.0.name', rule: 'must be at most 8 characters' },
       {
         field: 'resources.1.storage',
