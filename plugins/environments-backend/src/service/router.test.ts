@@ -414,6 +414,58 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('answers the status history, oldest first, as recorded with each change', async () => {
+      const { as } = await startApi();
+      const created = await as('post', '/environments').send({
+        componentRef: 'component:orders-service',
+        type: 'development',
+      });
+      const { id } = created.body;
+      expect((await as('delete', `/environments/${id}`)).status).toBe(202);
+
+      const response = await as('get', `/environments/${id}/status-history`);
+
+      expect(response.status).toBe(200);
+      const items: { status: string; reason?: string; at: string }[] =
+        response.body.items;
+      // The reconciler may have moved the environment on in between (no
+      // cluster is configured here); the history starts and ends the same.
+      expect(items[0]).toEqual({ status: 'requested', at: created.body.createdAt });
+      expect(items[items.length - 1]).toMatchObject({ status: 'deleting' });
+      const times = items.map(item => Date.parse(item.at));
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+      expect(
+        (await as('get', '/environments/nope/status-history')).status,
+      ).toBe(404);
+    });
+
+    it('shows the status history only to those who may read the environment', async () => {
+      const { as } = await startApi({
+        permissions: mockServices.permissions.mock({
+          authorizeConditional: async requests =>
+            requests.map(r => ({
+              result:
+                r.permission.name === 'environments.environment.read'
+                  ? AuthorizeResult.DENY
+                  : AuthorizeResult.ALLOW,
+            })),
+        }),
+      });
+      const created = await as('post', '/environments').send({
+        componentRef: 'component:orders-service',
+        type: 'development',
+      });
+      expect(created.status).toBe(202);
+
+      const response = await as(
+        'get',
+        `/environments/${created.body.id}/status-history`,
+      );
+
+      expect(response.status).toBe(403);
+      expect(response.body.error.name).toBe('NotAllowedError');
+    });
+
     it('answers 404 for an unknown environment', async () => {
       const { as } = await startApi();
 

@@ -142,6 +142,13 @@ export async function createRouter({
     });
   });
 
+  router.get('/environments/:id/status-history', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.json({
+      items: await service.getStatusHistory(req.params.id, { credentials }),
+    });
+  });
+
   router.get('/environments/:id/pods', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     res.json({
