@@ -621,10 +621,7 @@ describe.each(databases.eachSupportedId())(
 
     describe('status history', () => {
       const history = async (id: string) =>
-        (await store.listStatusTransitions(id)).map(t => [
-          t.status,
-          t.reason,
-        ]);
+        (await store.listStatusTransitions(id)).map(t => [t.status, t.reason]);
 
       it('records requested at creation, at the time the environment was created', async () => {
         const created = await store.createEnvironment(newEnvironment());

@@ -1,4 +1,5 @@
 import {
+  AuditEvent as ApiAuditEvent,
   EnvironmentSpec,
   EnvironmentStatus,
   ResourceCondition,
@@ -58,7 +59,7 @@ export interface EnvironmentJob {
 }
 
 /** Mirrors the statuses of Backstage's auditor service. */
-export type AuditOutcome = 'initiated' | 'succeeded' | 'failed';
+export type AuditOutcome = ApiAuditEvent['outcome'];
 
 export interface AuditEvent {
   id: number;
