@@ -39,6 +39,12 @@ export interface Config {
     reconciler?: {
       /** Provisioning jobs each backend replica runs at the same time. Default 8. */
       concurrency?: number;
+      /**
+       * How often an idle replica looks at the job queue for work that no
+       * change announced (another replica's abandoned job), e.g. { seconds: 10 }
+       * (the default). Changes wake the reconciler at once.
+       */
+      pollInterval?: HumanDuration | string;
     };
     /** Groups whose members may act on every environment (the platform team). */
     adminGroups?: string[];

@@ -179,7 +179,7 @@ describe('PlatformPermissionPolicy deciding for the environments API', () => {
     const other = await post('user:default/frank.muller', body);
     expect(other.status).toBe(403);
     expect(other.body.error.message).toContain(
-      'only its owner (group:default/storefront-team) and platform admins may',
+      'You are not allowed to request a development environment of component:default/orders-service (owned by group:default/storefront-team)',
     );
 
     expect((await post('user:default/carol.diaz', body)).status).toBe(202);
@@ -195,7 +195,7 @@ describe('PlatformPermissionPolicy deciding for the environments API', () => {
     const owner = await post('user:default/carol.diaz', body);
     expect(owner.status).toBe(403);
     expect(owner.body.error.message).toContain(
-      'restricted to members of group:default/platform-team',
+      'You are not allowed to request a production environment of component:default/orders-service',
     );
 
     expect((await post('user:default/alice.nguyen', body)).status).toBe(202);

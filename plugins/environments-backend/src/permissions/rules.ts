@@ -4,10 +4,6 @@ import {
   RESOURCE_TYPE_ENVIRONMENT,
 } from '@internal/backstage-plugin-environments-common';
 import {
-  PermissionCriteria,
-  PermissionCondition,
-} from '@backstage/plugin-permission-common';
-import {
   createConditionExports,
   createPermissionResourceRef,
   createPermissionRule,
@@ -121,27 +117,3 @@ export const {
     isEnvironmentTypeAllowed: createIsTypeAllowedRule({}),
   },
 });
-
-/** Applies permission criteria to one resource, as the permission framework would. */
-export function matchesCriteria(
-  criteria: PermissionCriteria<PermissionCondition>,
-  resource: EnvironmentPermissionResource,
-  rules: ReadonlyArray<
-    PermissionRule<EnvironmentPermissionResource, any, any, any>
-  >,
-): boolean {
-  if ('allOf' in criteria) {
-    return criteria.allOf.every(c => matchesCriteria(c, resource, rules));
-  }
-  if ('anyOf' in criteria) {
-    return criteria.anyOf.some(c => matchesCriteria(c, resource, rules));
-  }
-  if ('not' in criteria) {
-    return !matchesCriteria(criteria.not, resource, rules);
-  }
-  const rule = rules.find(r => r.name === criteria.rule);
-  if (!rule) {
-    throw new Error(`Unknown permission rule ${criteria.rule}`);
-  }
-  return rule.apply(resource, criteria.params ?? {});
-}

@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { EnvironmentsStore } from '../model';
 import { EnvironmentReconciler } from './EnvironmentReconciler';
 
@@ -51,6 +52,24 @@ export class ReconcilerWorker {
     this.logger = options.logger;
     this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     this.concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+  }
+
+  static create(options: {
+    reconciler: Pick<EnvironmentReconciler, 'processNextJob'>;
+    store: Pick<EnvironmentsStore, 'listExpiredEnvironments' | 'markDeleting'>;
+    logger: LoggerService;
+    concurrency?: number;
+    /** The safety poll's interval; 10 s when not given. */
+    pollInterval?: HumanDuration;
+  }): ReconcilerWorker {
+    const { pollInterval, ...rest } = options;
+    return new ReconcilerWorker({
+      ...rest,
+      logger: options.logger.child({ component: 'reconciler-worker' }),
+      ...(pollInterval && {
+        pollIntervalMs: durationToMilliseconds(pollInterval),
+      }),
+    });
   }
 
   /** Starts working off the queue as it is; does nothing if it runs already. */

@@ -26,3 +26,4 @@ export type {
   EnvironmentStatusWatcherOptions,
 } from './EnvironmentStatusWatcher';
 export { EXPIRY_ACTOR, ReconcilerWorker } from './ReconcilerWorker';
+export { scheduleReconciliation } from './scheduleReconciliation';

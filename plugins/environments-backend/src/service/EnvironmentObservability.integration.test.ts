@@ -24,6 +24,7 @@ import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { DatabaseEnvironmentsStore } from '../database/DatabaseEnvironmentsStore';
 import { Environment } from '../model';
+import { EnvironmentAuthorizer } from '../permissions/EnvironmentAuthorizer';
 import {
   desiredObjects,
   EnvironmentClusters,
@@ -45,7 +46,12 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 async function* linesOf(body: ReadableStream<Uint8Array>) {
   const decoder = new TextDecoder();
   let pending = '';
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value: chunk } = await reader.read();
+    if (done) {
+      break;
+    }
     const arrivedAt = Date.now();
     pending += decoder.decode(chunk, { stream: true });
     const lines = pending.split('\n');
@@ -93,9 +99,15 @@ describeWithCluster(
         store,
         types,
         catalog: catalogServiceMock(),
-        permissions,
+        authorizer: new EnvironmentAuthorizer({
+          permissions,
+          ruleset: {
+            getRuleByName: name => {
+              throw new Error(`No permission rule ${name} in this test`);
+            },
+          },
+        }),
         userInfo: mockServices.userInfo(),
-        rules: [],
         drivers: testDrivers,
       });
       const clusters = EnvironmentClusters.fromConnections(

@@ -1,6 +1,5 @@
 import {
   BackstageCredentials,
-  PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import {
@@ -10,36 +9,30 @@ import {
   RELATION_PART_OF,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
-import { PermissionRule } from '@backstage/plugin-permission-node';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AuditEvent as ApiAuditEvent,
   Environment as ApiEnvironment,
-  environmentCreatePermission,
-  environmentDeletePermission,
   environmentNamespace,
-  environmentReadPermission,
   EnvironmentStatus,
   EnvironmentType,
-  environmentUpdatePermission,
   EnvironmentRequestValidation,
   formatValidationIssues,
   parseDuration,
   validateEnvironmentRequest,
   validateEnvironmentUpdate,
+  StatusTransition as ApiStatusTransition,
   ValidationIssue,
 } from '@internal/backstage-plugin-environments-common';
 import { ResourceDrivers } from '../kubernetes';
-import { EnvironmentsStore, toApiAuditEvent, toApiEnvironment } from '../model';
 import {
-  EnvironmentPermissionResource,
-  matchesCriteria,
-} from '../permissions/rules';
+  EnvironmentsStore,
+  toApiAuditEvent,
+  toApiEnvironment,
+  toApiStatusTransition,
+} from '../model';
+import { EnvironmentAuthorizer } from '../permissions/EnvironmentAuthorizer';
 
 type Credentials = { credentials: BackstageCredentials };
 
@@ -63,12 +56,9 @@ export type EnvironmentsServiceOptions = {
   /** The installed resource drivers: a request's resources must have one. */
   drivers: ResourceDrivers;
   catalog: CatalogService;
-  permissions: PermissionsService;
+  /** Decides, through the permission framework, what the caller may do. */
+  authorizer: EnvironmentAuthorizer;
   userInfo: UserInfoService;
-  /** The rules registered for the environment resource type, to apply conditional decisions. */
-  rules: ReadonlyArray<
-    PermissionRule<EnvironmentPermissionResource, any, any, any>
-  >;
   clock?: () => Date;
 };
 
@@ -118,15 +108,6 @@ function systemOf(entity: Entity): string | undefined {
     : undefined;
 }
 
-const ACTIONS = {
-  create: environmentCreatePermission,
-  read: environmentReadPermission,
-  update: environmentUpdatePermission,
-  delete: environmentDeletePermission,
-} as const;
-
-type Action = keyof typeof ACTIONS;
-
 /**
  * What the API does: validates requests, looks components up in the catalog,
  * decides permissions through the permission framework, and records the
@@ -137,9 +118,8 @@ export class EnvironmentsService {
   private readonly types: Record<string, EnvironmentType>;
   private readonly drivers: ResourceDrivers;
   private readonly catalog: CatalogService;
-  private readonly permissions: PermissionsService;
+  private readonly authorizer: EnvironmentAuthorizer;
   private readonly userInfo: UserInfoService;
-  private readonly rules: EnvironmentsServiceOptions['rules'];
   private readonly clock: () => Date;
 
   constructor(options: EnvironmentsServiceOptions) {
@@ -147,9 +127,8 @@ export class EnvironmentsService {
     this.types = options.types;
     this.drivers = options.drivers;
     this.catalog = options.catalog;
-    this.permissions = options.permissions;
+    this.authorizer = options.authorizer;
     this.userInfo = options.userInfo;
-    this.rules = options.rules;
     this.clock = options.clock ?? (() => new Date());
   }
 
@@ -193,7 +172,7 @@ export class EnvironmentsService {
         `componentRef: component '${spec.componentRef}' has no owner in the catalog, and environments belong to the component's owner`,
       );
     }
-    await this.authorize(
+    await this.authorizer.authorize(
       'create',
       { componentRef: spec.componentRef, ownerRef, type: spec.type },
       credentials,
@@ -236,13 +215,17 @@ export class EnvironmentsService {
         })`,
       );
     }
-    const visible = await this.filterAllowed('read', environments, credentials);
+    const visible = await this.authorizer.filter(
+      'read',
+      environments,
+      credentials,
+    );
     return visible.map(toApiEnvironment);
   }
 
   async get(id: string, { credentials }: Credentials): Promise<ApiEnvironment> {
     const environment = await this.store.getEnvironment(id);
-    await this.authorize('read', environment, credentials);
+    await this.authorizer.authorize('read', environment, credentials);
     return toApiEnvironment(environment);
   }
 
@@ -252,7 +235,7 @@ export class EnvironmentsService {
     { credentials }: Credentials,
   ): Promise<ApiEnvironment> {
     const environment = await this.liveEnvironment(id, 'changed');
-    await this.authorize('update', environment, credentials);
+    await this.authorizer.authorize('update', environment, credentials);
     const validation = this.withDrivers(
       validateEnvironmentUpdate(input, environment.spec, this.types),
     );
@@ -269,7 +252,7 @@ export class EnvironmentsService {
 
   async delete(id: string, { credentials }: Credentials) {
     const environment = await this.store.getEnvironment(id);
-    await this.authorize('delete', environment, credentials);
+    await this.authorizer.authorize('delete', environment, credentials);
     if (environment.status === 'deleting' || environment.status === 'deleted') {
       // Deleting twice is not an error: the result is the same.
       return toApiEnvironment(environment);
@@ -291,7 +274,7 @@ export class EnvironmentsService {
     { credentials }: Credentials,
   ): Promise<ApiEnvironment> {
     const environment = await this.liveEnvironment(id, 'extended');
-    await this.authorize('update', environment, credentials);
+    await this.authorizer.authorize('update', environment, credentials);
     const type = this.types[environment.type];
     if (!type?.ttl || !environment.expiresAt) {
       throw new InputError(
@@ -353,7 +336,7 @@ export class EnvironmentsService {
     { credentials }: Credentials,
   ): Promise<ApiEnvironment> {
     const environment = await this.liveEnvironment(id, 'reconciled');
-    await this.authorize('update', environment, credentials);
+    await this.authorizer.authorize('update', environment, credentials);
     await this.store.enqueueJob({ environmentId: id, kind: 'reconcile' });
     await this.store.appendAuditEvent({
       environmentId: id,
@@ -369,8 +352,20 @@ export class EnvironmentsService {
     { credentials }: Credentials,
   ): Promise<ApiAuditEvent[]> {
     const environment = await this.store.getEnvironment(id);
-    await this.authorize('read', environment, credentials);
+    await this.authorizer.authorize('read', environment, credentials);
     return (await this.store.listAuditEvents(id)).map(toApiAuditEvent);
+  }
+
+  /** Every status the environment entered, oldest first; for whoever may read it. */
+  async getStatusHistory(
+    id: string,
+    { credentials }: Credentials,
+  ): Promise<ApiStatusTransition[]> {
+    const environment = await this.store.getEnvironment(id);
+    await this.authorizer.authorize('read', environment, credentials);
+    return (await this.store.listStatusTransitions(id)).map(
+      toApiStatusTransition,
+    );
   }
 
   /** A valid request is one more check away: its resources need drivers. */
@@ -412,58 +407,5 @@ export class EnvironmentsService {
     }
     const info = await this.userInfo.getUserInfo(credentials);
     return info.ownershipEntityRefs.map(ref => ref.toLowerCase());
-  }
-
-  /** Resolves when the permission framework allows `action` on `resource`. */
-  private async authorize(
-    action: Action,
-    resource: EnvironmentPermissionResource,
-    credentials: BackstageCredentials,
-  ): Promise<void> {
-    const allowed = await this.filterAllowed(action, [resource], credentials);
-    if (allowed.length === 0) {
-      throw new NotAllowedError(await this.explainDenial(action, resource));
-    }
-  }
-
-  private async filterAllowed<T extends EnvironmentPermissionResource>(
-    action: Action,
-    resources: T[],
-    credentials: BackstageCredentials,
-  ): Promise<T[]> {
-    const permission: ResourcePermission<'environment'> = ACTIONS[action];
-    const [decision] = await this.permissions.authorizeConditional(
-      [{ permission }],
-      { credentials },
-    );
-    if (decision.result === AuthorizeResult.ALLOW) {
-      return resources;
-    }
-    if (decision.result === AuthorizeResult.CONDITIONAL) {
-      return resources.filter(resource =>
-        matchesCriteria(decision.conditions, resource, this.rules),
-      );
-    }
-    return [];
-  }
-
-  private async explainDenial(
-    action: Action,
-    resource: EnvironmentPermissionResource,
-  ): Promise<string> {
-    const type = this.types[resource.type];
-    const verb = action === 'create' ? 'request' : action;
-    const what =
-      action === 'create'
-        ? `environments of ${resource.componentRef}`
-        : `environment ${resource.id ?? ''} of ${resource.componentRef}`;
-    const restriction = type?.allowedGroups
-      ? ` Environments of type ${
-          resource.type
-        } are further restricted to members of ${type.allowedGroups.join(
-          ', ',
-        )}.`
-      : '';
-    return `You may not ${verb} ${what}: only its owner (${resource.ownerRef}) and platform admins may.${restriction}`;
   }
 }

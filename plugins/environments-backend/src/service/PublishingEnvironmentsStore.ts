@@ -1,20 +1,14 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
-import { EnvironmentChangedPayload } from '@internal/backstage-plugin-environments-common';
-import { Environment, EnvironmentsStore, toApiEnvironment } from '../model';
+import { Environment, EnvironmentsStore } from '../model';
+import { EnvironmentChangePublisher } from './EnvironmentChangePublisher';
 
 /**
- * A store that tells the rest of the platform about every change it makes to
- * an environment: the catalog module turns the events into delta mutations,
- * and the portal shows the signals live. Publishing never fails the change;
- * the catalog's periodic full sync catches up on anything lost.
+ * A store that hands every change it makes to an environment, and every job
+ * it queues, to the change publisher. Publishing never fails the change.
  */
 export class PublishingEnvironmentsStore implements EnvironmentsStore {
   constructor(
     private readonly inner: EnvironmentsStore,
-    private readonly publish: (
-      payload: EnvironmentChangedPayload,
-    ) => Promise<void>,
-    private readonly logger: LoggerService,
+    private readonly publisher: EnvironmentChangePublisher,
   ) {}
 
   async createEnvironment(
@@ -71,8 +65,14 @@ export class PublishingEnvironmentsStore implements EnvironmentsStore {
     return this.inner.listAuditEvents(environmentId);
   }
 
-  enqueueJob(...args: Parameters<EnvironmentsStore['enqueueJob']>) {
-    return this.inner.enqueueJob(...args);
+  listStatusTransitions(environmentId: string) {
+    return this.inner.listStatusTransitions(environmentId);
+  }
+
+  async enqueueJob(...args: Parameters<EnvironmentsStore['enqueueJob']>) {
+    const job = await this.inner.enqueueJob(...args);
+    this.publisher.jobQueued();
+    return job;
   }
 
   claimNextJob(...args: Parameters<EnvironmentsStore['claimNextJob']>) {
@@ -96,14 +96,7 @@ export class PublishingEnvironmentsStore implements EnvironmentsStore {
   }
 
   private async published(environment: Environment): Promise<Environment> {
-    try {
-      await this.publish({ environment: toApiEnvironment(environment) });
-    } catch (error) {
-      this.logger.warn('Failed to publish an environment change', {
-        environment: environment.id,
-        error: error instanceof Error ? error.message : String(error),
-      });
-    }
+    await this.publisher.environmentChanged(environment);
     return environment;
   }
 }
