@@ -285,6 +285,22 @@ describe('EnvironmentsClient', () => {
     });
   });
 
+  describe('reconcileEnvironment', () => {
+    it('posts to the reconcile endpoint and returns the queued environment', async () => {
+      const { client, fetch } = clientAnswering(
+        Response.json(environment, { status: 202 }),
+      );
+
+      await expect(
+        client.reconcileEnvironment('a1b2c3', { token: 'user-token' }),
+      ).resolves.toEqual(environment);
+      expect(fetch).toHaveBeenCalledWith(
+        'http://backend.test/api/environments/environments/a1b2c3/reconcile',
+        { method: 'POST', headers: { Authorization: 'Bearer user-token' } },
+      );
+    });
+  });
+
   describe('getAuditTrail', () => {
     it("gets the environment's audit events", async () => {
       const event: AuditEvent = {

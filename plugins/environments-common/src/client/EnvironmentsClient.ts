@@ -143,6 +143,20 @@ export class EnvironmentsClient
     );
   }
 
+  async reconcileEnvironment(
+    id: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Environment> {
+    return this.#request(
+      environmentSchema,
+      {
+        method: 'POST',
+        path: `/environments/${encodeURIComponent(id)}/reconcile`,
+      },
+      options,
+    );
+  }
+
   async getAuditTrail(
     id: string,
     options?: EnvironmentsRequestOptions,

@@ -278,6 +278,15 @@ export interface EnvironmentsApi {
     options?: EnvironmentsRequestOptions,
   ): Promise<Environment>;
 
+  /**
+   * Provisions an environment again as it is: retries one that failed for
+   * good, or repairs objects changed by hand.
+   */
+  reconcileEnvironment(
+    id: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Environment>;
+
   /** Every change to an environment, with who, what, when and the outcome. */
   getAuditTrail(
     id: string,

@@ -214,6 +214,12 @@ export class FakeEnvironmentsApi implements EnvironmentsApi {
     throw new Error('FakeEnvironmentsApi does not implement extendEnvironment');
   }
 
+  async reconcileEnvironment(): Promise<Environment> {
+    throw new Error(
+      'FakeEnvironmentsApi does not implement reconcileEnvironment',
+    );
+  }
+
   async getAuditTrail(): Promise<never> {
     throw new Error('FakeEnvironmentsApi does not implement getAuditTrail');
   }

@@ -525,6 +525,7 @@ export const spec = {
           },
           "ttl": {
             "type": "object",
+            "description": "Ephemeral types only.",
             "properties": {
               "default": {
                 "type": "string"
@@ -532,14 +533,90 @@ export const spec = {
               "max": {
                 "type": "string"
               }
-            }
+            },
+            "required": [
+              "default",
+              "max"
+            ]
           },
           "baseline": {
             "type": "object",
-            "additionalProperties": {}
+            "description": "What every environment of the type gets.",
+            "properties": {
+              "quota": {
+                "type": "object",
+                "properties": {
+                  "cpu": {
+                    "type": "string"
+                  },
+                  "memory": {
+                    "type": "string"
+                  },
+                  "pods": {
+                    "type": "integer"
+                  }
+                },
+                "required": [
+                  "cpu",
+                  "memory"
+                ]
+              },
+              "limits": {
+                "type": "object",
+                "properties": {
+                  "defaultCpu": {
+                    "type": "string"
+                  },
+                  "defaultMemory": {
+                    "type": "string"
+                  },
+                  "defaultRequestCpu": {
+                    "type": "string"
+                  },
+                  "defaultRequestMemory": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "defaultCpu",
+                  "defaultMemory",
+                  "defaultRequestCpu",
+                  "defaultRequestMemory"
+                ]
+              },
+              "labels": {
+                "type": "object",
+                "additionalProperties": {
+                  "type": "string"
+                }
+              },
+              "annotations": {
+                "type": "object",
+                "additionalProperties": {
+                  "type": "string"
+                }
+              }
+            },
+            "required": [
+              "quota",
+              "limits"
+            ]
           },
           "bounds": {
-            "$ref": "#/components/schemas/Quantities"
+            "type": "object",
+            "description": "How far a request may raise the quota.",
+            "properties": {
+              "cpu": {
+                "type": "string"
+              },
+              "memory": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "cpu",
+              "memory"
+            ]
           },
           "allowedGroups": {
             "type": "array",
@@ -557,9 +634,11 @@ export const spec = {
         "required": [
           "name",
           "description",
+          "cluster",
           "ephemeral",
           "baseline",
           "bounds",
+          "requiresApproval",
           "allowed"
         ]
       },
