@@ -11,6 +11,7 @@ import {
 import { toComponentRef } from './componentRef';
 import { describeEnvironment, followEnvironment } from './followEnvironment';
 import { examples } from './deleteEnvironment.examples';
+import { deleteEnvironmentSchema } from './deleteEnvironment.schema';
 
 /**
  * Creates the `environments:delete` action: tears an environment down
@@ -32,60 +33,7 @@ export function createDeleteEnvironmentAction(
       'Deletes an environment, given by its id or by its component and name, as the user who runs the template, and waits until it is gone. Deleting one that is already deleting or deleted succeeds.',
     examples,
     supportsDryRun: true,
-    schema: {
-      input: z =>
-        z.object({
-          environmentId: z
-            .string()
-            .min(1)
-            .optional()
-            .describe(
-              'The id of the environment, as environments:request outputs it. Give either this, or componentRef and name.',
-            ),
-          componentRef: z
-            .string()
-            .min(1)
-            .optional()
-            .describe(
-              'With name instead of environmentId: the catalog Component the environment belongs to, such as "component:default/orders-service".',
-            ),
-          name: z
-            .string()
-            .min(1)
-            .optional()
-            .describe(
-              'With componentRef instead of environmentId: the environment name, such as "development".',
-            ),
-          wait: z
-            .boolean()
-            .optional()
-            .describe(
-              'Whether to wait until the environment is deleted. Default true; with false the step ends once the deletion has started.',
-            ),
-          timeoutSeconds: z
-            .number()
-            .int()
-            .positive()
-            .optional()
-            .describe(
-              `With wait, how long to wait for the deletion before failing the step; it goes on regardless. Default ${DEFAULT_TIMEOUT_SECONDS}.`,
-            ),
-        }),
-      output: z =>
-        z.object({
-          environmentId: z
-            .string()
-            .optional()
-            .describe(
-              'The id of the deleted environment; left out when componentRef and name matched no live environment.',
-            ),
-          status: z
-            .string()
-            .describe(
-              'The status when the step ended: "deleted" after waiting, "deleting" without.',
-            ),
-        }),
-    },
+    schema: deleteEnvironmentSchema,
 
     async handler(ctx) {
       const { input, logger, signal } = ctx;
