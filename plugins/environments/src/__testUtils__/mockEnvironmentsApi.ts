@@ -19,6 +19,7 @@ export function mockEnvironmentsApi(
     updateEnvironment: unexpected('updateEnvironment'),
     deleteEnvironment: unexpected('deleteEnvironment'),
     extendEnvironment: unexpected('extendEnvironment'),
+    reconcileEnvironment: unexpected('reconcileEnvironment'),
     getAuditTrail: unexpected('getAuditTrail'),
     getStatusHistory: unexpected('getStatusHistory'),
     listTypes: unexpected('listTypes'),
