@@ -35,7 +35,9 @@ export const postgresqlResourceDriver: EnvironmentResourceDriver<PostgresqlResou
     title: 'PostgreSQL',
     schema: postgresqlResourceSchema,
     credentials: 'password',
-    observes: [{ apiVersion: 'apps/v1', kind: 'StatefulSet' }],
+    observes: [
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', plural: 'statefulsets' },
+    ],
 
     render(context) {
       const { resource, namespace } = context;

@@ -35,7 +35,9 @@ export const redisResourceDriver: EnvironmentResourceDriver<RedisResource> = {
   title: 'Redis',
   schema: redisResourceSchema,
   credentials: 'password',
-  observes: [{ apiVersion: 'apps/v1', kind: 'StatefulSet' }],
+  observes: [
+    { apiVersion: 'apps/v1', kind: 'StatefulSet', plural: 'statefulsets' },
+  ],
 
   render(context) {
     const { resource, namespace } = context;

@@ -22,6 +22,8 @@ export type ObservedKind = {
   apiVersion: string;
   /** For example `StatefulSet`. */
   kind: string;
+  /** The kind's resource name in the API, for example `statefulsets`: the path its watch takes. */
+  plural: string;
 };
 
 /** The environment a resource is rendered for. */

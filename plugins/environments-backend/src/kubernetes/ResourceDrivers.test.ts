@@ -78,7 +78,7 @@ describe('ResourceDrivers', () => {
 
   it('observes each kind once, and hands each driver only its kinds', () => {
     expect(drivers.observedKinds()).toEqual([
-      { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', plural: 'statefulsets' },
     ]);
     const readiness = drivers.readiness({
       objects: [

@@ -142,6 +142,40 @@ describe('WorkloadWatch', () => {
     });
   });
 
+  it('also follows the kinds the resource drivers observe, each once', async () => {
+    await watch.stop();
+    watch = new WorkloadWatch({
+      kubeConfig: new KubeConfig(),
+      logger,
+      onChange: id => changed.push(id),
+      watch: server.watch,
+      list: server.list,
+      observedKinds: [
+        { apiVersion: 'apps/v1', kind: 'StatefulSet', plural: 'statefulsets' },
+        {
+          apiVersion: 'storage.example.com/v1',
+          kind: 'BucketClaim',
+          plural: 'bucketclaims',
+        },
+      ],
+    });
+    server.lists.BucketClaim = {
+      items: [object('BucketClaim', 'assets', 'env-c', '3')],
+      resourceVersion: '4',
+    };
+
+    watch.start();
+    await until('four watches', () => server.requests.length === 4);
+
+    expect(server.requests.map(r => r.path).sort()).toEqual([
+      '/api/v1/pods',
+      '/apis/apps/v1/deployments',
+      '/apis/apps/v1/statefulsets',
+      '/apis/storage.example.com/v1/bucketclaims',
+    ]);
+    expect(changed).toEqual(['env-c']);
+  });
+
   it('reports the environment of every object that changes or goes', async () => {
     watch.start();
     await until('watching', () => server.watchesOf(DEPLOYMENTS).length === 1);

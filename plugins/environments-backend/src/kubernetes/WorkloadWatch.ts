@@ -4,24 +4,33 @@ import {
   CoreV1Api,
   KubeConfig,
   KubernetesObject,
+  KubernetesObjectApi,
   Watch,
 } from '@kubernetes/client-node';
+import { ObservedKind } from '@internal/backstage-plugin-environments-node';
 import { ENVIRONMENT_ID_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from './labels';
 
-/** What the watch follows: the workloads whose readiness an environment's status is made of, and their pods, which say why one does not start. */
-export type WatchedKind = 'Deployment' | 'StatefulSet' | 'Pod';
+/**
+ * What the watch follows, by kind name: the workloads whose readiness an
+ * environment's status is made of, and their pods, which say why one does
+ * not start, and whatever else the resource drivers observe.
+ */
+export type WatchedKind = string;
 
-export const WATCHED_KINDS: WatchedKind[] = [
-  'Deployment',
-  'StatefulSet',
-  'Pod',
+const BUILT_IN_KINDS: ObservedKind[] = [
+  { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments' },
+  { apiVersion: 'apps/v1', kind: 'StatefulSet', plural: 'statefulsets' },
+  { apiVersion: 'v1', kind: 'Pod', plural: 'pods' },
 ];
 
-const WATCH_PATHS: Record<WatchedKind, string> = {
-  Deployment: '/apis/apps/v1/deployments',
-  StatefulSet: '/apis/apps/v1/statefulsets',
-  Pod: '/api/v1/pods',
-};
+export const WATCHED_KINDS: WatchedKind[] = BUILT_IN_KINDS.map(k => k.kind);
+
+/** The path that lists and watches a kind in all namespaces. */
+function watchPath({ apiVersion, plural }: ObservedKind): string {
+  return apiVersion === 'v1'
+    ? `/api/v1/${plural}`
+    : `/apis/${apiVersion}/${plural}`;
+}
 
 /** Only what the environments plugin manages: never an unfiltered list. */
 export const MANAGED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY}`;
@@ -55,6 +64,11 @@ export type WorkloadWatchOptions = {
   /** For tests: replace the API server. */
   watch?: Pick<Watch, 'watch'>;
   list?: WorkloadLister;
+  /**
+   * The kinds the resource drivers observe, followed besides Deployments,
+   * StatefulSets and Pods.
+   */
+  observedKinds?: ObservedKind[];
 };
 
 const DEFAULT_WATCH_TIMEOUT_SECONDS = 300;
@@ -78,28 +92,50 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function defaultLister(kubeConfig: KubeConfig): WorkloadLister {
+function defaultLister(
+  kubeConfig: KubeConfig,
+  kinds: ObservedKind[],
+): WorkloadLister {
   const apps = kubeConfig.makeApiClient(AppsV1Api);
   const core = kubeConfig.makeApiClient(CoreV1Api);
+  const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
   const listPage = (
-    kind: WatchedKind,
+    { apiVersion, kind }: ObservedKind,
     request: { labelSelector: string; limit: number; _continue?: string },
   ) => {
-    switch (kind) {
-      case 'Deployment':
+    switch (`${apiVersion}/${kind}`) {
+      case 'apps/v1/Deployment':
         return apps.listDeploymentForAllNamespaces(request);
-      case 'StatefulSet':
+      case 'apps/v1/StatefulSet':
         return apps.listStatefulSetForAllNamespaces(request);
-      default:
+      case 'v1/Pod':
         return core.listPodForAllNamespaces(request);
+      default:
+        // A kind a resource driver observes, in all namespaces.
+        return objects.list(
+          apiVersion,
+          kind,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          request.labelSelector,
+          request.limit,
+          request._continue,
+        );
     }
   };
   return async (kind, labelSelector) => {
+    const observed = kinds.find(k => k.kind === kind);
+    if (!observed) {
+      throw new Error(`${kind} is not a kind this watch follows`);
+    }
     const items: KubernetesObject[] = [];
     let resourceVersion = '';
     let next: string | undefined;
     do {
-      const page = await listPage(kind, {
+      const page = await listPage(observed, {
         labelSelector,
         limit: LIST_PAGE_SIZE,
         _continue: next,
@@ -131,6 +167,7 @@ export class WorkloadWatch {
   private readonly watchTimeoutSeconds: number;
   private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
+  private readonly kinds: ObservedKind[];
   private readonly requests = new Set<AbortController>();
   /** Backoff sleeps, each with its timer, which `stop` cuts short. */
   private readonly sleepers = new Map<() => void, NodeJS.Timeout>();
@@ -138,8 +175,15 @@ export class WorkloadWatch {
   private stopped = true;
 
   constructor(options: WorkloadWatchOptions) {
+    const byPath = new Map(
+      [...BUILT_IN_KINDS, ...(options.observedKinds ?? [])].map(kind => [
+        watchPath(kind),
+        kind,
+      ]),
+    );
+    this.kinds = [...byPath.values()];
     this.watch = options.watch ?? new Watch(options.kubeConfig);
-    this.list = options.list ?? defaultLister(options.kubeConfig);
+    this.list = options.list ?? defaultLister(options.kubeConfig, this.kinds);
     this.logger = options.logger;
     this.onChange = options.onChange;
     this.watchTimeoutSeconds =
@@ -155,7 +199,7 @@ export class WorkloadWatch {
       return;
     }
     this.stopped = false;
-    this.loops = WATCHED_KINDS.map(kind => this.run(kind));
+    this.loops = this.kinds.map(kind => this.run(kind));
   }
 
   /** Ends every watch request and resolves once the loops have ended. */
@@ -171,7 +215,8 @@ export class WorkloadWatch {
     this.loops = [];
   }
 
-  private async run(kind: WatchedKind) {
+  private async run(observed: ObservedKind) {
+    const { kind } = observed;
     const logger = this.logger.child({ watch: kind });
     /** Environment id by object (namespace/name), as last seen. */
     let known = new Map<string, string>();
@@ -188,7 +233,7 @@ export class WorkloadWatch {
             resourceVersion,
           });
         }
-        const ended = await this.watchOnce(kind, resourceVersion, known);
+        const ended = await this.watchOnce(observed, resourceVersion, known);
         resourceVersion = ended.resourceVersion;
         if (ended.healthy) {
           failures = 0;
@@ -250,7 +295,7 @@ export class WorkloadWatch {
    * expired.
    */
   private watchOnce(
-    kind: WatchedKind,
+    observed: ObservedKind,
     resourceVersion: string,
     known: Map<string, string>,
   ): Promise<{ resourceVersion: string; healthy: boolean }> {
@@ -328,7 +373,7 @@ export class WorkloadWatch {
       };
       this.watch
         .watch(
-          WATCH_PATHS[kind],
+          watchPath(observed),
           {
             labelSelector: MANAGED_SELECTOR,
             resourceVersion,

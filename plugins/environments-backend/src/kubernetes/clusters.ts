@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { ObservedKind } from '@internal/backstage-plugin-environments-node';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubernetesObserver } from './KubernetesObserver';
 import { KubernetesProvisioner } from './KubernetesProvisioner';
@@ -119,6 +120,11 @@ export class EnvironmentClusters {
       );
     }
     return connection.kubeConfig;
+  }
+
+  /** The kinds the resource drivers read readiness from, to watch in every cluster. */
+  observedKinds(): ObservedKind[] {
+    return this.drivers.observedKinds();
   }
 
   /** One provisioner per cluster, created on first use. */

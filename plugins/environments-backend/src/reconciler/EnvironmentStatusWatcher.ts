@@ -8,8 +8,12 @@ import { EnvironmentReconciler } from './EnvironmentReconciler';
 export type ClusterWatch = { start(): void; stop(): Promise<void> };
 
 export type EnvironmentStatusWatcherOptions = {
-  /** The clusters to watch: every one configured in `environments.clusters`. */
-  clusters: Pick<EnvironmentClusters, 'names' | 'kubeConfig'>;
+  /**
+   * The clusters to watch: every one configured in `environments.clusters`,
+   * and the kinds the resource drivers observe in them.
+   */
+  clusters: Pick<EnvironmentClusters, 'names' | 'kubeConfig'> &
+    Partial<Pick<EnvironmentClusters, 'observedKinds'>>;
   /** Refreshes an environment's status from its cluster. */
   reconciler: Pick<
     EnvironmentReconciler,
@@ -82,7 +86,12 @@ export class EnvironmentStatusWatcher {
     this.watchCluster =
       options.watchCluster ??
       (({ kubeConfig, logger, onChange }) =>
-        new WorkloadWatch({ kubeConfig, logger, onChange }));
+        new WorkloadWatch({
+          kubeConfig,
+          logger,
+          onChange,
+          observedKinds: options.clusters.observedKinds?.(),
+        }));
   }
 
   /** Starts a watch per cluster and schedules the safety resync. */
