@@ -19,12 +19,3 @@ export const environmentResourceSchema = z.discriminatedUnion('type', [
   postgresqlResourceSchema,
   redisResourceSchema,
 ]);
-
-/**
- * The resource types the platform has request schemas for.
- *
- * @public
- */
-export const ENVIRONMENT_RESOURCE_TYPES = environmentResourceSchema.options.map(
-  option => option.shape.type.value,
-);
