@@ -1,9 +1,9 @@
 import { Environment } from '@internal/backstage-plugin-environments-common';
 
 /**
- * The more recent of two versions of the same environment. A signal can
- * overtake the response of a request that was sent before it, so neither is
- * taken on trust.
+ * The more recent of two versions of the same environment. The answer to a
+ * request can overtake the answer to one sent before it (a listing, and a
+ * read after a signal), so neither is taken on trust.
  */
 export function newer(
   current: Environment | undefined,
