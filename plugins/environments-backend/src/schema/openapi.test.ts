@@ -4,6 +4,7 @@ import {
   environmentEventListSchema,
   environmentEventSchema,
   environmentListSchema,
+  environmentLogsQuerySchema,
   environmentPodContainerSchema,
   environmentPodListSchema,
   environmentPodSchema,
@@ -58,7 +59,10 @@ type Operation = {
     schema?: JsonSchema;
   }>;
   requestBody?: { content: Record<string, { schema: JsonSchema }> };
-  responses: Record<string, { content?: Record<string, { schema: JsonSchema }> }>;
+  responses: Record<
+    string,
+    { content?: Record<string, { schema: JsonSchema }> }
+  >;
 };
 
 function operation(path: string, method: string): Operation {
@@ -171,9 +175,12 @@ describe('openapi.yaml', () => {
     );
   });
 
-  it('filters GET /environments by the fields of the contract', () => {
-    expect(specShape(querySchema('/environments', 'get'))).toEqual(
-      shapeOfZod(listEnvironmentsFilterSchema, 'input'),
+  it.each<[string, z.ZodType]>([
+    ['/environments', listEnvironmentsFilterSchema],
+    ['/environments/{id}/logs', environmentLogsQuerySchema],
+  ])('reads the query of GET %s as the contract says', (path, schema) => {
+    expect(specShape(querySchema(path, 'get'))).toEqual(
+      shapeOfZod(schema, 'input'),
     );
   });
 });

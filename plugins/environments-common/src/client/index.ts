@@ -3,6 +3,7 @@ export {
   auditTrailSchema,
   environmentEventListSchema,
   environmentListSchema,
+  environmentLogsQuerySchema,
   environmentPodListSchema,
   environmentTypeDescriptionSchema,
   environmentTypeListSchema,

@@ -191,26 +191,34 @@ export const environmentEventListSchema = z.object({
 export type EnvironmentEventList = z.infer<typeof environmentEventListSchema>;
 
 /**
+ * The zod schema of {@link EnvironmentLogsQuery}, the query parameters of
+ * `GET /environments/{id}/logs` once read.
+ *
+ * @public
+ */
+export const environmentLogsQuerySchema = z.object({
+  /** A pod of the environment, from {@link EnvironmentObservabilityApi.listPods}. */
+  pod: z.string().min(1, 'must not be empty'),
+  /** A container of the pod; required when it has several. */
+  container: z.string().min(1, 'must not be empty').optional(),
+  /** Keep the stream open and send new lines as they are written. */
+  follow: z.boolean().optional(),
+  /** The log of the container that ran before the last restart. */
+  previous: z.boolean().optional(),
+  /** Start with this many of the last lines; the backend's default is 500. */
+  tailLines: z.number().int().min(0).max(10000).optional(),
+  /** Only lines written in the last this many seconds. */
+  sinceSeconds: z.number().int().min(1).optional(),
+  /** Start each line with the RFC 3339 time it was written, and a space. */
+  timestamps: z.boolean().optional(),
+});
+
+/**
  * Which log of an environment to read, and how much of it.
  *
  * @public
  */
-export type EnvironmentLogsQuery = {
-  /** A pod of the environment, from {@link EnvironmentObservabilityApi.listPods}. */
-  pod: string;
-  /** A container of the pod; required when it has several. */
-  container?: string;
-  /** Keep the stream open and send new lines as they are written. */
-  follow?: boolean;
-  /** The log of the container that ran before the last restart. */
-  previous?: boolean;
-  /** Start with this many of the last lines; the backend's default is 500. */
-  tailLines?: number;
-  /** Only lines written in the last this many seconds. */
-  sinceSeconds?: number;
-  /** Start each line with the RFC 3339 time it was written, and a space. */
-  timestamps?: boolean;
-};
+export type EnvironmentLogsQuery = z.infer<typeof environmentLogsQuerySchema>;
 
 /**
  * Options for a request that may be cancelled, such as a followed log.
