@@ -2,8 +2,7 @@ import { KubernetesObject } from '@kubernetes/client-node';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-
-export const KUBERNETES_ID = 'backstage.io/kubernetes-id';
+import { KUBERNETES_ID_LABEL } from '@internal/backstage-plugin-environments-common';
 
 type CatalogComponent = {
   kind: string;
@@ -26,7 +25,9 @@ export function readDeployableComponents(
       ),
     )
     .filter(
-      e => e?.kind === 'Component' && e.metadata.annotations?.[KUBERNETES_ID],
+      e =>
+        e?.kind === 'Component' &&
+        e.metadata.annotations?.[KUBERNETES_ID_LABEL],
     );
 }
 
@@ -41,10 +42,10 @@ export function seedWorkloadObjects(
   const namespaces = new Set<string>();
   const objects: KubernetesObject[] = [];
   for (const component of components) {
-    const id = component.metadata.annotations![KUBERNETES_ID];
+    const id = component.metadata.annotations![KUBERNETES_ID_LABEL];
     const namespace = component.spec.system ?? 'default';
     const labels = {
-      [KUBERNETES_ID]: id,
+      [KUBERNETES_ID_LABEL]: id,
       'app.kubernetes.io/name': id,
       'app.kubernetes.io/part-of': namespace,
       'app.kubernetes.io/managed-by': 'idp-platform-seed',

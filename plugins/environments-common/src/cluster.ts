@@ -40,3 +40,9 @@ export const ORCHESTRATOR_SCOPE_POLICY = 'idp-environments-orchestrator-scope';
 
 /** The read-only ServiceAccount of Backstage's Kubernetes plugin. */
 export const READER_SERVICE_ACCOUNT = 'backstage-reader';
+
+/**
+ * Backstage's Kubernetes plugin finds a component's objects by this label,
+ * whose value the component's annotation of the same name gives.
+ */
+export const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';

@@ -14,6 +14,7 @@ import {
   ENVIRONMENT_STATUS_ANNOTATION,
   ENVIRONMENT_STATUS_REASON_ANNOTATION,
   ENVIRONMENT_TYPE_ANNOTATION,
+  KUBERNETES_ID_LABEL,
 } from '@internal/backstage-plugin-environments-common';
 
 /** The `spec.type` of every Resource entity that is an environment. */
@@ -23,7 +24,6 @@ export const ENVIRONMENT_RESOURCE_TYPE = 'environment';
 export const ENVIRONMENT_TYPE_LABEL = 'environments.idp.dev/type';
 export const ENVIRONMENT_STATUS_LABEL = 'environments.idp.dev/status';
 
-const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
 const KUBERNETES_NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
 const KUBERNETES_LABEL_SELECTOR_ANNOTATION =
   'backstage.io/kubernetes-label-selector';
@@ -90,7 +90,7 @@ export function environmentToEntity(
       annotations: {
         [ANNOTATION_LOCATION]: location,
         [ANNOTATION_ORIGIN_LOCATION]: location,
-        [KUBERNETES_ID_ANNOTATION]: component.name,
+        [KUBERNETES_ID_LABEL]: component.name,
         [KUBERNETES_NAMESPACE_ANNOTATION]: environment.namespace,
         [KUBERNETES_LABEL_SELECTOR_ANNOTATION]: `${ENVIRONMENT_ID_LABEL}=${environment.id}`,
         [ENVIRONMENT_ID_ANNOTATION]: environment.id,

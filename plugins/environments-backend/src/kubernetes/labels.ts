@@ -1,5 +1,6 @@
 import {
   ENVIRONMENT_ID_LABEL,
+  KUBERNETES_ID_LABEL,
   MANAGED_BY_ENVIRONMENTS,
   MANAGED_BY_LABEL,
 } from '@internal/backstage-plugin-environments-common';
@@ -11,7 +12,7 @@ export { MANAGED_BY_ENVIRONMENTS as MANAGED_BY, MANAGED_BY_LABEL };
 export const COMPONENT_LABEL = 'environments.idp.dev/component';
 export const ENVIRONMENT_TYPE_LABEL = 'environments.idp.dev/type';
 /** Backstage's Kubernetes plugin finds a component's objects by this label. */
-export const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
+export { KUBERNETES_ID_LABEL };
 /** A hash of the desired object, so that an unchanged object is not written again. */
 export const SPEC_HASH_ANNOTATION = 'environments.idp.dev/spec-hash';
 
