@@ -9,7 +9,9 @@ const BASE_URL = 'http://backend.test/api/environments';
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
 type PublicMethod = {
-  [K in keyof EnvironmentsClient]: EnvironmentsClient[K] extends (...args: never[]) => unknown
+  [K in keyof EnvironmentsClient]: EnvironmentsClient[K] extends (
+    ...args: never[]
+  ) => unknown
     ? K
     : never;
 }[keyof EnvironmentsClient];
@@ -50,9 +52,7 @@ function operationOf(method: string, url: string): string | undefined {
   const path = new URL(url).pathname.slice(new URL(BASE_URL).pathname.length);
   return specOperations().find(operation => {
     const [specMethod, template] = operation.split(' ');
-    const pattern = new RegExp(
-      `^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`,
-    );
+    const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
     return specMethod === method && pattern.test(path);
   });
 }
@@ -94,9 +94,9 @@ describe('EnvironmentsClient and openapi.yaml', () => {
   it('has a method for every operation of the spec', async () => {
     const called = new Set(Object.values(await operationsCalled()));
 
-    expect(specOperations().filter(operation => !called.has(operation))).toEqual(
-      [],
-    );
+    expect(
+      specOperations().filter(operation => !called.has(operation)),
+    ).toEqual([]);
   });
 
   it('calls each operation from one method only', async () => {
