@@ -17,7 +17,6 @@ import { scheduleReconciliation } from './reconciler';
 import { EnvironmentChangePublisher } from './service/EnvironmentChangePublisher';
 import { EnvironmentObservability } from './service/EnvironmentObservability';
 import { EnvironmentsService } from './service/EnvironmentsService';
-import { PublishingEnvironmentsStore } from './service/PublishingEnvironmentsStore';
 import { createRouter } from './service/router';
 
 /**
@@ -61,14 +60,13 @@ export const environmentsPlugin = createBackendPlugin({
         const { types } = settings;
         const drivers = ResourceDrivers.create(resourceDrivers);
         const clusters = EnvironmentClusters.fromConfig(config, {
-          logger,
+          ...deps,
           drivers,
         });
 
         const publisher = EnvironmentChangePublisher.create(deps);
-        const store = new PublishingEnvironmentsStore(
+        const store = publisher.publishing(
           await DatabaseEnvironmentsStore.create(deps),
-          publisher,
         );
         const authorizer = EnvironmentAuthorizer.create({
           ...deps,
@@ -82,7 +80,7 @@ export const environmentsPlugin = createBackendPlugin({
           clusters,
           drivers,
           settings,
-          onChange: listener => publisher.onChange(listener),
+          changes: publisher,
         });
 
         const service = new EnvironmentsService({

@@ -31,8 +31,8 @@ export async function scheduleReconciliation(options: {
   scheduler: SchedulerService;
   lifecycle: LifecycleService;
   logger: LoggerService;
-  /** Subscribes to the changes that may have queued work. */
-  onChange: (listener: () => void) => Promise<void>;
+  /** The changes that may have queued work. */
+  changes: { onChange(listener: () => void): Promise<void> };
   settings: {
     types: Record<string, EnvironmentType>;
     defaultImagePattern?: string;
@@ -60,7 +60,7 @@ export async function scheduleReconciliation(options: {
     ...settings.reconciler,
   });
   // New work is usually due now; don't wait for the next look at the queue.
-  await options.onChange(() => worker.wakeUp());
+  await options.changes.onChange(() => worker.wakeUp());
   // Readiness comes from watches on each cluster, not from polling.
   const statusWatcher = new EnvironmentStatusWatcher({
     clusters,

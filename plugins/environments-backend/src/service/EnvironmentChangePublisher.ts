@@ -7,7 +7,8 @@ import {
   EnvironmentChangedEvent,
   EnvironmentSignal,
 } from '@internal/backstage-plugin-environments-common';
-import { Environment, toApiEnvironment } from '../model';
+import { Environment, EnvironmentsStore, toApiEnvironment } from '../model';
+import { PublishingEnvironmentsStore } from './PublishingEnvironmentsStore';
 
 /**
  * Tells whoever must know that an environment changed: first this replica's
@@ -41,6 +42,11 @@ export class EnvironmentChangePublisher {
     private readonly signals: SignalsService,
     private readonly logger: LoggerService,
   ) {}
+
+  /** `store`, publishing every change it makes and telling of every job it queues. */
+  publishing(store: EnvironmentsStore): EnvironmentsStore {
+    return new PublishingEnvironmentsStore(store, this);
+  }
 
   /**
    * Calls `listener` on every change, here or (through the events service)
