@@ -1,0 +1,177 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { EnvironmentJob } from '../model';
+import {
+  backoffMs,
+  EnvironmentJobRunner,
+  JobHandler,
+  JobQueue,
+} from './EnvironmentJobRunner';
+
+const now = new Date('2026-01-01T00:00:00Z');
+
+function job(overrides: Partial<EnvironmentJob> = {}): EnvironmentJob {
+  return {
+    id: 'job-1',
+    environmentId: 'env-1',
+    kind: 'reconcile',
+    state: 'running',
+    attempts: 0,
+    rerunRequested: false,
+    runAfter: now,
+    createdAt: now,
+    updatedAt: now,
+    ...overrides,
+  };
+}
+
+function fakeQueue(claimed: EnvironmentJob | undefined, maxAttempts = 3) {
+  return {
+    claimNextJob: jest.fn(async () => claimed),
+    renewLease: jest.fn(async () => {}),
+    completeJob: jest.fn(async () => {}),
+    failJob: jest.fn(async () => ({
+      ...claimed!,
+      state:
+        claimed!.attempts + 1 >= maxAttempts
+          ? ('failed' as const)
+          : ('pending' as const),
+    })),
+  } satisfies JobQueue;
+}
+
+function fakeHandler(run: JobHandler['run'] = async () => undefined) {
+  return {
+    run: jest.fn(run),
+    recordFailure: jest.fn(async () => {}),
+  } satisfies JobHandler;
+}
+
+function runnerWith(queue: JobQueue, handler: JobHandler) {
+  return new EnvironmentJobRunner({
+    queue,
+    handler,
+    owner: 'test-worker',
+    logger: mockServices.logger.mock(),
+    maxAttempts: 3,
+    leaseMs: 30_000,
+    clock: () => now,
+  });
+}
+
+describe('EnvironmentJobRunner', () => {
+  it('is idle when no job is due, without running anything', async () => {
+    const queue = fakeQueue(undefined);
+    const handler = fakeHandler();
+
+    await expect(runnerWith(queue, handler).processNextJob()).resolves.toBe(
+      'idle',
+    );
+    expect(queue.claimNextJob).toHaveBeenCalledWith({
+      owner: 'test-worker',
+      leaseMs: 30_000,
+      now,
+    });
+    expect(handler.run).not.toHaveBeenCalled();
+  });
+
+  it('runs a claimed job, completes it, and only then runs what the handler left for after', async () => {
+    const queue = fakeQueue(job());
+    const order: string[] = [];
+    queue.completeJob.mockImplementation(async () => {
+      order.push('completed');
+    });
+    const handler = fakeHandler(async () => {
+      order.push('ran');
+      return async () => {
+        order.push('after completion');
+      };
+    });
+
+    await expect(runnerWith(queue, handler).processNextJob()).resolves.toEqual({
+      jobId: 'job-1',
+      environmentId: 'env-1',
+      kind: 'reconcile',
+      outcome: 'succeeded',
+    });
+    expect(order).toEqual(['ran', 'completed', 'after completion']);
+    expect(queue.completeJob).toHaveBeenCalledWith({
+      jobId: 'job-1',
+      owner: 'test-worker',
+      now,
+    });
+  });
+
+  it('fails an attempt with a backoff, and says when the job is due again', async () => {
+    const queue = fakeQueue(job({ attempts: 1 }));
+    const handler = fakeHandler(async () => {
+      throw new Error('connect ECONNREFUSED');
+    });
+
+    const retryAt = new Date(now.getTime() + backoffMs(2));
+    await expect(
+      runnerWith(queue, handler).processNextJob(),
+    ).resolves.toMatchObject({ outcome: 'retrying', retryAt });
+    expect(queue.failJob).toHaveBeenCalledWith({
+      jobId: 'job-1',
+      owner: 'test-worker',
+      error: 'connect ECONNREFUSED',
+      retryAt,
+      maxAttempts: 3,
+      now,
+    });
+    expect(queue.completeJob).not.toHaveBeenCalled();
+    expect(handler.recordFailure).toHaveBeenCalledWith(
+      expect.objectContaining({ id: 'job-1' }),
+      {
+        message: 'connect ECONNREFUSED',
+        attempt: 2,
+        maxAttempts: 3,
+        gaveUp: false,
+      },
+      expect.anything(),
+    );
+  });
+
+  it('gives up once the attempts are used up', async () => {
+    const queue = fakeQueue(job({ attempts: 2 }));
+    const handler = fakeHandler(async () => {
+      throw new Error('still down');
+    });
+
+    await expect(runnerWith(queue, handler).processNextJob()).resolves.toEqual({
+      jobId: 'job-1',
+      environmentId: 'env-1',
+      kind: 'reconcile',
+      outcome: 'failed',
+    });
+    expect(handler.recordFailure).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.objectContaining({ attempt: 3, gaveUp: true }),
+      expect.anything(),
+    );
+  });
+
+  it('renews the lease while a job runs, and stops when it is settled', async () => {
+    jest.useFakeTimers();
+    try {
+      const queue = fakeQueue(job());
+      let finish = () => {};
+      const handler = fakeHandler(
+        () =>
+          new Promise<void>(resolve => {
+            finish = resolve;
+          }),
+      );
+      const processing = runnerWith(queue, handler).processNextJob();
+
+      await jest.advanceTimersByTimeAsync(25_000);
+      expect(queue.renewLease).toHaveBeenCalledTimes(2);
+      finish();
+      await processing;
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect(queue.renewLease).toHaveBeenCalledTimes(2);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
