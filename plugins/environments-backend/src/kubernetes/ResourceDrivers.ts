@@ -78,7 +78,7 @@ export class ResourceDrivers {
           rule: issue.message,
         }));
       }
-      const storage = (resource as { storage?: unknown }).storage;
+      const storage = 'storage' in resource ? resource.storage : undefined;
       const maxStorage = driver.bounds?.storage;
       if (
         maxStorage &&
