@@ -27,8 +27,13 @@ function job(overrides: Partial<EnvironmentJob> = {}): EnvironmentJob {
 function fakeQueue(claimed: EnvironmentJob | undefined, maxAttempts = 3) {
   return {
     claimNextJob: jest.fn(async () => claimed),
-    renewLease: jest.fn(async () => {}),
-    completeJob: jest.fn(async () => {}),
+    renewLease: jest.fn(async () => claimed!),
+    completeJob: jest.fn(
+      async (): Promise<EnvironmentJob> => ({
+        ...claimed!,
+        state: 'succeeded',
+      }),
+    ),
     failJob: jest.fn(async () => ({
       ...claimed!,
       state:
@@ -79,6 +84,7 @@ describe('EnvironmentJobRunner', () => {
     const order: string[] = [];
     queue.completeJob.mockImplementation(async () => {
       order.push('completed');
+      return job({ state: 'succeeded' });
     });
     const handler = fakeHandler(async () => {
       order.push('ran');
