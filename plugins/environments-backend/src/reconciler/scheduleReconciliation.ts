@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EnvironmentsStore } from '../model';
 import { EnvironmentClusters, ResourceDrivers } from '../kubernetes';
-import { catalogWorkloadSettings } from '../service/catalogWorkload';
+import { catalogWorkloadSettings } from './catalogWorkload';
 import { EnvironmentReconciler } from './EnvironmentReconciler';
 import { EnvironmentStatusWatcher } from './EnvironmentStatusWatcher';
 import { ReconcilerWorker } from './ReconcilerWorker';
