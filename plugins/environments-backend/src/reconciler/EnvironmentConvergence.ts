@@ -401,5 +401,4 @@ export class EnvironmentConvergence implements JobHandler {
       actor: RECONCILER_ACTOR,
     });
   }
-
 }
