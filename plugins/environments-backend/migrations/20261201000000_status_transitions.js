@@ -17,7 +17,9 @@ exports.up = async function up(knex) {
     table.comment('Each status an environment entered, oldest first');
     table
       .increments('id')
-      .comment('Breaks ties between transitions recorded in the same millisecond');
+      .comment(
+        'Breaks ties between transitions recorded in the same millisecond',
+      );
     table
       .string('environment_id', 36)
       .notNullable()

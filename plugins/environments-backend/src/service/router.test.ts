@@ -430,7 +430,10 @@ describe.each(databases.eachSupportedId())(
         response.body.items;
       // The reconciler may have moved the environment on in between (no
       // cluster is configured here); the history starts and ends the same.
-      expect(items[0]).toEqual({ status: 'requested', at: created.body.createdAt });
+      expect(items[0]).toEqual({
+        status: 'requested',
+        at: created.body.createdAt,
+      });
       expect(items[items.length - 1]).toMatchObject({ status: 'deleting' });
       const times = items.map(item => Date.parse(item.at));
       expect(times).toEqual([...times].sort((a, b) => a - b));
