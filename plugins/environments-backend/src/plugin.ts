@@ -5,10 +5,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import {
-  EnvironmentResourceDriver,
-  environmentResourceDriversExtensionPoint,
-} from '@internal/backstage-plugin-environments-node';
+import { environmentResourceDriversExtensionPoint } from '@internal/backstage-plugin-environments-node';
 import { readEnvironmentsConfig } from './config';
 import { DatabaseEnvironmentsStore } from './database/DatabaseEnvironmentsStore';
 import { EnvironmentClusters, ResourceDrivers } from './kubernetes';
@@ -29,11 +26,9 @@ import { createRouter } from './service/router';
 export const environmentsPlugin = createBackendPlugin({
   pluginId: 'environments',
   register(env) {
-    const resourceDrivers: EnvironmentResourceDriver[] = [];
+    const driverCollector = ResourceDrivers.collector();
     env.registerExtensionPoint(environmentResourceDriversExtensionPoint, {
-      addDriver(driver) {
-        resourceDrivers.push(driver);
-      },
+      addDriver: driver => driverCollector.addDriver(driver),
     });
 
     env.registerInit({
@@ -58,7 +53,7 @@ export const environmentsPlugin = createBackendPlugin({
         const { config, logger } = deps;
         const settings = readEnvironmentsConfig(config, { logger });
         const { types } = settings;
-        const drivers = ResourceDrivers.create(resourceDrivers);
+        const drivers = driverCollector.drivers();
         const clusters = EnvironmentClusters.fromConfig(config, {
           ...deps,
           drivers,

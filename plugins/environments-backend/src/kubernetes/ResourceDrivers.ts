@@ -17,6 +17,23 @@ import {
  * request's resources.
  */
 export class ResourceDrivers {
+  /**
+   * What the plugin offers modules through the extension point; `drivers()`
+   * reads what they added, once they all registered.
+   */
+  static collector(): {
+    addDriver(driver: EnvironmentResourceDriver): void;
+    drivers(): ResourceDrivers;
+  } {
+    const added: EnvironmentResourceDriver[] = [];
+    return {
+      addDriver: driver => {
+        added.push(driver);
+      },
+      drivers: () => ResourceDrivers.create(added),
+    };
+  }
+
   static create(drivers: Iterable<EnvironmentResourceDriver>): ResourceDrivers {
     const byType = new Map<string, EnvironmentResourceDriver>();
     for (const driver of drivers) {
