@@ -26,3 +26,10 @@ export {
   objectMetadata,
   statefulSetReadiness,
 } from './objects';
+export {
+  credentialsSecretEnv,
+  requiredPassword,
+  statefulResourceObjects,
+  statefulResourceReadiness,
+} from './statefulResource';
+export type { StatefulResourceSpec } from './statefulResource';
