@@ -27,12 +27,17 @@ import environmentsBackend from '@internal/backstage-plugin-environments-backend
 import environmentsBackendModulePostgresql from '@internal/backstage-plugin-environments-backend-module-postgresql';
 import environmentsBackendModuleRedis from '@internal/backstage-plugin-environments-backend-module-redis';
 import { permissionModulePlatformPolicy } from './modules/permissionPolicy';
+import { databaseServiceFactory } from './database/databaseServiceFactory';
 
 /**
  * The backend's plugin set, shared by the running backend (index.ts) and the tests
  * that boot it, so that what is tested is what runs.
  */
 export const backendFeatures = [
+  // Backstage's database service, refusing a second backend on the same SQLite data
+  // (database/databaseServiceFactory.ts): more than one replica needs PostgreSQL.
+  databaseServiceFactory,
+
   // The app shell: serves the built frontend from packages/app/dist.
   appBackend,
   proxyBackend,
