@@ -74,6 +74,14 @@ export type EnvironmentSignal = z.infer<typeof environmentSignalSchema>;
 export const ENVIRONMENT_ID_LABEL = 'environments.idp.dev/id';
 
 /**
+ * The label with the environment type's name, on every Kubernetes object of
+ * an environment and on its catalog entity, whose filters select by it.
+ *
+ * @public
+ */
+export const ENVIRONMENT_TYPE_LABEL = 'environments.idp.dev/type';
+
+/**
  * The annotations the catalog module writes on an environment's catalog
  * entity (kind Resource, type environment), which the portal reads.
  *

@@ -64,6 +64,7 @@ export {
   ENVIRONMENT_STATUS_ANNOTATION,
   ENVIRONMENT_STATUS_REASON_ANNOTATION,
   ENVIRONMENT_TYPE_ANNOTATION,
+  ENVIRONMENT_TYPE_LABEL,
   environmentChangedEventSchema,
   environmentSignalSchema,
 } from './changes';

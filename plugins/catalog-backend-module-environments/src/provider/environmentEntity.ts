@@ -14,14 +14,14 @@ import {
   ENVIRONMENT_STATUS_ANNOTATION,
   ENVIRONMENT_STATUS_REASON_ANNOTATION,
   ENVIRONMENT_TYPE_ANNOTATION,
+  ENVIRONMENT_TYPE_LABEL,
   KUBERNETES_ID_LABEL,
 } from '@internal/backstage-plugin-environments-common';
 
 /** The `spec.type` of every Resource entity that is an environment. */
 export const ENVIRONMENT_RESOURCE_TYPE = 'environment';
 
-/** Labels to filter environments by, in the catalog's entity filters. */
-export const ENVIRONMENT_TYPE_LABEL = 'environments.idp.dev/type';
+/** A label to filter environments by, beside `ENVIRONMENT_TYPE_LABEL`. */
 export const ENVIRONMENT_STATUS_LABEL = 'environments.idp.dev/status';
 
 const KUBERNETES_NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';

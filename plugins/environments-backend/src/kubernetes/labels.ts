@@ -1,5 +1,6 @@
 import {
   ENVIRONMENT_ID_LABEL,
+  ENVIRONMENT_TYPE_LABEL,
   KUBERNETES_ID_LABEL,
   MANAGED_BY_ENVIRONMENTS,
   MANAGED_BY_LABEL,
@@ -7,10 +8,11 @@ import {
 
 /** The environment's id: finds everything that belongs to one environment. */
 export { ENVIRONMENT_ID_LABEL };
+/** The environment type's name, also on the environment's catalog entity. */
+export { ENVIRONMENT_TYPE_LABEL };
 /** Shared with `packages/cluster-tools`, whose scope policy selects by it. */
 export { MANAGED_BY_ENVIRONMENTS as MANAGED_BY, MANAGED_BY_LABEL };
 export const COMPONENT_LABEL = 'environments.idp.dev/component';
-export const ENVIRONMENT_TYPE_LABEL = 'environments.idp.dev/type';
 /** Backstage's Kubernetes plugin finds a component's objects by this label. */
 export { KUBERNETES_ID_LABEL };
 /** A hash of the desired object, so that an unchanged object is not written again. */
