@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sha256Hex } from './sha256';
 
 const DNS_1123_LABEL_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_1123_SUBDOMAIN_PATTERN =
@@ -84,48 +85,65 @@ export function isLabelValue(value: string): boolean {
   );
 }
 
-/**
- * FNV-1a, 32 bits, as 8 hex digits. Chosen because this package also runs in
- * the browser, where `node:crypto` is not available, and the suffix only has
- * to tell apart names that would otherwise collide, not resist attackers.
- */
-function shortHash(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index++) {
-    hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
+/** Hex digits of the hash in a namespace name: 40 bits. */
+const NAMESPACE_HASH_LENGTH = 10;
+const ENTITY_REF_PATTERN =
+  /^(?:(?<kind>[^:/]+):)?(?:(?<namespace>[^:/]+)\/)?(?<name>[^:/]+)$/;
+
+/** `component:<namespace>/<name>`, lowercased, as the catalog compares refs. */
+function canonicalComponentRef(componentRef: string): {
+  ref: string;
+  name: string;
+} {
+  const groups = ENTITY_REF_PATTERN.exec(componentRef.trim())?.groups;
+  if (!groups) {
+    throw new TypeError(
+      `Not a component reference: "${componentRef}" (expected component:namespace/name)`,
+    );
   }
-  return (hash >>> 0).toString(16).padStart(8, '0');
+  const kind = (groups.kind ?? 'component').toLowerCase();
+  const namespace = (groups.namespace ?? 'default').toLowerCase();
+  const name = groups.name.toLowerCase();
+  return { ref: `${kind}:${namespace}/${name}`, name };
 }
 
 /**
- * The Kubernetes namespace for an environment: `<component>-<environment>`,
- * lowercased, for example `orders-service-preview`.
+ * The Kubernetes namespace for an environment:
+ * `<component name>-<environment name>-<hash>`, for example
+ * `orders-service-preview-7cbf5822e8`, where the hash is the first 10 hex
+ * digits of the SHA-256 of the full component reference (catalog namespace
+ * included) and the environment name.
  *
- * When that is not already a valid namespace name, because it is longer than
- * 63 characters or the component name contains "_" or ".", the invalid
- * characters become "-", the name is shortened to fit, and a hash of the
- * original pair is appended. The hash keeps such names apart:
- * `orders_service` and `orders.service` get different namespaces.
+ * The readable part is for people; the hash is what keeps environments
+ * apart. Without it, component `a-b` with environment `c` and component `a`
+ * with environment `b-c` would share `a-b-c`, and `default/foo` would share
+ * with `other/foo`, so one team could take another's namespace by choosing
+ * a name. Characters a namespace cannot hold become "-", and the readable
+ * part is cut so that the whole stays within 63 characters.
  *
- * The result is deterministic. Different pairs can still produce the same
- * plain name (component `a-b` with environment `c`, and component `a` with
- * environment `b-c`), so callers must check that an existing namespace
- * belongs to the environment before they use it.
+ * Deterministic, and the same in the browser and the backend. An existing
+ * environment keeps the namespace stored with it, so changing this function
+ * never moves one.
  *
+ * @param componentRef - The component's entity reference, such as
+ *   `component:default/orders-service`; `orders-service` alone means the
+ *   default namespace.
  * @public
  */
 export function environmentNamespace(
-  componentName: string,
+  componentRef: string,
   environmentName: string,
 ): string {
-  const wanted = `${componentName}-${environmentName}`.toLowerCase();
-  if (isDns1123Label(wanted)) {
-    return wanted;
-  }
-  const hash = shortHash(wanted);
-  const head = wanted
+  const component = canonicalComponentRef(componentRef);
+  const environment = environmentName.toLowerCase();
+  // A JSON array, so that no pair of names can be spelled like another pair.
+  const hash = sha256Hex(JSON.stringify([component.ref, environment])).slice(
+    0,
+    NAMESPACE_HASH_LENGTH,
+  );
+  const head = `${component.name}-${environment}`
     .replace(/[^a-z0-9-]+/g, '-')
-    .slice(0, MAX_DNS_1123_LABEL_LENGTH - hash.length - 1)
+    .slice(0, MAX_DNS_1123_LABEL_LENGTH - NAMESPACE_HASH_LENGTH - 1)
     .replace(/^-+|-+$/g, '');
   return head ? `${head}-${hash}` : hash;
 }

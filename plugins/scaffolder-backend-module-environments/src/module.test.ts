@@ -269,7 +269,7 @@ describe('scaffolder module environments, against the real environments backend'
     expect(task.status).toBe('completed');
     expect(task.output).toEqual({
       environmentId: expect.any(String),
-      namespace: 'orders-service-development',
+      namespace: 'orders-service-development-0f2f2f22b7',
       status: 'requested',
       url: `http://portal.test/environments/${task.output.environmentId}`,
     });

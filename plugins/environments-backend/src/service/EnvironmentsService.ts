@@ -181,7 +181,7 @@ export class EnvironmentsService {
     const now = this.clock();
     const environment = await this.store.createEnvironment({
       name: spec.name,
-      namespace: environmentNamespace(component.metadata.name, spec.name),
+      namespace: environmentNamespace(spec.componentRef, spec.name),
       componentRef: spec.componentRef,
       ownerRef,
       systemRef: systemOf(component),

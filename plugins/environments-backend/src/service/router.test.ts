@@ -133,7 +133,7 @@ describe.each(databases.eachSupportedId())(
       );
       expect(response.body).toMatchObject({
         name: 'pr-42',
-        namespace: 'orders-service-pr-42',
+        namespace: 'orders-service-pr-42-85d49c7db0',
         componentRef: 'component:default/orders-service',
         ownerRef: 'group:default/team-orders',
         systemRef: 'system:default/shop',

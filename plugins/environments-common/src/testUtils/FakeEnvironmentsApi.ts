@@ -257,11 +257,10 @@ export class FakeEnvironmentsApi implements EnvironmentsApi {
     fields: Partial<Environment> &
       Pick<Environment, 'name' | 'type' | 'componentRef'>,
   ): Environment {
-    const componentName = fields.componentRef.split('/').pop()!;
     this.#sequence += 1;
     return {
       id: this.#newId(this.#sequence),
-      namespace: environmentNamespace(componentName, fields.name),
+      namespace: environmentNamespace(fields.componentRef, fields.name),
       ownerRef: 'group:default/team-orders',
       status: 'requested',
       conditions: [],

@@ -60,7 +60,7 @@ describe('environments:request', () => {
 
     expect(outputs).toEqual({
       environmentId: 'env-1',
-      namespace: 'orders-service-development',
+      namespace: 'orders-service-development-0f2f2f22b7',
       status: 'ready',
       url: 'http://portal.test/environments/env-1',
     });
@@ -199,7 +199,7 @@ describe('environments:request', () => {
 
       expect(outputs).toEqual({
         environmentId: 'dry-run',
-        namespace: 'orders-service-development',
+        namespace: 'orders-service-development-0f2f2f22b7',
         status: 'ready',
         url: 'http://portal.test/environments/dry-run',
       });

@@ -1,4 +1,3 @@
-import { parseEntityRef } from '@backstage/catalog-model';
 import {
   ConflictError,
   ForwardedError,
@@ -113,10 +112,7 @@ export function createRequestEnvironmentAction(
             `Environment type ${spec.type} is restricted to groups you are not in; the real run may be refused`,
           );
         }
-        const namespace = environmentNamespace(
-          parseEntityRef(spec.componentRef).name,
-          spec.name,
-        );
+        const namespace = environmentNamespace(spec.componentRef, spec.name);
         logger.info(
           `Dry run: the request for ${spec.type} environment ${spec.name} of ${spec.componentRef} is valid; nothing was created`,
           { componentRef: spec.componentRef, type: spec.type, namespace },
