@@ -5,8 +5,39 @@ E2E_PORT=${E2E_PORT:-7017}
 RESULTS="$REPO_ROOT/test-results"
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING=${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432/postgres}
 
+# The steps, in the order they run; `./platform test NAME...` runs only the named ones.
+STEPS=(harness typecheck lint format unit-and-integration docker-static gitea-smoke browser-e2e)
+for name in "$@"; do
+  if [[ " ${STEPS[*]} " != *" $name "* ]]; then
+    echo "error: unknown step: $name (the steps: ${STEPS[*]})" >&2
+    exit 2
+  fi
+done
 only_steps=" $* "
 wants() { [ "$only_steps" = "  " ] || [[ "$only_steps" == *" $1 "* ]]; }
+
+# The closing count (scripts/lib/test-summary.sh). Whatever ends the run, a failed set-up
+# included, it ends with `tests: N passed, M failed` and an exit status that agrees.
+source "$REPO_ROOT/scripts/lib/test-summary.sh"
+summary_printed=
+finish() {
+  stop_backend
+  stop_cluster_if_started
+  stop_gitea_if_started
+  [ -z "$summary_printed" ] || return 0
+  summary_printed=1
+  echo
+  echo "Screenshots: test-results/screenshots/"
+  print_summary
+}
+on_exit() {
+  local status=$?
+  if [ -z "$summary_printed" ] && [ "$status" -ne 0 ]; then
+    count_setup_failure "set-up (exit status $status; see the messages above)"
+  fi
+  finish
+}
+trap on_exit EXIT
 
 ensure_toolchain
 ensure_chromium
@@ -25,7 +56,6 @@ check_postgres() {
 # Integration and browser tests run against the local control plane: started here when
 # it is not running, and stopped at the end if this run started it.
 unset IDP_CLUSTER_KUBECONFIG IDP_CLUSTER_CONTEXT IDP_CLUSTER
-trap 'stop_backend; stop_cluster_if_started; stop_gitea_if_started' EXIT
 if wants unit-and-integration || wants browser-e2e; then
   cluster_started_at=$SECONDS
   ensure_cluster
@@ -40,35 +70,21 @@ if wants gitea-smoke || wants unit-and-integration || wants browser-e2e; then
   [ -z "$USING_LOCAL_GITEA" ] || export IDP_TEST_GITEA_APP_CONFIG=$GITEA_APP_CONFIG
 fi
 
-failed_steps=()
-passed=0 failed=0
-
 # step NAME COMMAND...: runs one step with its output in test-results/NAME.log, and adds
-# the tests it reports to the closing count. `./platform test NAME...` runs only those.
+# what it reports to the closing count.
 step() {
-  local name=$1 started=$SECONDS
+  local name=$1 started=$SECONDS status=0
   shift
   wants "$name" || return 0
   rm -f "$RESULTS/$name.log"
   log "$name"
-  if (cd "$REPO_ROOT" && "$@") 2>&1 | tee "$RESULTS/$name.log"; then
-    log "$name: ok ($((SECONDS - started)) s)"
+  (cd "$REPO_ROOT" && "$@") 2>&1 | tee "$RESULTS/$name.log" || status=$?
+  count_step "$name" "$RESULTS/$name.log" "$status"
+  if [ -z "$step_failed" ]; then
+    log "$step_count ($((SECONDS - started)) s)"
   else
-    failed_steps+=("$name")
-    log "$name: FAILED ($((SECONDS - started)) s; log: test-results/$name.log)"
+    log "$step_count: FAILED ($((SECONDS - started)) s; log: test-results/$name.log)"
   fi
-  count_tests "$RESULTS/$name.log"
-}
-
-count_tests() {
-  local file=$1 pass fail
-  [ -f "$file" ] || return 0
-  # jest: "Tests:  1 failed, 9 passed, 10 total"; playwright: "  3 passed (20.1s)", "  1 failed"
-  local text
-  text=$(sed 's/\x1b\[[0-9;]*m//g' "$file")
-  pass=$(grep -Eo '(Tests: .*|^ +)[0-9]+ passed' <<<"$text" | tail -1 | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+' || echo 0)
-  fail=$(grep -Eo '(Tests: .*|^ +)[0-9]+ failed' <<<"$text" | tail -1 | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+' || echo 0)
-  passed=$((passed + pass)) failed=$((failed + fail))
 }
 
 e2e() {
@@ -91,6 +107,7 @@ docker_static() {
   build_app_if_stale && yarn workspace backend build && node scripts/check-docker.mjs
 }
 
+step harness bash scripts/lib/test-summary.test.sh
 step typecheck yarn tsc
 step lint yarn backstage-cli repo lint
 step format yarn prettier --check .
@@ -99,10 +116,5 @@ step docker-static docker_static
 step gitea-smoke scripts/local-gitea/smoke-test.sh
 step browser-e2e e2e
 
-echo
-if [ ${#failed_steps[@]} -gt 0 ]; then
-  log "Failed steps: ${failed_steps[*]}"
-fi
-echo "Screenshots: test-results/screenshots/"
-echo "tests: $passed passed, $failed failed"
-[ ${#failed_steps[@]} -eq 0 ]
+finish
+summary_status
