@@ -2,17 +2,21 @@ import {
   EnvironmentRequest,
   EnvironmentType,
   EnvironmentTypeDescription,
+  PostgresqlResource,
   ValidationIssue,
   validateEnvironmentRequest,
 } from '@internal/backstage-plugin-environments-common';
 
-/** A PostgreSQL database as typed into the form. */
-export type DatabaseDraft = {
+/**
+ * A PostgreSQL database as typed into the form: each field of the shared
+ * resource schema as a string, empty when left out.
+ */
+export type DatabaseDraft = Record<
+  Exclude<keyof PostgresqlResource, 'type'>,
+  string
+> & {
   /** Tells the rows apart while they are added and removed. */
   key: number;
-  name: string;
-  version: string;
-  storage: string;
 };
 
 /** The request form as typed: every field a string, empty when left out. */
@@ -56,12 +60,14 @@ export function toEnvironmentRequest(
     ...(type?.ephemeral && draft.ttl && { ttl: draft.ttl }),
     ...(Object.keys(overrides).length > 0 && { overrides }),
     ...(draft.databases.length > 0 && {
-      resources: draft.databases.map(database => ({
-        type: 'postgresql' as const,
-        name: database.name,
-        ...(database.version && { version: database.version }),
-        ...(database.storage && { storage: database.storage }),
-      })),
+      resources: draft.databases.map(
+        (database): PostgresqlResource => ({
+          type: 'postgresql',
+          name: database.name,
+          ...(database.version && { version: database.version }),
+          ...(database.storage && { storage: database.storage }),
+        }),
+      ),
     }),
   };
 }
