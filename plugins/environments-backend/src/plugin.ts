@@ -88,6 +88,7 @@ export const environmentsPlugin = createBackendPlugin({
         const observability = new EnvironmentObservability({
           environments: service,
           types,
+          authorizer,
           observerFor: cluster => clusters.observer(cluster),
         });
         deps.httpRouter.use(

@@ -132,6 +132,8 @@ export const environmentTypeSchema = z
       )
       .optional(),
     requiresApproval: z.boolean().default(false),
+    /** Logs only owners and admins may read, each read audited (production in app-config). */
+    sensitiveLogs: z.boolean().optional(),
   })
   // Reads only whether ttl is there, so it runs even when ttl itself is invalid.
   .superRefine((type, ctx) => {

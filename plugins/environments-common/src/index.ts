@@ -43,6 +43,7 @@ export {
   RESOURCE_TYPE_ENVIRONMENT,
   environmentCreatePermission,
   environmentDeletePermission,
+  environmentLogsReadPermission,
   environmentReadPermission,
   environmentUpdatePermission,
   environmentsPermissions,

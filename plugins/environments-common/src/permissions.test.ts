@@ -8,6 +8,7 @@ import {
 import {
   environmentCreatePermission,
   environmentDeletePermission,
+  environmentLogsReadPermission,
   environmentReadPermission,
   environmentsPermissions,
   environmentUpdatePermission,
@@ -31,6 +32,7 @@ describe('environments permissions', () => {
       environmentReadPermission,
       environmentUpdatePermission,
       environmentDeletePermission,
+      environmentLogsReadPermission,
     ]) {
       expect(isResourcePermission(permission, RESOURCE_TYPE_ENVIRONMENT)).toBe(
         true,
@@ -40,6 +42,7 @@ describe('environments permissions', () => {
     expect(isReadPermission(environmentReadPermission)).toBe(true);
     expect(isUpdatePermission(environmentUpdatePermission)).toBe(true);
     expect(isDeletePermission(environmentDeletePermission)).toBe(true);
+    expect(isReadPermission(environmentLogsReadPermission)).toBe(true);
   });
 
   it('lists every permission once, under its own name', () => {
@@ -48,6 +51,7 @@ describe('environments permissions', () => {
       'environments.environment.read',
       'environments.environment.update',
       'environments.environment.delete',
+      'environments.environment.logs.read',
     ]);
   });
 });

@@ -55,6 +55,20 @@ export const environmentDeletePermission = createPermission({
 });
 
 /**
+ * Allows reading the logs of an environment's containers. Apart from reading
+ * the environment, because logs can hold what its status does not (customer
+ * data, in production): environment types mark theirs `sensitiveLogs`, and
+ * policies can tell them apart with the `HAS_SENSITIVE_LOGS` rule.
+ *
+ * @public
+ */
+export const environmentLogsReadPermission = createPermission({
+  name: 'environments.environment.logs.read',
+  attributes: { action: 'read' },
+  resourceType: RESOURCE_TYPE_ENVIRONMENT,
+});
+
+/**
  * List of all environments permissions, for registering them with the
  * permission framework.
  *
@@ -65,4 +79,5 @@ export const environmentsPermissions = [
   environmentReadPermission,
   environmentUpdatePermission,
   environmentDeletePermission,
+  environmentLogsReadPermission,
 ];

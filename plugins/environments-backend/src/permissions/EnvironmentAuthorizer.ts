@@ -15,6 +15,7 @@ import {
 import {
   environmentCreatePermission,
   environmentDeletePermission,
+  environmentLogsReadPermission,
   environmentReadPermission,
   environmentsPermissions,
   EnvironmentType,
@@ -22,6 +23,7 @@ import {
 } from '@internal/backstage-plugin-environments-common';
 import { EnvironmentsStore, toApiEnvironment } from '../model';
 import {
+  createHasSensitiveLogsRule,
   createIsTypeAllowedRule,
   EnvironmentPermissionResource,
   environmentPermissionResourceRef,
@@ -33,6 +35,7 @@ const PERMISSIONS = {
   read: environmentReadPermission,
   update: environmentUpdatePermission,
   delete: environmentDeletePermission,
+  readLogs: environmentLogsReadPermission,
 } as const;
 
 /** What a caller may do to an environment. */
@@ -65,7 +68,11 @@ export class EnvironmentAuthorizer {
     permissionsRegistry.addResourceType({
       resourceRef: environmentPermissionResourceRef,
       permissions: environmentsPermissions,
-      rules: [isEnvironmentOwner, createIsTypeAllowedRule(options.types)],
+      rules: [
+        isEnvironmentOwner,
+        createIsTypeAllowedRule(options.types),
+        createHasSensitiveLogsRule(options.types),
+      ],
       getResources: ids =>
         Promise.all(
           ids.map(id =>
@@ -124,7 +131,13 @@ function describeDenial(
   resource: EnvironmentPermissionResource,
 ): string {
   const of = `of ${resource.componentRef} (owned by ${resource.ownerRef})`;
-  return action === 'create'
-    ? `You are not allowed to request a ${resource.type} environment ${of}`
-    : `You are not allowed to ${action} environment ${resource.id ?? ''} ${of}`;
+  if (action === 'create') {
+    return `You are not allowed to request a ${resource.type} environment ${of}`;
+  }
+  if (action === 'readLogs') {
+    return `You are not allowed to read the logs of ${resource.type} environment ${resource.id} ${of}`;
+  }
+  return `You are not allowed to ${action} environment ${
+    resource.id ?? ''
+  } ${of}`;
 }

@@ -95,6 +95,32 @@ export function createIsTypeAllowedRule(
   });
 }
 
+/**
+ * Allows environments of types whose logs the platform team marked
+ * `sensitiveLogs`; policies combine it with `not` to leave other logs open.
+ * Needs the configured types, hence a factory.
+ */
+export function createHasSensitiveLogsRule(
+  types: Record<string, EnvironmentType>,
+): PermissionRule<
+  EnvironmentPermissionResource,
+  EnvironmentPermissionQuery,
+  typeof RESOURCE_TYPE_ENVIRONMENT,
+  undefined
+> {
+  const sensitive = (type: string) =>
+    Object.prototype.hasOwnProperty.call(types, type) &&
+    types[type].sensitiveLogs === true;
+  return createPermissionRule({
+    name: 'HAS_SENSITIVE_LOGS',
+    description:
+      'Allow environments of types whose logs are marked sensitive (sensitiveLogs: true)',
+    resourceRef: environmentPermissionResourceRef,
+    apply: resource => sensitive(resource.type),
+    toQuery: () => resource => sensitive(resource.type),
+  });
+}
+
 function includesRef(refs: string[], ref: string): boolean {
   const wanted = ref.toLowerCase();
   return refs.some(candidate => candidate.toLowerCase() === wanted);
@@ -115,5 +141,6 @@ export const {
     isEnvironmentOwner,
     // Parameters only; the backend applies the rule with the configured types.
     isEnvironmentTypeAllowed: createIsTypeAllowedRule({}),
+    hasSensitiveLogs: createHasSensitiveLogsRule({}),
   },
 });

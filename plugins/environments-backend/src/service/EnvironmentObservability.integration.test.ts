@@ -95,18 +95,19 @@ describeWithCluster(
       store: DatabaseEnvironmentsStore,
     ) {
       const logger = mockServices.logger.mock();
+      const authorizer = new EnvironmentAuthorizer({
+        permissions,
+        ruleset: {
+          getRuleByName: name => {
+            throw new Error(`No permission rule ${name} in this test`);
+          },
+        },
+      });
       const service = new EnvironmentsService({
         store,
         types,
         catalog: catalogServiceMock(),
-        authorizer: new EnvironmentAuthorizer({
-          permissions,
-          ruleset: {
-            getRuleByName: name => {
-              throw new Error(`No permission rule ${name} in this test`);
-            },
-          },
-        }),
+        authorizer,
         userInfo: mockServices.userInfo(),
         drivers: testDrivers,
       });
@@ -122,6 +123,7 @@ describeWithCluster(
       const observability = new EnvironmentObservability({
         environments: service,
         types,
+        authorizer,
         observerFor: cluster => clusters.observer(cluster),
       });
       const middleware = MiddlewareFactory.create({

@@ -65,9 +65,11 @@ function pod(
 function setup(
   options: {
     status?: Environment['status'];
+    type?: string;
     pods?: V1Pod[];
     events?: CoreV1Event[];
     denied?: boolean;
+    logsDenied?: boolean;
   } = {},
 ) {
   const observer = {
@@ -82,23 +84,43 @@ function setup(
     ),
   };
   const observerFor = jest.fn(() => observer);
+  const authorizer = {
+    authorize: jest.fn(async () => {
+      if (options.logsDenied) {
+        throw new NotAllowedError('You may not read the logs of env-1');
+      }
+    }),
+  };
   const observability = new EnvironmentObservability({
     environments: {
       get: async () => {
         if (options.denied) {
           throw new NotAllowedError('You may not read environment env-1');
         }
-        return { ...environment, status: options.status ?? 'ready' };
+        return {
+          ...environment,
+          status: options.status ?? 'ready',
+          type: options.type ?? environment.type,
+        };
       },
     },
-    types: { development: developmentType },
+    types: {
+      development: developmentType,
+      production: { ...developmentType, sensitiveLogs: true },
+    },
+    authorizer,
     observerFor,
   });
-  return { observability, observer, observerFor };
+  return { observability, observer, observerFor, authorizer };
 }
 
 const credentials = mockCredentials.user('user:default/jane');
 const signal = new AbortController().signal;
+const auditEvent = () => ({
+  success: jest.fn(async () => {}),
+  fail: jest.fn(async () => {}),
+});
+const audit = jest.fn(async () => auditEvent());
 
 describe('EnvironmentObservability', () => {
   describe('logs', () => {
@@ -108,7 +130,7 @@ describe('EnvironmentObservability', () => {
       await observability.openLogs(
         'env-1',
         { pod: 'orders-1', follow: true },
-        { credentials, signal },
+        { credentials, signal, audit },
       );
 
       expect(observer.openLog).toHaveBeenCalledWith(
@@ -141,7 +163,7 @@ describe('EnvironmentObservability', () => {
           sinceSeconds: 60,
           timestamps: true,
         },
-        { credentials, signal },
+        { credentials, signal, audit },
       );
 
       expect(observer.openLog.mock.calls[0]).toContainEqual({
@@ -161,7 +183,7 @@ describe('EnvironmentObservability', () => {
         observability.openLogs(
           'env-1',
           { pod: 'orders-2' },
-          { credentials, signal },
+          { credentials, signal, audit },
         ),
       ).rejects.toMatchObject({
         name: 'NotFoundError',
@@ -180,7 +202,7 @@ describe('EnvironmentObservability', () => {
         observability.openLogs(
           'env-1',
           { pod: 'intruder' },
-          { credentials, signal },
+          { credentials, signal, audit },
         ),
       ).rejects.toMatchObject({
         name: 'NotFoundError',
@@ -197,7 +219,7 @@ describe('EnvironmentObservability', () => {
       const failure = observability.openLogs(
         'env-1',
         { pod: 'orders-1', container: 'sidecar' },
-        { credentials, signal },
+        { credentials, signal, audit },
       );
 
       await expect(failure).rejects.toMatchObject({
@@ -220,7 +242,7 @@ describe('EnvironmentObservability', () => {
       await observability.openLogs(
         'env-1',
         { pod: 'orders-1', container: 'migrate' },
-        { credentials, signal },
+        { credentials, signal, audit },
       );
 
       expect(observer.openLog.mock.calls[0][2]).toMatchObject({
@@ -242,7 +264,7 @@ describe('EnvironmentObservability', () => {
       await observability.openLogs(
         'env-1',
         { pod: 'with-default' },
-        { credentials, signal },
+        { credentials, signal, audit },
       );
       expect(observer.openLog.mock.calls[0][2]).toMatchObject({
         container: 'app',
@@ -252,7 +274,7 @@ describe('EnvironmentObservability', () => {
         observability.openLogs(
           'env-1',
           { pod: 'without' },
-          { credentials, signal },
+          { credentials, signal, audit },
         ),
       ).rejects.toMatchObject({
         name: 'InputError',
@@ -275,7 +297,7 @@ describe('EnvironmentObservability', () => {
         observability.openLogs(
           'env-1',
           { pod: 'orders-1' },
-          { credentials, signal },
+          { credentials, signal, audit },
         ),
       ).rejects.toBeInstanceOf(NotAllowedError);
       await expect(
@@ -285,6 +307,81 @@ describe('EnvironmentObservability', () => {
         observability.events('env-1', { credentials }),
       ).rejects.toBeInstanceOf(NotAllowedError);
       expect(observerFor).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('logs permission', () => {
+    it('asks whether the caller may read the logs, before asking the cluster', async () => {
+      const { observability, observerFor, authorizer } = setup({
+        pods: [pod('orders-1')],
+        logsDenied: true,
+      });
+
+      await expect(
+        observability.openLogs(
+          'env-1',
+          { pod: 'orders-1' },
+          { credentials, signal, audit },
+        ),
+      ).rejects.toBeInstanceOf(NotAllowedError);
+      expect(authorizer.authorize).toHaveBeenCalledWith(
+        'readLogs',
+        expect.objectContaining({
+          id: 'env-1',
+          ownerRef: 'group:default/team-orders',
+          type: 'development',
+        }),
+        credentials,
+      );
+      expect(observerFor).not.toHaveBeenCalled();
+    });
+
+    it('does not audit reads of logs that are not sensitive', async () => {
+      const { observability } = setup({ pods: [pod('orders-1')] });
+      const notSensitive = jest.fn(async () => auditEvent());
+
+      await observability.openLogs(
+        'env-1',
+        { pod: 'orders-1' },
+        { credentials, signal, audit: notSensitive },
+      );
+
+      expect(notSensitive).not.toHaveBeenCalled();
+    });
+
+    it('audits each read of sensitive logs, allowed or refused', async () => {
+      const allowed = setup({ type: 'production', pods: [pod('orders-1')] });
+      const allowedEvent = auditEvent();
+      await allowed.observability.openLogs(
+        'env-1',
+        { pod: 'orders-1', container: 'orders-service' },
+        { credentials, signal, audit: async () => allowedEvent },
+      );
+      expect(allowedEvent.success).toHaveBeenCalled();
+
+      const refused = setup({
+        type: 'production',
+        pods: [pod('orders-1')],
+        logsDenied: true,
+      });
+      const refusedEvent = auditEvent();
+      const refusedAudit = jest.fn(async () => refusedEvent);
+      await expect(
+        refused.observability.openLogs(
+          'env-1',
+          { pod: 'orders-1' },
+          { credentials, signal, audit: refusedAudit },
+        ),
+      ).rejects.toBeInstanceOf(NotAllowedError);
+      expect(refusedAudit).toHaveBeenCalledWith({
+        environmentId: 'env-1',
+        type: 'production',
+        pod: 'orders-1',
+      });
+      expect(refusedEvent.fail).toHaveBeenCalledWith({
+        error: expect.any(NotAllowedError),
+      });
+      expect(refusedEvent.success).not.toHaveBeenCalled();
     });
   });
 

@@ -1,4 +1,7 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  AuditorServiceEvent,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import {
   Environment,
@@ -8,6 +11,7 @@ import {
   EnvironmentType,
 } from '@internal/backstage-plugin-environments-common';
 import { V1Pod } from '@kubernetes/client-node';
+import { JsonObject } from '@backstage/types';
 import { Readable } from 'node:stream';
 import {
   ENVIRONMENT_ID_LABEL,
@@ -17,6 +21,7 @@ import {
   toEnvironmentEvent,
   toEnvironmentPod,
 } from '../kubernetes';
+import { EnvironmentAuthorizer } from '../permissions/EnvironmentAuthorizer';
 import { invalidInput } from './EnvironmentsService';
 
 /** Lines of a container's log when the request does not say how many. */
@@ -33,9 +38,17 @@ export type EnvironmentObservabilityOptions = {
     ): Promise<Environment>;
   };
   types: Record<string, EnvironmentType>;
+  /** Decides who may read an environment's logs (`environments.environment.logs.read`). */
+  authorizer: Pick<EnvironmentAuthorizer, 'authorize'>;
   /** The observer of a cluster by name; throws for a cluster that is not configured. */
   observerFor(cluster: string): Observer;
 };
+
+/**
+ * Starts the audit event of a read of sensitive logs; the caller knows who
+ * reads (the request), the service what and whether it is sensitive.
+ */
+export type LogsReadAudit = (meta: JsonObject) => Promise<AuditorServiceEvent>;
 
 type Observer = Pick<
   KubernetesObserver,
@@ -50,11 +63,13 @@ type Observer = Pick<
 export class EnvironmentObservability {
   private readonly environments: EnvironmentObservabilityOptions['environments'];
   private readonly types: Record<string, EnvironmentType>;
+  private readonly authorizer: EnvironmentObservabilityOptions['authorizer'];
   private readonly observerFor: (cluster: string) => Observer;
 
   constructor(options: EnvironmentObservabilityOptions) {
     this.environments = options.environments;
     this.types = options.types;
+    this.authorizer = options.authorizer;
     this.observerFor = options.observerFor;
   }
 
@@ -98,7 +113,9 @@ export class EnvironmentObservability {
   /**
    * Opens the log of a container of one of the environment's pods. The pod
    * must carry the environment's id label; the container defaults to the
-   * pod's only (or default) container.
+   * pod's only (or default) container. Reading logs is a permission of its
+   * own; each read of a type with `sensitiveLogs`, allowed or not, is an
+   * audit event.
    *
    * @throws NotFoundError naming the pod when it is not the environment's
    * @throws InputError naming the field and the rule when the container is
@@ -107,11 +124,49 @@ export class EnvironmentObservability {
   async openLogs(
     id: string,
     query: EnvironmentLogsQuery,
-    options: { credentials: BackstageCredentials; signal: AbortSignal },
+    options: {
+      credentials: BackstageCredentials;
+      signal: AbortSignal;
+      audit: LogsReadAudit;
+    },
   ): Promise<Readable> {
     const environment = await this.environments.get(id, {
       credentials: options.credentials,
     });
+    if (!this.types[environment.type]?.sensitiveLogs) {
+      await this.authorizer.authorize(
+        'readLogs',
+        environment,
+        options.credentials,
+      );
+      return this.openPodLog(environment, query, options.signal);
+    }
+    const event = await options.audit({
+      environmentId: environment.id,
+      type: environment.type,
+      pod: query.pod,
+      ...(query.container && { container: query.container }),
+    });
+    try {
+      await this.authorizer.authorize(
+        'readLogs',
+        environment,
+        options.credentials,
+      );
+      const logs = await this.openPodLog(environment, query, options.signal);
+      await event.success();
+      return logs;
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  private async openPodLog(
+    environment: Environment,
+    query: EnvironmentLogsQuery,
+    signal: AbortSignal,
+  ): Promise<Readable> {
     const notFound = new NotFoundError(
       `Pod '${query.pod}' was not found in environment '${environment.name}' (namespace ${environment.namespace})`,
     );
@@ -134,7 +189,7 @@ export class EnvironmentObservability {
         sinceSeconds: query.sinceSeconds,
         timestamps: query.timestamps,
       },
-      options.signal,
+      signal,
     );
   }
 

@@ -172,6 +172,13 @@ export async function createRouter({
     const logs = await observability.openLogs(req.params.id, req.query, {
       credentials,
       signal: upstream.signal,
+      audit: meta =>
+        auditor.createEvent({
+          eventId: 'environment-logs-read',
+          severityLevel: 'medium',
+          request: req,
+          meta,
+        }),
     });
     // no-transform: the root router's compression would otherwise buffer
     // lines until it has enough to compress.

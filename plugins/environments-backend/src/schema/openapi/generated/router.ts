@@ -627,6 +627,10 @@ export const spec = {
           "requiresApproval": {
             "type": "boolean"
           },
+          "sensitiveLogs": {
+            "type": "boolean",
+            "description": "Only owners and admins may read the logs; each read is audited."
+          },
           "allowed": {
             "type": "boolean"
           }
