@@ -1,7 +1,11 @@
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  createPermission,
+} from '@backstage/plugin-permission-common';
 import {
   environmentCreatePermission,
   environmentDeletePermission,
+  environmentLogsReadPermission,
   environmentReadPermission,
 } from '@internal/backstage-plugin-environments-common';
 import { catalogEntityDeletePermission } from '@backstage/plugin-catalog-common/alpha';
@@ -75,10 +79,72 @@ describe('PlatformPermissionPolicy', () => {
     });
   });
 
-  it('allows everything else, as before', async () => {
+  // Issue 12 replaced "everything else is allowed" with platformGrants.
+  it('lets only the owners of a catalog entity unregister it, and admins any', async () => {
     await expect(
       policy.handle({ permission: catalogEntityDeletePermission }, jane),
+    ).resolves.toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: {
+        rule: 'IS_ENTITY_OWNER',
+        resourceType: 'catalog-entity',
+        params: { claims: ['user:default/jane', 'group:default/team-orders'] },
+      },
+    });
+    await expect(
+      policy.handle({ permission: catalogEntityDeletePermission }, admin),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('keeps the logs of sensitive types to their owners, and every other log open', async () => {
+    await expect(
+      policy.handle({ permission: environmentLogsReadPermission }, jane),
+    ).resolves.toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'environments',
+      resourceType: 'environment',
+      conditions: {
+        anyOf: [
+          {
+            not: {
+              rule: 'HAS_SENSITIVE_LOGS',
+              resourceType: 'environment',
+            },
+          },
+          {
+            rule: 'IS_ENVIRONMENT_OWNER',
+            resourceType: 'environment',
+            params: {
+              claims: ['user:default/jane', 'group:default/team-orders'],
+            },
+          },
+        ],
+      },
+    });
+    await expect(
+      policy.handle({ permission: environmentLogsReadPermission }, admin),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('refuses a permission it does not list to everyone but admins', async () => {
+    const unknown = createPermission({
+      name: 'other.thing.do',
+      attributes: {},
+    });
+    await expect(policy.handle({ permission: unknown }, jane)).resolves.toEqual(
+      { result: AuthorizeResult.DENY },
+    );
+    await expect(
+      policy.handle({ permission: unknown }, admin),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('refuses everything to a request without a user', async () => {
+    await expect(
+      policy.handle({ permission: environmentReadPermission }),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
   });
 });
 
