@@ -63,6 +63,8 @@ export interface Config {
         /** Durations such as 4h or 3d; required for ephemeral types. */
         ttl?: { default: string; max: string };
         requiresApproval?: boolean;
+        /** Logs only the component's owners and admins may read; each read is audited. */
+        sensitiveLogs?: boolean;
         /** Group entity refs whose members may request this type; everyone when absent. */
         allowedGroups?: string[];
         baseline: {
