@@ -2,5 +2,10 @@
  * Helpers for tests that run against a real cluster; imported as
  * `@internal/cluster-tools/testUtils`, by tests only.
  */
-export { describeWithCluster, eventually, testCluster } from './testCluster';
+export {
+  describeNeeding,
+  describeWithCluster,
+  eventually,
+  testCluster,
+} from './testCluster';
 export { orchestratorKubeConfig } from './orchestrator';

@@ -1,6 +1,9 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { loadKubeConfig } from '../kubeconfig';
 
+const MISSING_CLUSTER =
+  'IDP_TEST_KUBECONFIG is not set: these tests need the local cluster; run them with ./platform test';
+
 /**
  * The real cluster integration tests run against: `./platform test` starts the local
  * control plane and sets IDP_TEST_KUBECONFIG. Without it the suites are skipped when run
@@ -10,9 +13,7 @@ export function testCluster(): KubeConfig | undefined {
   const kubeconfig = process.env.IDP_TEST_KUBECONFIG;
   if (!kubeconfig) {
     if (process.env.CI) {
-      throw new Error(
-        'IDP_TEST_KUBECONFIG is not set: run the tests with ./platform test',
-      );
+      throw new Error(MISSING_CLUSTER);
     }
     return undefined;
   }
@@ -22,12 +23,40 @@ export function testCluster(): KubeConfig | undefined {
   });
 }
 
+/**
+ * A suite that needs something outside the test (the cluster, Gitea, PostgreSQL):
+ * `missing` says what is missing, or is undefined when it is there. Run by hand, a
+ * suite whose need is missing is skipped; under CI (CI=true) it fails, with the reason,
+ * since a skip would hide that nothing was tested.
+ */
+export function describeNeeding(
+  name: string,
+  missing: string | undefined,
+  fn: () => void,
+) {
+  if (!missing) {
+    describe(name, fn);
+  } else if (process.env.CI) {
+    describe(name, () => {
+      // Fails by throwing, with the reason as its message.
+      // eslint-disable-next-line jest/expect-expect
+      it('has what it needs', () => {
+        throw new Error(
+          `${missing} (under CI a missing need fails, not skips)`,
+        );
+      });
+    });
+  } else {
+    describe.skip(name, fn);
+  }
+}
+
 export const describeWithCluster = (
   name: string,
   fn: (kc: () => KubeConfig) => void,
 ) => {
-  const kc = testCluster();
-  (kc ? describe : describe.skip)(name, () => fn(() => kc!));
+  const kc = process.env.IDP_TEST_KUBECONFIG ? testCluster() : undefined;
+  describeNeeding(name, kc ? undefined : MISSING_CLUSTER, () => fn(() => kc!));
 };
 
 export async function eventually<T>(

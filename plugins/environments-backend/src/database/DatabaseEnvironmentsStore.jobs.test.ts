@@ -4,6 +4,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { ConflictError, NotFoundError } from '@backstage/errors';
+import { describeNeeding } from '@internal/cluster-tools/testUtils';
 import knexFactory, { Knex } from 'knex';
 import { DatabaseEnvironmentsStore } from './DatabaseEnvironmentsStore';
 import { EnvironmentJob } from '../model';
@@ -337,10 +338,15 @@ describe.each(databases.eachSupportedId())(
   },
 );
 
-// Only PostgreSQL lets two backends share one database.
-const describeOnPostgres = databases.supports('POSTGRES_15')
-  ? describe
-  : describe.skip;
+// Only PostgreSQL lets two backends share one database; under CI its absence fails.
+const describeOnPostgres = (name: string, fn: () => void) =>
+  describeNeeding(
+    name,
+    databases.supports('POSTGRES_15')
+      ? undefined
+      : 'PostgreSQL is not available: set BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING',
+    fn,
+  );
 
 describeOnPostgres('DatabaseEnvironmentsStore across replicas', () => {
   it('claims every job exactly once when two replicas compete', async () => {
