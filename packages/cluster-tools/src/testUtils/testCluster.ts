@@ -1,3 +1,5 @@
+/* eslint-disable jest/no-export, jest/valid-title, jest/valid-describe-callback, jest/expect-expect, jest/no-disabled-tests --
+   not a test file: helpers that define suites for the test files that call them */
 import { KubeConfig } from '@kubernetes/client-node';
 import { loadKubeConfig } from '../kubeconfig';
 
@@ -39,7 +41,6 @@ export function describeNeeding(
   } else if (process.env.CI) {
     describe(name, () => {
       // Fails by throwing, with the reason as its message.
-      // eslint-disable-next-line jest/expect-expect
       it('has what it needs', () => {
         throw new Error(
           `${missing} (under CI a missing need fails, not skips)`,
