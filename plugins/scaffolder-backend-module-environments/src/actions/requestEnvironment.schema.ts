@@ -1,5 +1,17 @@
+import { environmentResourceSchema } from '@internal/backstage-plugin-environments-common';
 import { DEFAULT_TIMEOUT_SECONDS } from './environmentsAccess';
 import { ScaffolderZod } from './scaffolderZod';
+
+/**
+ * The resource types of the shared request schema. The scaffolder documents
+ * a resource with its own zod (v3), so only the shape is described here: the
+ * action checks each resource against the shared schema (the backend's
+ * rules), which names the field and the rule it breaks.
+ */
+export const RESOURCE_TYPES = environmentResourceSchema.options.map(
+  option => option.shape.type.value,
+);
+const [firstResourceType, ...otherResourceTypes] = RESOURCE_TYPES;
 
 /** The id of a dry run's environment, which does not exist. */
 export const DRY_RUN_ENVIRONMENT_ID = 'dry-run';
@@ -62,8 +74,14 @@ export const requestEnvironmentSchema = {
         .array(
           z.object({
             type: z
-              .literal('postgresql')
-              .describe('The kind of resource; only "postgresql" for now.'),
+              .enum([firstResourceType, ...otherResourceTypes])
+              .describe(
+                `The kind of resource: ${RESOURCE_TYPES.map(
+                  type => `"${type}"`,
+                ).join(
+                  ' or ',
+                )}, as far as the backend has a driver installed for it.`,
+              ),
             name: z
               .string()
               .describe(
@@ -73,7 +91,7 @@ export const requestEnvironmentSchema = {
               .string()
               .optional()
               .describe(
-                'The PostgreSQL major version, such as "16"; default 16.',
+                'The version, such as "16" for PostgreSQL (default 16) or "7.2" for Redis (default 7).',
               ),
             storage: z
               .string()
@@ -83,7 +101,7 @@ export const requestEnvironmentSchema = {
         )
         .optional()
         .describe(
-          'Backing services provisioned into the environment: PostgreSQL databases, each with a Secret holding its credentials.',
+          'Backing services provisioned into the environment, such as PostgreSQL databases, each with a Secret holding its credentials.',
         ),
       wait: z
         .boolean()
