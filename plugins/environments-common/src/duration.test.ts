@@ -23,6 +23,19 @@ describe('parseDuration', () => {
     },
   );
 
+  it.each(['100000000d', '99999999999999999999999d', '3651d', '87601h'])(
+    'rejects %j as longer than ten years, before it overflows a date',
+    duration => {
+      expect(() => parseDuration(duration)).toThrow(
+        `Invalid duration: must be at most 3650d, ten years (got "${duration}")`,
+      );
+    },
+  );
+
+  it('accepts ten years', () => {
+    expect(parseDuration('3650d')).toBe(3650 * 86_400_000);
+  });
+
   it('rejects a duration of zero', () => {
     expect(() => parseDuration('0h')).toThrow(
       'Invalid duration: must be longer than 0 (got "0h")',

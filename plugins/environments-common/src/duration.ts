@@ -8,6 +8,10 @@ const MILLISECONDS_PER_UNIT: Record<string, number> = {
   d: 86_400_000,
 };
 
+// Ten years: longer than any environment lives, and short enough that now
+// plus the duration is still a date (a count of days in the millions is not).
+const MAX_DURATION_MS = 3650 * 86_400_000;
+
 const EXPECTED_FORMAT =
   'a duration: a whole number followed by m (minutes), h (hours) or d (days), such as "30m", "4h" or "3d"';
 
@@ -20,9 +24,13 @@ function readDuration(
   }
   const milliseconds =
     Number(groups.count) * MILLISECONDS_PER_UNIT[groups.unit];
-  return milliseconds > 0
-    ? { milliseconds }
-    : { problem: `must be longer than 0 (got "${text}")` };
+  if (!(milliseconds > 0)) {
+    return { problem: `must be longer than 0 (got "${text}")` };
+  }
+  if (milliseconds > MAX_DURATION_MS) {
+    return { problem: `must be at most 3650d, ten years (got "${text}")` };
+  }
+  return { milliseconds };
 }
 
 /**

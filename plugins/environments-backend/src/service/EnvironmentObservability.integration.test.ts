@@ -138,6 +138,8 @@ describeWithCluster(
           auditor: mockServices.auditor.mock(),
           service,
           observability,
+          config: mockServices.rootConfig(),
+          logger,
         }),
       );
       app.use(middleware.error());

@@ -33,6 +33,7 @@ import {
   toApiStatusTransition,
 } from '../model';
 import { EnvironmentAuthorizer } from '../permissions/EnvironmentAuthorizer';
+import { ReconcileRateLimiter } from './ReconcileRateLimiter';
 
 type Credentials = { credentials: BackstageCredentials };
 
@@ -60,6 +61,8 @@ export type EnvironmentsServiceOptions = {
   authorizer: EnvironmentAuthorizer;
   userInfo: UserInfoService;
   clock?: () => Date;
+  /** The least time between two accepted reconciles of one environment; 5 s by default. */
+  reconcileIntervalMs?: number;
 };
 
 /** An `InputError` whose body also lists each issue, for forms to show per field. */
@@ -121,6 +124,7 @@ export class EnvironmentsService {
   private readonly authorizer: EnvironmentAuthorizer;
   private readonly userInfo: UserInfoService;
   private readonly clock: () => Date;
+  private readonly reconcileLimiter: ReconcileRateLimiter;
 
   constructor(options: EnvironmentsServiceOptions) {
     this.store = options.store;
@@ -130,6 +134,10 @@ export class EnvironmentsService {
     this.authorizer = options.authorizer;
     this.userInfo = options.userInfo;
     this.clock = options.clock ?? (() => new Date());
+    this.reconcileLimiter = new ReconcileRateLimiter({
+      intervalMs: options.reconcileIntervalMs ?? 5000,
+      clock: () => this.clock().getTime(),
+    });
   }
 
   async listTypes({
@@ -199,22 +207,36 @@ export class EnvironmentsService {
     filter: EnvironmentListFilter,
     { credentials }: Credentials,
   ): Promise<ApiEnvironment[]> {
-    const normalize = (ref: string | undefined, defaultKind: string) =>
-      ref && stringifyEntityRef(parseEntityRef(ref, { defaultKind }));
-    let environments;
-    try {
-      environments = await this.store.listEnvironments({
-        ...filter,
-        componentRef: normalize(filter.componentRef, 'component'),
-        ownerRef: normalize(filter.ownerRef, 'group'),
-      });
-    } catch (error) {
-      throw new InputError(
-        `componentRef, ownerRef: must be entity references such as component:default/orders-service (${
-          (error as Error).message
-        })`,
-      );
+    const normalize = (
+      field: string,
+      ref: string | undefined,
+      defaultKind: string,
+    ) => {
+      try {
+        return ref && stringifyEntityRef(parseEntityRef(ref, { defaultKind }));
+      } catch (error) {
+        throw new InputError(
+          `${field}: must be an entity reference such as ${defaultKind}:default/orders (${
+            (error as Error).message
+          })`,
+        );
+      }
+    };
+    for (const [field, value] of Object.entries(filter)) {
+      // eslint-disable-next-line no-control-regex
+      if (typeof value === 'string' && /[\u0000-\u001f\u007f]/.test(value)) {
+        throw invalidInput('filter', [
+          { field, rule: 'must not contain control characters' },
+        ]);
+      }
     }
+    // Only the references are the caller's to get wrong: a failing store is
+    // not a bad request.
+    const environments = await this.store.listEnvironments({
+      ...filter,
+      componentRef: normalize('componentRef', filter.componentRef, 'component'),
+      ownerRef: normalize('ownerRef', filter.ownerRef, 'group'),
+    });
     const visible = await this.authorizer.filter(
       'read',
       environments,
@@ -285,13 +307,12 @@ export class EnvironmentsService {
     let ttlMs: number;
     try {
       ttlMs = parseDuration(String(ttl));
-    } catch {
+    } catch (error) {
+      // parseDuration says which rule: the format, zero, or too long.
       throw invalidInput('extension', [
         {
           field: 'ttl',
-          rule: `must be a duration such as "2h" or "1d" (got ${JSON.stringify(
-            ttl,
-          )})`,
+          rule: (error as Error).message.replace(/^Invalid duration: /, ''),
         },
       ]);
     }
@@ -337,6 +358,8 @@ export class EnvironmentsService {
   ): Promise<ApiEnvironment> {
     const environment = await this.liveEnvironment(id, 'reconciled');
     await this.authorizer.authorize('update', environment, credentials);
+    // After the permission check, so that others cannot use up an owner's turn.
+    this.reconcileLimiter.take(id, environment.name);
     await this.store.enqueueJob({ environmentId: id, kind: 'reconcile' });
     await this.store.appendAuditEvent({
       environmentId: id,

@@ -34,6 +34,8 @@ async function startApp() {
       auditor: mockServices.auditor.mock(),
       service: {} as EnvironmentsService,
       observability,
+      config: mockServices.rootConfig(),
+      logger: mockServices.logger.mock(),
     }),
   );
   app.use(middleware.error());

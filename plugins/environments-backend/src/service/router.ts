@@ -1,17 +1,30 @@
-import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  AuditorService,
+  HttpAuthService,
+  LoggerService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
 import { Request } from 'express';
 import { JsonObject } from '@backstage/types';
 import { pipeline } from 'node:stream/promises';
 import { createOpenApiRouter } from '../schema/openapi/generated/router';
 import { EnvironmentObservability } from './EnvironmentObservability';
 import { EnvironmentsService } from './EnvironmentsService';
+import { environmentsErrorHandler } from './httpErrors';
 
 export type RouterOptions = {
   httpAuth: HttpAuthService;
   auditor: AuditorService;
   service: EnvironmentsService;
   observability: Pick<EnvironmentObservability, 'pods' | 'events' | 'openLogs'>;
+  config: RootConfigService;
+  logger: LoggerService;
 };
+
+// Ids are UUIDs; anything else (unicode, NUL, a path) names no environment,
+// and must not reach the database, where PostgreSQL refuses some of it.
+const ENVIRONMENT_ID = /^[A-Za-z0-9-]{1,64}$/;
 
 /**
  * The HTTP API of `src/schema/openapi.yaml`. Requests are checked against the
@@ -23,8 +36,18 @@ export async function createRouter({
   auditor,
   service,
   observability,
+  config,
+  logger,
 }: RouterOptions) {
   const router = await createOpenApiRouter();
+
+  router.param('id', (_req, _res, next, id) => {
+    next(
+      typeof id === 'string' && ENVIRONMENT_ID.test(id)
+        ? undefined
+        : new NotFoundError(`No environment with id '${id}'`),
+    );
+  });
 
   /** Runs a change with an audit event recording its outcome. */
   async function audited<T extends { id: string }>(
@@ -199,6 +222,10 @@ export async function createRouter({
       }
     }
   });
+
+  // Errors of this API are answered here rather than by the root handler,
+  // which shows stack traces in development.
+  router.use(environmentsErrorHandler({ config, logger }));
 
   return router;
 }
