@@ -68,18 +68,52 @@ export interface Config {
         /** Group entity refs whose members may request this type; everyone when absent. */
         allowedGroups?: string[];
         baseline: {
-          quota: { cpu: string; memory: string; pods?: number };
+          /**
+           * storage: all volume claims of a namespace together (default 10Gi);
+           * persistentVolumeClaims: how many (default 5).
+           */
+          quota: {
+            cpu: string;
+            memory: string;
+            pods?: number;
+            storage?: string;
+            persistentVolumeClaims?: number;
+          };
           limits: {
             defaultCpu: string;
             defaultMemory: string;
             defaultRequestCpu: string;
             defaultRequestMemory: string;
           };
+          /**
+           * Pod Security Admission levels of the namespaces: privileged,
+           * baseline or restricted, each restricted unless set; version
+           * "latest" (the default) or such as "v1.31".
+           */
+          podSecurity?: {
+            enforce?: string;
+            audit?: string;
+            warn?: string;
+            version?: string;
+          };
+          /** Namespace labels; not pod-security.kubernetes.io/*, see podSecurity. */
           labels?: { [key: string]: string };
           annotations?: { [key: string]: string };
         };
-        /** The most a developer may set as overrides. */
-        bounds: { cpu: string; memory: string };
+        /**
+         * How far a request may go: cpu and memory overrides, the storage of
+         * one resource (default 5Gi), the number of resources (default 3) and
+         * the component's replicas (default 3).
+         */
+        bounds: {
+          cpu: string;
+          memory: string;
+          storage?: string;
+          resources?: number;
+          replicas?: number;
+        };
+        /** How many live environments of this type one component, or one team, may have; unlimited when absent. */
+        maxEnvironments?: { perComponent?: number; perTeam?: number };
       };
     };
   };

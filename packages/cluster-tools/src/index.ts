@@ -4,6 +4,7 @@ export { loadKubeConfig } from './kubeconfig';
 export type { ClusterTarget } from './kubeconfig';
 export {
   ensureOrchestratorAccess,
+  environmentOwnerRules,
   orchestratorAccessObjects,
   orchestratorClusterRules,
   orchestratorNamespaceRules,

@@ -9,6 +9,7 @@ import {
 } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import {
+  ENVIRONMENT_OWNER_ROLE,
   MANAGED_BY_ENVIRONMENTS,
   MANAGED_BY_LABEL,
   ORCHESTRATOR_NAMESPACE_ROLE,
@@ -99,7 +100,12 @@ describeWithCluster('the environments orchestrator ServiceAccount', kc => {
     });
     await rbac.createNamespacedRoleBinding({
       namespace,
-      body: roleBinding(namespace, 'owner-edit', 'edit', teamSubject),
+      body: roleBinding(
+        namespace,
+        'environment-owner',
+        ENVIRONMENT_OWNER_ROLE,
+        teamSubject,
+      ),
     });
     const secret = await eventually('the namespace role in effect', () =>
       core.createNamespacedSecret({

@@ -9,6 +9,7 @@ import {
   serviceAccountObjects,
 } from './serviceAccountAccess';
 import {
+  ENVIRONMENT_OWNER_ROLE,
   MANAGED_BY_ENVIRONMENTS,
   MANAGED_BY_LABEL,
   ORCHESTRATOR_CLUSTER_ROLE,
@@ -25,9 +26,10 @@ const APPLY = ['get', 'create', 'patch'];
 /**
  * What the orchestrator may do everywhere. It holds no access to what is in a
  * namespace, secrets above all, beyond the workloads its status watch lists by
- * label, and it can bind only two roles: `edit` for an environment's owning
- * team (RBAC's escalation check demands `bind`, since the orchestrator does not
- * hold every permission of `edit` itself) and its own namespace role.
+ * label, and it can bind only two roles: the environment owner role for an
+ * environment's owning team (RBAC's escalation check demands `bind`, since the
+ * orchestrator does not hold every permission of that role itself) and its own
+ * namespace role.
  */
 export const orchestratorClusterRules = [
   {
@@ -46,7 +48,7 @@ export const orchestratorClusterRules = [
     apiGroups: ['rbac.authorization.k8s.io'],
     resources: ['clusterroles'],
     verbs: ['bind'],
-    resourceNames: ['edit', ORCHESTRATOR_NAMESPACE_ROLE],
+    resourceNames: [ENVIRONMENT_OWNER_ROLE, ORCHESTRATOR_NAMESPACE_ROLE],
   },
   {
     // The status watch: list and watch by label selector across namespaces.
@@ -89,6 +91,47 @@ export const orchestratorNamespaceRules = [
     verbs: READ,
   },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: READ },
+];
+
+/**
+ * What an environment's owning team may do in its namespace, the documented
+ * minimum (README of environments-common): see what runs there, its logs,
+ * events, volumes and settings, and delete a pod to have it restarted. No
+ * secrets (the resources' passwords reach the component, not people), no
+ * exec, attach or port-forward, and no writes of anything the platform
+ * renders: a change goes through the portal, whose policy and bounds apply,
+ * and a reconcile would undo a change made by hand anyway.
+ */
+export const environmentOwnerRules = [
+  {
+    apiGroups: [''],
+    resources: [
+      'pods',
+      'pods/log',
+      'events',
+      'services',
+      'endpoints',
+      'configmaps',
+      'persistentvolumeclaims',
+      'resourcequotas',
+      'limitranges',
+      'serviceaccounts',
+    ],
+    verbs: READ,
+  },
+  {
+    apiGroups: ['apps'],
+    resources: ['deployments', 'replicasets', 'statefulsets'],
+    verbs: READ,
+  },
+  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: READ },
+  {
+    apiGroups: ['networking.k8s.io'],
+    resources: ['networkpolicies'],
+    verbs: READ,
+  },
+  // Its controller starts a new one: a restart, not a way to run other pods.
+  { apiGroups: [''], resources: ['pods'], verbs: ['delete'] },
 ];
 
 const managedBy = `'${MANAGED_BY_LABEL}'`;
@@ -189,6 +232,7 @@ export function orchestratorAccessObjects(): KubernetesObject[] {
     ...orchestratorScopePolicy(),
     clusterRole(ORCHESTRATOR_CLUSTER_ROLE, orchestratorClusterRules),
     clusterRole(ORCHESTRATOR_NAMESPACE_ROLE, orchestratorNamespaceRules),
+    clusterRole(ENVIRONMENT_OWNER_ROLE, environmentOwnerRules),
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',

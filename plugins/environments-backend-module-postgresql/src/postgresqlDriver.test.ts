@@ -1,4 +1,7 @@
-import { PostgresqlResource } from '@internal/backstage-plugin-environments-common';
+import {
+  environmentTypeSchema,
+  PostgresqlResource,
+} from '@internal/backstage-plugin-environments-common';
 import {
   KubernetesObject,
   V1Pod,
@@ -21,7 +24,8 @@ function render(resource: PostgresqlResource, password: string) {
       ownerRef: 'group:default/team-orders',
       type: 'development',
     },
-    environmentType: {
+    // Parsed, as the backend reads it from app-config: with its defaults.
+    environmentType: environmentTypeSchema.parse({
       description: 'For day-to-day work',
       cluster: 'dev-cluster',
       ephemeral: false,
@@ -36,7 +40,7 @@ function render(resource: PostgresqlResource, password: string) {
         },
       },
       bounds: { cpu: '4', memory: '8Gi' },
-    },
+    }),
     namespace: 'orders-service-development',
     labels,
     resource,
@@ -98,6 +102,24 @@ describe('postgresqlResourceDriver', () => {
       audit.spec.volumeClaimTemplates[0].spec.resources.requests.storage,
     ).toBe('1Gi');
     expect(find(objects, 'Secret', 'audit-db-credentials')).toBeDefined();
+  });
+
+  it("runs its pod as the image's non-root user, as the restricted Pod Security level demands", () => {
+    const pod = find(
+      render({ type: 'postgresql', name: 'orders-db' }, 'secret'),
+      'StatefulSet',
+    ).spec.template.spec;
+    expect(pod.securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 999,
+      runAsGroup: 999,
+      fsGroup: 999,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(pod.containers[0].securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
   });
 
   it("labels every object with the environment's labels and puts it in its namespace", () => {

@@ -43,6 +43,8 @@ export const postgresqlResourceDriver: EnvironmentResourceDriver<PostgresqlResou
         app: 'postgresql',
         image: `postgres:${resource.version ?? DEFAULT_POSTGRES_VERSION}`,
         port: POSTGRES_PORT,
+        // The postgres user of the official image.
+        runAsUser: 999,
         dataPath: '/var/lib/postgresql/data',
         storage: resource.storage ?? DEFAULT_POSTGRES_STORAGE,
         connection: host => ({

@@ -1,4 +1,7 @@
-import { RedisResource } from '@internal/backstage-plugin-environments-common';
+import {
+  environmentTypeSchema,
+  RedisResource,
+} from '@internal/backstage-plugin-environments-common';
 import {
   KubernetesObject,
   V1Pod,
@@ -21,7 +24,8 @@ function context(resource: RedisResource, password: string) {
       ownerRef: 'group:default/team-orders',
       type: 'development',
     },
-    environmentType: {
+    // Parsed, as the backend reads it from app-config: with its defaults.
+    environmentType: environmentTypeSchema.parse({
       description: 'For day-to-day work',
       cluster: 'dev-cluster',
       ephemeral: false,
@@ -36,7 +40,7 @@ function context(resource: RedisResource, password: string) {
         },
       },
       bounds: { cpu: '4', memory: '8Gi' },
-    },
+    }),
     namespace: 'orders-service-development',
     labels,
     resource,
@@ -122,6 +126,24 @@ describe('redisResourceDriver', () => {
       cache.spec.volumeClaimTemplates[0].spec.resources.requests.storage,
     ).toBe('1Gi');
     expect(find(objects, 'Secret', 'cache-credentials')).toBeDefined();
+  });
+
+  it("runs its pod as the image's non-root user, as the restricted Pod Security level demands", () => {
+    const pod = find(
+      render({ type: 'redis', name: 'sessions' }, 'secret'),
+      'StatefulSet',
+    ).spec.template.spec;
+    expect(pod.securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 999,
+      runAsGroup: 999,
+      fsGroup: 999,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(pod.containers[0].securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
   });
 
   it("labels every object with the environment's labels and puts it in its namespace", () => {

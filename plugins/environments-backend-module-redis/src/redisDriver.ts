@@ -40,6 +40,8 @@ export const redisResourceDriver: EnvironmentResourceDriver<RedisResource> = {
       app: 'redis',
       image: `redis:${resource.version ?? DEFAULT_REDIS_VERSION}`,
       port: REDIS_PORT,
+      // The redis user of the official image.
+      runAsUser: 999,
       dataPath: '/data',
       storage: resource.storage ?? DEFAULT_REDIS_STORAGE,
       connection: host => ({

@@ -33,6 +33,14 @@ export const ORCHESTRATOR_NAMESPACE_ROLE =
   'idp-environments-orchestrator-namespace';
 
 /**
+ * The ClusterRole that an environment's owning team is bound to in the
+ * environment's namespace: reading what runs there, its logs and events, and
+ * deleting a pod to restart it; no secrets, no exec, no writes of what the
+ * platform renders (see the README of environments-common).
+ */
+export const ENVIRONMENT_OWNER_ROLE = 'idp-environments-owner';
+
+/**
  * The ValidatingAdmissionPolicy (and its binding) that keeps the
  * orchestrator's namespace rights to namespaces labelled as its own.
  */

@@ -78,7 +78,10 @@ describe('parseEnvironmentTypes', () => {
   it('keeps quantities as text, including numbers YAML reads from `cpu: 4`', () => {
     const types = parseEnvironmentTypes(validTypes);
 
-    expect(types.development.bounds).toEqual({ cpu: '4', memory: '8Gi' });
+    expect(types.development.bounds).toMatchObject({
+      cpu: '4',
+      memory: '8Gi',
+    });
   });
 
   it('writes group references in full, as the catalog does', () => {
@@ -170,6 +173,168 @@ describe('parseEnvironmentTypes', () => {
       }),
     ).toEqual([
       'environments.types.production.allowedGroups: must list at least one group; leave allowedGroups out to let everyone request this type',
+    ]);
+  });
+});
+
+describe('the tenancy settings of a type', () => {
+  it('enforce, audit and warn the restricted Pod Security level unless set', () => {
+    const types = parseEnvironmentTypes(validTypes);
+
+    expect(types.development.baseline.podSecurity).toEqual({
+      enforce: 'restricted',
+      audit: 'restricted',
+      warn: 'restricted',
+      version: 'latest',
+    });
+  });
+
+  it('let the platform team lower a level and pin the version', () => {
+    const types = parseEnvironmentTypes({
+      development: {
+        ...validTypes.development,
+        baseline: {
+          ...baseline,
+          podSecurity: { enforce: 'baseline', version: 'v1.31' },
+        },
+      },
+    });
+
+    expect(types.development.baseline.podSecurity).toEqual({
+      enforce: 'baseline',
+      audit: 'restricted',
+      warn: 'restricted',
+      version: 'v1.31',
+    });
+  });
+
+  it('reject unknown levels and versions, and Pod Security labels set by hand', () => {
+    expect(
+      problemsIn({
+        development: {
+          ...validTypes.development,
+          baseline: {
+            ...baseline,
+            podSecurity: {
+              enforce: 'none',
+              warn: 'restricted',
+              version: '1.31',
+            },
+            labels: { 'pod-security.kubernetes.io/enforce': 'privileged' },
+          },
+        },
+      }),
+    ).toEqual([
+      'environments.types.development.baseline.podSecurity.enforce: must be one of: privileged, baseline, restricted',
+      'environments.types.development.baseline.podSecurity.version: must be "latest" or a Kubernetes minor version such as "v1.31"',
+      'environments.types.development.baseline.labels.pod-security.kubernetes.io/enforce: is set from baseline.podSecurity; set the Pod Security levels there instead',
+    ]);
+  });
+
+  it('count storage and claims in the quota, with defaults', () => {
+    const types = parseEnvironmentTypes({
+      ...validTypes,
+      preview: {
+        ...validTypes.preview,
+        baseline: {
+          ...baseline,
+          quota: {
+            ...baseline.quota,
+            storage: '40Gi',
+            persistentVolumeClaims: 2,
+          },
+        },
+      },
+    });
+
+    expect(types.development.baseline.quota).toEqual({
+      cpu: '2',
+      memory: '4Gi',
+      pods: 20,
+      storage: '10Gi',
+      persistentVolumeClaims: 5,
+    });
+    expect(types.preview.baseline.quota).toMatchObject({
+      storage: '40Gi',
+      persistentVolumeClaims: 2,
+    });
+  });
+
+  it('bound storage per resource, resources and replicas, with defaults', () => {
+    const types = parseEnvironmentTypes({
+      ...validTypes,
+      preview: {
+        ...validTypes.preview,
+        bounds: {
+          ...validTypes.preview.bounds,
+          storage: '2Gi',
+          resources: 1,
+          replicas: 2,
+        },
+      },
+    });
+
+    expect(types.development.bounds).toEqual({
+      cpu: '4',
+      memory: '8Gi',
+      storage: '5Gi',
+      resources: 3,
+      replicas: 3,
+    });
+    expect(types.preview.bounds).toEqual({
+      cpu: '2',
+      memory: '4Gi',
+      storage: '2Gi',
+      resources: 1,
+      replicas: 2,
+    });
+  });
+
+  it('cap environments per component and per team only when asked to', () => {
+    const types = parseEnvironmentTypes({
+      ...validTypes,
+      preview: {
+        ...validTypes.preview,
+        maxEnvironments: { perComponent: 5, perTeam: 20 },
+      },
+    });
+
+    expect(types.development.maxEnvironments).toBeUndefined();
+    expect(types.preview.maxEnvironments).toEqual({
+      perComponent: 5,
+      perTeam: 20,
+    });
+  });
+
+  it('reject bounds and caps that make no sense', () => {
+    expect(
+      problemsIn({
+        development: {
+          ...validTypes.development,
+          baseline: {
+            ...baseline,
+            quota: {
+              ...baseline.quota,
+              storage: '10Gi',
+              persistentVolumeClaims: -1,
+            },
+          },
+          bounds: {
+            ...validTypes.development.bounds,
+            storage: '20Gi',
+            resources: -1,
+            replicas: 0,
+          },
+          maxEnvironments: { perComponent: 0, perTeams: 3 },
+        },
+      }),
+    ).toEqual([
+      'environments.types.development.baseline.quota.persistentVolumeClaims: must not be negative',
+      'environments.types.development.bounds.resources: must not be negative',
+      'environments.types.development.bounds.replicas: must be greater than 0',
+      'environments.types.development.maxEnvironments.perComponent: must be greater than 0',
+      'environments.types.development.maxEnvironments.perTeams: is not a known field',
+      'environments.types.development.bounds.storage: must not be more than the baseline quota storage (10Gi), or no resource that large could get its volume',
     ]);
   });
 });

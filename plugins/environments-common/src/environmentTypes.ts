@@ -18,6 +18,29 @@ const LABEL_VALUE_RULE =
 
 const nonEmptyString = z.string().min(1, 'must not be empty');
 
+/**
+ * The storage quota of a type that sets none: every claim of a namespace
+ * together, and how many claims it may hold.
+ *
+ * @public
+ */
+export const DEFAULT_QUOTA = {
+  storage: '10Gi',
+  persistentVolumeClaims: 5,
+} as const;
+
+/**
+ * The bounds of a request, for a type that sets none: the most storage of one
+ * resource, the number of resources and the replicas of the component.
+ *
+ * @public
+ */
+export const DEFAULT_BOUNDS = {
+  storage: '5Gi',
+  resources: 3,
+  replicas: 3,
+} as const;
+
 const annotationsSchema = z
   .record(z.string(), z.string())
   .superRefine((annotations, ctx) => {
@@ -91,19 +114,87 @@ const limitsSchema = z
     }
   }, whenFieldsValid(['defaultMemory', 'defaultRequestMemory']));
 
+const wholeNumber = (rule: 'positive' | 'nonnegative') => {
+  const number = z.number().int('must be a whole number');
+  return rule === 'positive'
+    ? number.positive('must be greater than 0')
+    : number.nonnegative('must not be negative');
+};
+
+/** The Pod Security Standards, most to least permissive. */
+const POD_SECURITY_LEVELS = ['privileged', 'baseline', 'restricted'] as const;
+const POD_SECURITY_LABEL_PREFIX = 'pod-security.kubernetes.io/';
+
+/**
+ * What Pod Security Admission enforces in a type's namespaces, and what it
+ * only audits or warns about. Unless the platform team says otherwise, all
+ * three are `restricted`: a tenant cannot run privileged, host-namespace or
+ * root pods in its namespace.
+ */
+const podSecuritySchema = z
+  .strictObject({
+    enforce: z.enum(POD_SECURITY_LEVELS).default('restricted'),
+    audit: z.enum(POD_SECURITY_LEVELS).default('restricted'),
+    warn: z.enum(POD_SECURITY_LEVELS).default('restricted'),
+    version: z
+      .string()
+      .regex(
+        /^(latest|v1\.(0|[1-9]\d*))$/,
+        'must be "latest" or a Kubernetes minor version such as "v1.31"',
+      )
+      .default('latest'),
+  })
+  .prefault({});
+
+// Namespace labels the baseline sets itself: a free-form label must not
+// weaken what podSecurity says.
+const baselineLabelsSchema = labelsSchema.superRefine((labels, ctx) => {
+  for (const key of Object.keys(labels)) {
+    if (key.startsWith(POD_SECURITY_LABEL_PREFIX)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `is set from baseline.podSecurity; set the Pod Security levels there instead`,
+      });
+    }
+  }
+});
+
 const baselineSchema = z.strictObject({
   quota: z.strictObject({
     cpu: quantitySchema('cpu'),
     memory: quantitySchema('memory'),
-    pods: z
-      .number()
-      .int('must be a whole number')
-      .positive('must be greater than 0')
-      .optional(),
+    pods: wholeNumber('positive').optional(),
+    /** All claims of a namespace together (`requests.storage`). */
+    storage: quantitySchema('memory').default(DEFAULT_QUOTA.storage),
+    /** How many claims a namespace may hold (`persistentvolumeclaims`). */
+    persistentVolumeClaims: wholeNumber('nonnegative').default(
+      DEFAULT_QUOTA.persistentVolumeClaims,
+    ),
   }),
   limits: limitsSchema,
-  labels: labelsSchema.optional(),
+  podSecurity: podSecuritySchema,
+  labels: baselineLabelsSchema.optional(),
   annotations: annotationsSchema.optional(),
+});
+
+/**
+ * How far one request may go: the quota it may raise cpu and memory to, and
+ * the most storage one resource, resources in all and replicas of the
+ * component it may have.
+ */
+const boundsSchema = z.strictObject({
+  cpu: quantitySchema('cpu'),
+  memory: quantitySchema('memory'),
+  storage: quantitySchema('memory').default(DEFAULT_BOUNDS.storage),
+  resources: wholeNumber('nonnegative').default(DEFAULT_BOUNDS.resources),
+  replicas: wholeNumber('positive').default(DEFAULT_BOUNDS.replicas),
+});
+
+/** How many live environments of the type one component, or one team, may have. */
+const maxEnvironmentsSchema = z.strictObject({
+  perComponent: wholeNumber('positive').optional(),
+  perTeam: wholeNumber('positive').optional(),
 });
 
 /**
@@ -120,10 +211,8 @@ export const environmentTypeSchema = z
     ephemeral: z.boolean().default(false),
     ttl: ttlSchema.optional(),
     baseline: baselineSchema,
-    bounds: z.strictObject({
-      cpu: quantitySchema('cpu'),
-      memory: quantitySchema('memory'),
-    }),
+    bounds: boundsSchema,
+    maxEnvironments: maxEnvironmentsSchema.optional(),
     allowedGroups: z
       .array(entityRefSchema('group'))
       .min(
@@ -175,12 +264,32 @@ export const environmentTypeSchema = z
         message: `must be at least the baseline quota memory (${type.baseline.quota.memory})`,
       });
     }
-  }, whenFieldsValid(['baseline.quota.memory', 'bounds.memory']));
+  }, whenFieldsValid(['baseline.quota.memory', 'bounds.memory']))
+  // A resource larger than the namespace's storage quota could never bind.
+  .superRefine((type, ctx) => {
+    if (
+      !isWithinMaximum(
+        'memory',
+        type.bounds.storage,
+        type.baseline.quota.storage,
+      )
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bounds', 'storage'],
+        message: `must not be more than the baseline quota storage (${type.baseline.quota.storage}), or no resource that large could get its volume`,
+      });
+    }
+  }, whenFieldsValid(['baseline.quota.storage', 'bounds.storage']));
 
 /**
  * An environment type as configured by the platform team, for example
- * development, preview, staging or production, with defaults applied
- * (`ephemeral` and `requiresApproval` are false unless set).
+ * development, preview, staging or production, with defaults applied:
+ * `ephemeral` and `requiresApproval` are false unless set, every Pod Security
+ * level of `baseline.podSecurity` is `restricted` (version `latest`), and the
+ * storage quota and the bounds a type leaves out are {@link DEFAULT_QUOTA}
+ * and {@link DEFAULT_BOUNDS}. `maxEnvironments` is absent when the type caps
+ * nothing.
  *
  * Quantities and durations stay as written ("2Gi", "4h"): use
  * {@link parseMemoryBytes}, {@link parseCpuCores} and {@link parseDuration}

@@ -18,6 +18,8 @@ export { parseDuration } from './duration';
 export { environmentNamespace, isDns1123Label } from './names';
 export {
   canRequestEnvironmentType,
+  DEFAULT_BOUNDS,
+  DEFAULT_QUOTA,
   environmentTypeSchema,
   parseEnvironmentTypes,
 } from './environmentTypes';

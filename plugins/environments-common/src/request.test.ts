@@ -1,5 +1,8 @@
 import { parseEnvironmentTypes } from './environmentTypes';
-import { validateEnvironmentRequest } from './request';
+import {
+  validateEnvironmentRequest,
+  validateEnvironmentUpdate,
+} from './request';
 
 const baseline = {
   quota: { cpu: '2', memory: '4Gi' },
@@ -23,8 +26,8 @@ const types = parseEnvironmentTypes({
     cluster: 'dev-cluster',
     ephemeral: true,
     ttl: { default: '4h', max: '3d' },
-    baseline,
-    bounds: { cpu: '2', memory: '4Gi' },
+    baseline: { ...baseline, quota: { ...baseline.quota, storage: '40Gi' } },
+    bounds: { cpu: '2', memory: '4Gi', storage: '20Gi', resources: 2 },
   },
   staging: {
     description: 'Before production',
@@ -343,6 +346,99 @@ describe('validateEnvironmentRequest', () => {
     });
   });
 
+  describe('the bounds of the type on resources', () => {
+    const preview = { ...minimal, type: 'preview' };
+
+    it('allow storage up to the bound of one resource, inclusive', () => {
+      expect(
+        issuesOf({
+          ...preview,
+          resources: [
+            { type: 'postgresql', name: 'orders-db', storage: '20Gi' },
+            { type: 'redis', name: 'sessions', storage: '20480Mi' },
+          ],
+        }),
+      ).toEqual([]);
+    });
+
+    it('refuse more storage than the bound, naming the resource and the bound', () => {
+      expect(
+        issuesOf({
+          ...preview,
+          resources: [
+            { type: 'postgresql', name: 'orders-db', storage: '1Gi' },
+            { type: 'postgresql', name: 'big-db', storage: '1Pi' },
+          ],
+        }),
+      ).toEqual([
+        {
+          field: 'resources.1.storage',
+          rule: 'must be at most 20Gi for type preview (got "1Pi")',
+        },
+      ]);
+    });
+
+    it('refuse more resources than the type allows', () => {
+      expect(
+        issuesOf({
+          ...preview,
+          resources: [
+            { type: 'postgresql', name: 'a' },
+            { type: 'postgresql', name: 'b' },
+            { type: 'redis', name: 'c' },
+          ],
+        }),
+      ).toEqual([
+        {
+          field: 'resources',
+          rule: 'must list at most 2 resources for type preview (got 3)',
+        },
+      ]);
+    });
+
+    it('apply the defaults to a type that sets none', () => {
+      expect(
+        issuesOf({
+          ...minimal,
+          resources: [
+            { type: 'postgresql', name: 'a', storage: '6Gi' },
+            { type: 'postgresql', name: 'b' },
+            { type: 'redis', name: 'c' },
+            { type: 'redis', name: 'd' },
+          ],
+        }),
+      ).toEqual([
+        {
+          field: 'resources',
+          rule: 'must list at most 3 resources for type development (got 4)',
+        },
+        {
+          field: 'resources.0.storage',
+          rule: 'must be at most 5Gi for type development (got "6Gi")',
+        },
+      ]);
+    });
+
+    it('are reported along with other problems of the resources', () => {
+      expect(
+        issuesOf({
+          ...preview,
+          resources: [
+            { type: 'postgresql', name: 'Bad', storage: '1Pi' },
+            { type: 'postgresql', name: 'ok', storage: 'lots' },
+          ],
+        }),
+      ).toEqual([
+        expect.objectContaining({ field: 'resources.0.name' }),
+        expect.objectContaining({ field: 'resources.1.storage' }),
+        {
+          field: 'resources.0.storage',
+          rule: 'must be at most 20Gi for type preview (got "1Pi")',
+        },
+      ]);
+    });
+  });
+
   it('reports every problem at once', () => {
     expect(
       issuesOf({
@@ -375,5 +471,54 @@ describe('validateEnvironmentRequest', () => {
         rule: 'must be an object with at least componentRef and type',
       },
     ]);
+  });
+});
+
+describe('validateEnvironmentUpdate', () => {
+  const current = {
+    componentRef: 'component:default/orders-service',
+    type: 'preview',
+    name: 'pr-42',
+    ttl: '4h',
+    resources: [{ type: 'postgresql' as const, name: 'orders-db' }],
+  };
+
+  it('holds a change to the bounds of the type, as a new request', () => {
+    expect(
+      validateEnvironmentUpdate(
+        {
+          resources: [
+            { type: 'postgresql', name: 'orders-db', storage: '1Pi' },
+          ],
+        },
+        current,
+        types,
+      ),
+    ).toEqual({
+      ok: false,
+      issues: [
+        {
+          field: 'resources.0.storage',
+          rule: 'must be at most 20Gi for type preview (got "1Pi")',
+        },
+      ],
+    });
+  });
+
+  it('accepts a change within them', () => {
+    expect(
+      validateEnvironmentUpdate(
+        {
+          resources: [
+            { type: 'postgresql', name: 'orders-db', storage: '20Gi' },
+          ],
+        },
+        current,
+        types,
+      ),
+    ).toMatchObject({
+      ok: true,
+      request: { resources: [{ name: 'orders-db', storage: '20Gi' }] },
+    });
   });
 });

@@ -4,7 +4,12 @@ import { entityRefSchema } from './entityRefs';
 import { EnvironmentType } from './environmentTypes';
 import { environmentResourceSchema } from './resources';
 import { dns1123LabelSchema } from './names';
-import { isWithinMaximum, QuantityKind, quantitySchema } from './quantity';
+import {
+  isWithinMaximum,
+  parseMemoryBytes,
+  QuantityKind,
+  quantitySchema,
+} from './quantity';
 import {
   isPlainObject,
   parseWithIssues,
@@ -186,6 +191,34 @@ function requestSchemaFor(types: Record<string, EnvironmentType>) {
       }
     };
 
+  // Reads resources defensively, like the check of unique names: the bounds
+  // are reported along with any other problem of the resources.
+  const resourcesWithinBounds = (
+    request: z.output<typeof environmentRequestSchema>,
+    ctx: z.RefinementCtx,
+  ) => {
+    const type = findType(types, request.type);
+    const resources: unknown = request.resources;
+    if (!type || !Array.isArray(resources)) return;
+    if (resources.length > type.bounds.resources) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['resources'],
+        message: `must list at most ${type.bounds.resources} resources for type ${request.type} (got ${resources.length})`,
+      });
+    }
+    resources.forEach((resource: unknown, index) => {
+      if (!isPlainObject(resource) || !isQuantity(resource.storage)) return;
+      if (!isWithinMaximum('memory', resource.storage, type.bounds.storage)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['resources', index, 'storage'],
+          message: `must be at most ${type.bounds.storage} for type ${request.type} (got "${resource.storage}")`,
+        });
+      }
+    });
+  };
+
   return environmentRequestSchema
     .superRefine((request, ctx) => {
       if (!findType(types, request.type)) {
@@ -220,7 +253,19 @@ function requestSchemaFor(types: Record<string, EnvironmentType>) {
     .superRefine(
       overrideWithinBounds('memory'),
       whenFieldsValid(['type', 'overrides.memory']),
-    );
+    )
+    .superRefine(resourcesWithinBounds, whenFieldsValid(['type']));
+}
+
+/** Whether `value` is a memory quantity one can compare; others are reported elsewhere. */
+function isQuantity(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  try {
+    parseMemoryBytes(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -228,7 +273,8 @@ function requestSchemaFor(types: Record<string, EnvironmentType>) {
  * DNS-1123 names, quantities, durations, image, unique resource names), and
  * the request against its environment type (the type exists, a time to live
  * only for ephemeral types and within their maximum, overrides within the
- * type's bounds).
+ * type's bounds, no more resources than `bounds.resources` and none with
+ * more storage than `bounds.storage`).
  *
  * Who may make the request, and whether the component exists, are for the
  * caller to check: they need the requester's identity and the catalog.

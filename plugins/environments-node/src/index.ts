@@ -27,6 +27,10 @@ export {
   statefulSetReadiness,
 } from './objects';
 export {
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+} from './podSecurity';
+export {
   credentialsSecretEnv,
   requiredPassword,
   statefulResourceObjects,

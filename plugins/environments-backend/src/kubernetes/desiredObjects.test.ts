@@ -77,12 +77,106 @@ describe('desiredObjects', () => {
     });
   });
 
+  it("labels the Namespace with the type's Pod Security levels, restricted unless set", () => {
+    expect(
+      find(desiredObjects(input), 'Namespace').metadata.labels,
+    ).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/enforce-version': 'latest',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'pod-security.kubernetes.io/audit-version': 'latest',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/warn-version': 'latest',
+    });
+
+    const lowered = find(
+      desiredObjects({
+        ...input,
+        type: {
+          ...developmentType,
+          baseline: {
+            ...developmentType.baseline,
+            podSecurity: {
+              enforce: 'baseline',
+              audit: 'restricted',
+              warn: 'restricted',
+              version: 'v1.31',
+            },
+          },
+        },
+      }),
+      'Namespace',
+    );
+    expect(lowered.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'baseline',
+      'pod-security.kubernetes.io/enforce-version': 'v1.31',
+      'pod-security.kubernetes.io/warn': 'restricted',
+    });
+  });
+
+  it('does not let a baseline label weaken Pod Security', () => {
+    const namespace = find(
+      desiredObjects({
+        ...input,
+        type: {
+          ...developmentType,
+          baseline: {
+            ...developmentType.baseline,
+            labels: { 'pod-security.kubernetes.io/enforce': 'privileged' },
+          },
+        },
+      }),
+      'Namespace',
+    );
+    expect(
+      namespace.metadata.labels['pod-security.kubernetes.io/enforce'],
+    ).toBe('restricted');
+  });
+
+  it('renders a component pod that the restricted level admits', () => {
+    const pod = find(desiredObjects(input), 'Deployment').spec.template.spec;
+    expect(pod.securityContext).toEqual({
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    for (const container of pod.containers) {
+      expect(container.securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      });
+    }
+    expect(pod.hostPID).toBeUndefined();
+    expect(pod.hostNetwork).toBeUndefined();
+  });
+
+  it('renders StatefulSet pods of the resources that the restricted level admits', () => {
+    const statefulSet = find(desiredObjects(input), 'StatefulSet');
+    const pod = statefulSet.spec.template.spec;
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: expect.any(Number),
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
+    for (const container of [
+      ...(pod.initContainers ?? []),
+      ...pod.containers,
+    ]) {
+      expect(container.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      });
+    }
+  });
+
   it("sets the quota to the type's baseline when there are no overrides", () => {
     const quota = find(desiredObjects(input), 'ResourceQuota');
     expect(quota.spec.hard).toEqual({
       'limits.cpu': '2',
       'limits.memory': '4Gi',
       pods: '20',
+      'requests.storage': '10Gi',
+      persistentvolumeclaims: '5',
     });
   });
 
@@ -100,6 +194,8 @@ describe('desiredObjects', () => {
       'limits.cpu': '3',
       'limits.memory': '4Gi',
       pods: '20',
+      'requests.storage': '10Gi',
+      persistentvolumeclaims: '5',
     });
   });
 
@@ -123,12 +219,13 @@ describe('desiredObjects', () => {
     });
   });
 
-  it('gives the owning group the edit ClusterRole in the namespace', () => {
+  it('gives the owning group the environment owner ClusterRole in the namespace, not edit', () => {
     const binding = find(desiredObjects(input), 'RoleBinding');
+    expect(binding.metadata.name).toBe('environment-owner');
     expect(binding.roleRef).toEqual({
       apiGroup: 'rbac.authorization.k8s.io',
       kind: 'ClusterRole',
-      name: 'edit',
+      name: 'idp-environments-owner',
     });
     expect(binding.subjects).toEqual([
       {
@@ -183,6 +280,17 @@ describe('desiredObjects', () => {
     expect(deployment.spec.template.spec.containers[0].ports).toEqual([
       { name: 'http', containerPort: 8080 },
     ]);
+  });
+
+  it("caps the replicas at the type's bound", () => {
+    const deployment = find(
+      desiredObjects({
+        ...input,
+        workload: { image: 'ghcr.io/acme/orders:2', replicas: 50 },
+      }),
+      'Deployment',
+    );
+    expect(deployment.spec.replicas).toBe(3);
   });
 
   it('creates no database objects when the spec has no resources', () => {

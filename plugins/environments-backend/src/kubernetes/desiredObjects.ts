@@ -1,4 +1,5 @@
 import {
+  ENVIRONMENT_OWNER_ROLE,
   EnvironmentSpec,
   EnvironmentType,
 } from '@internal/backstage-plugin-environments-common';
@@ -15,7 +16,11 @@ import {
   V1Service,
   V1ServiceAccount,
 } from '@kubernetes/client-node';
-import { objectMetadata } from '@internal/backstage-plugin-environments-node';
+import {
+  objectMetadata,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+} from '@internal/backstage-plugin-environments-node';
 import { Environment } from '../model';
 import {
   COMPONENT_LABEL,
@@ -41,7 +46,7 @@ export type WorkloadSettings = {
   image: string;
   /** The container port, 8080 when not given. */
   port?: number;
-  /** 1 when not given. */
+  /** 1 when not given; never more than the type's `bounds.replicas`. */
   replicas?: number;
 };
 
@@ -61,6 +66,8 @@ export type DesiredObjectsInput = {
 };
 
 export const WORKLOAD_SERVICE_ACCOUNT = 'workload';
+/** Bound to the owning team; a RoleBinding's role cannot change, so the name did. */
+export const OWNER_BINDING_NAME = 'environment-owner';
 const DEFAULT_PORT = 8080;
 
 type ObjectMeta = (
@@ -89,6 +96,20 @@ function objectName(name: string): string {
     .slice(0, 63)
     .replace(/-+$/, '');
   return cleaned || 'app';
+}
+
+/**
+ * The namespace labels by which Pod Security Admission enforces, audits and
+ * warns about the type's levels.
+ */
+function podSecurityLabels(type: EnvironmentType): Record<string, string> {
+  const labels: Record<string, string> = {};
+  const { version, ...levels } = type.baseline.podSecurity;
+  for (const [mode, level] of Object.entries(levels)) {
+    labels[`pod-security.kubernetes.io/${mode}`] = level;
+    labels[`pod-security.kubernetes.io/${mode}-version`] = version;
+  }
+  return labels;
 }
 
 /**
@@ -124,8 +145,13 @@ export function desiredObjects({
     kind: 'Namespace',
     metadata: {
       name: namespace,
-      // Ours last: a baseline label must not hide whom the namespace belongs to.
-      labels: { ...type.baseline.labels, ...labels },
+      // Ours last: a baseline label must not hide whom the namespace belongs
+      // to, nor weaken its Pod Security.
+      labels: {
+        ...type.baseline.labels,
+        ...podSecurityLabels(type),
+        ...labels,
+      },
       ...(type.baseline.annotations && {
         annotations: { ...type.baseline.annotations },
       }),
@@ -141,6 +167,8 @@ export function desiredObjects({
         'limits.cpu': spec.overrides?.cpu ?? quota.cpu,
         'limits.memory': spec.overrides?.memory ?? quota.memory,
         ...(quota.pods !== undefined && { pods: String(quota.pods) }),
+        'requests.storage': quota.storage,
+        persistentvolumeclaims: String(quota.persistentVolumeClaims),
       },
     },
   };
@@ -182,15 +210,17 @@ export function desiredObjects({
     metadata: meta(WORKLOAD_SERVICE_ACCOUNT),
   };
 
+  // What the team may do in its namespace is ENVIRONMENT_OWNER_ROLE, which
+  // `cluster-tools connect` creates: read, logs, restart a pod; not `edit`.
   const ownerIsUser = entityKind(environment.ownerRef) === 'user';
   const ownerBinding: V1RoleBinding = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'RoleBinding',
-    metadata: meta('owner-edit'),
+    metadata: meta(OWNER_BINDING_NAME),
     roleRef: {
       apiGroup: 'rbac.authorization.k8s.io',
       kind: 'ClusterRole',
-      name: 'edit',
+      name: ENVIRONMENT_OWNER_ROLE,
     },
     subjects: [
       {
@@ -258,16 +288,20 @@ export function desiredObjects({
     kind: 'Deployment',
     metadata: meta(appName, appLabels),
     spec: {
-      replicas: workload.replicas ?? 1,
+      replicas: Math.min(workload.replicas ?? 1, type.bounds.replicas),
       selector: { matchLabels: selector },
       template: {
         metadata: { labels: { ...labels, ...appLabels, ...selector } },
         spec: {
           serviceAccountName: WORKLOAD_SERVICE_ACCOUNT,
+          // Restricted, whatever the type enforces; the component's image
+          // must run as a numeric user other than root.
+          securityContext: restrictedPodSecurityContext(),
           containers: [
             {
               name: appName,
               image: workload.image,
+              securityContext: restrictedContainerSecurityContext(),
               ports: [{ name: 'http', containerPort: port }],
               envFrom: [
                 { configMapRef: { name: appName } },

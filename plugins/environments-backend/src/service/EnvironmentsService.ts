@@ -33,6 +33,7 @@ import {
   toApiStatusTransition,
 } from '../model';
 import { EnvironmentAuthorizer } from '../permissions/EnvironmentAuthorizer';
+import { assertWithinEnvironmentCaps } from './environmentCaps';
 import { ReconcileRateLimiter } from './ReconcileRateLimiter';
 
 type Credentials = { credentials: BackstageCredentials };
@@ -185,6 +186,12 @@ export class EnvironmentsService {
       { componentRef: spec.componentRef, ownerRef, type: spec.type },
       credentials,
     );
+    await assertWithinEnvironmentCaps(this.store, {
+      typeName: spec.type,
+      type: this.types[spec.type],
+      componentRef: spec.componentRef,
+      ownerRef,
+    });
 
     const now = this.clock();
     const environment = await this.store.createEnvironment({

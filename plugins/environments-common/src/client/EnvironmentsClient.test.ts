@@ -358,15 +358,32 @@ describe('EnvironmentsClient', () => {
         ephemeral: false,
         requiresApproval: false,
         baseline: {
-          quota: { cpu: '2', memory: '4Gi' },
+          quota: {
+            cpu: '2',
+            memory: '4Gi',
+            storage: '10Gi',
+            persistentVolumeClaims: 5,
+          },
           limits: {
             defaultCpu: '500m',
             defaultMemory: '512Mi',
             defaultRequestCpu: '100m',
             defaultRequestMemory: '128Mi',
           },
+          podSecurity: {
+            enforce: 'restricted',
+            audit: 'restricted',
+            warn: 'restricted',
+            version: 'latest',
+          },
         },
-        bounds: { cpu: '4', memory: '8Gi' },
+        bounds: {
+          cpu: '4',
+          memory: '8Gi',
+          storage: '5Gi',
+          resources: 3,
+          replicas: 3,
+        },
         allowed: true,
       };
       const { client, fetch } = clientAnswering(

@@ -1,12 +1,19 @@
 import { EnvironmentTypeDescription } from '../client';
+import { DEFAULT_BOUNDS, DEFAULT_QUOTA } from '../environmentTypes';
 
 const baseline = {
-  quota: { cpu: '2', memory: '4Gi' },
+  quota: { cpu: '2', memory: '4Gi', ...DEFAULT_QUOTA },
   limits: {
     defaultCpu: '500m',
     defaultMemory: '512Mi',
     defaultRequestCpu: '100m',
     defaultRequestMemory: '128Mi',
+  },
+  podSecurity: {
+    enforce: 'restricted' as const,
+    audit: 'restricted' as const,
+    warn: 'restricted' as const,
+    version: 'latest',
   },
 };
 
@@ -25,7 +32,7 @@ export const fakeEnvironmentTypes: EnvironmentTypeDescription[] = [
     ephemeral: false,
     requiresApproval: false,
     baseline,
-    bounds: { cpu: '4', memory: '8Gi' },
+    bounds: { cpu: '4', memory: '8Gi', ...DEFAULT_BOUNDS },
     allowed: true,
   },
   {
@@ -36,7 +43,7 @@ export const fakeEnvironmentTypes: EnvironmentTypeDescription[] = [
     ttl: { default: '4h', max: '3d' },
     requiresApproval: false,
     baseline,
-    bounds: { cpu: '2', memory: '4Gi' },
+    bounds: { cpu: '2', memory: '4Gi', ...DEFAULT_BOUNDS },
     allowed: true,
   },
   {
@@ -46,7 +53,7 @@ export const fakeEnvironmentTypes: EnvironmentTypeDescription[] = [
     ephemeral: false,
     requiresApproval: false,
     baseline,
-    bounds: { cpu: '8', memory: '16Gi' },
+    bounds: { cpu: '8', memory: '16Gi', ...DEFAULT_BOUNDS },
     allowed: true,
   },
 ];

@@ -1,15 +1,23 @@
 import {
+  DEFAULT_BOUNDS,
+  DEFAULT_QUOTA,
   Environment,
   EnvironmentTypeDescription,
 } from '@internal/backstage-plugin-environments-common';
 
 const baseline = {
-  quota: { cpu: '2', memory: '4Gi', pods: 20 },
+  quota: { cpu: '2', memory: '4Gi', pods: 20, ...DEFAULT_QUOTA },
   limits: {
     defaultCpu: '500m',
     defaultMemory: '512Mi',
     defaultRequestCpu: '100m',
     defaultRequestMemory: '128Mi',
+  },
+  podSecurity: {
+    enforce: 'restricted' as const,
+    audit: 'restricted' as const,
+    warn: 'restricted' as const,
+    version: 'latest',
   },
 };
 
@@ -22,7 +30,7 @@ export const types: EnvironmentTypeDescription[] = [
     ephemeral: false,
     requiresApproval: false,
     baseline,
-    bounds: { cpu: '4', memory: '8Gi' },
+    bounds: { cpu: '4', memory: '8Gi', ...DEFAULT_BOUNDS },
     allowed: true,
   },
   {
@@ -33,7 +41,7 @@ export const types: EnvironmentTypeDescription[] = [
     ttl: { default: '4h', max: '3d' },
     requiresApproval: false,
     baseline,
-    bounds: { cpu: '2', memory: '4Gi' },
+    bounds: { cpu: '2', memory: '4Gi', ...DEFAULT_BOUNDS },
     allowed: true,
   },
   {
@@ -44,7 +52,7 @@ export const types: EnvironmentTypeDescription[] = [
     requiresApproval: true,
     allowedGroups: ['group:default/platform-team'],
     baseline,
-    bounds: { cpu: '16', memory: '32Gi' },
+    bounds: { cpu: '16', memory: '32Gi', ...DEFAULT_BOUNDS },
     allowed: false,
   },
 ];

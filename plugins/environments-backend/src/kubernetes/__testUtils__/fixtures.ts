@@ -16,17 +16,35 @@ export const developmentType: EnvironmentType = {
   ephemeral: false,
   requiresApproval: false,
   baseline: {
-    quota: { cpu: '2', memory: '4Gi', pods: 20 },
+    quota: {
+      cpu: '2',
+      memory: '4Gi',
+      pods: 20,
+      storage: '10Gi',
+      persistentVolumeClaims: 5,
+    },
     limits: {
       defaultCpu: '500m',
       defaultMemory: '512Mi',
       defaultRequestCpu: '100m',
       defaultRequestMemory: '128Mi',
     },
+    podSecurity: {
+      enforce: 'restricted',
+      audit: 'restricted',
+      warn: 'restricted',
+      version: 'latest',
+    },
     labels: { 'platform.example.com/tier': 'development' },
     annotations: { 'platform.example.com/contact': 'platform-team' },
   },
-  bounds: { cpu: '4', memory: '8Gi' },
+  bounds: {
+    cpu: '4',
+    memory: '8Gi',
+    storage: '5Gi',
+    resources: 3,
+    replicas: 3,
+  },
 };
 
 export function developmentEnvironment(

@@ -554,11 +554,21 @@ export const spec = {
                   },
                   "pods": {
                     "type": "integer"
+                  },
+                  "storage": {
+                    "type": "string",
+                    "description": "All volume claims of a namespace together (requests.storage)."
+                  },
+                  "persistentVolumeClaims": {
+                    "type": "integer",
+                    "description": "How many volume claims a namespace may hold."
                   }
                 },
                 "required": [
                   "cpu",
-                  "memory"
+                  "memory",
+                  "storage",
+                  "persistentVolumeClaims"
                 ]
               },
               "limits": {
@@ -584,6 +594,46 @@ export const spec = {
                   "defaultRequestMemory"
                 ]
               },
+              "podSecurity": {
+                "type": "object",
+                "description": "The Pod Security Admission levels of the namespaces (restricted unless the type says otherwise).",
+                "properties": {
+                  "enforce": {
+                    "type": "string",
+                    "enum": [
+                      "privileged",
+                      "baseline",
+                      "restricted"
+                    ]
+                  },
+                  "audit": {
+                    "type": "string",
+                    "enum": [
+                      "privileged",
+                      "baseline",
+                      "restricted"
+                    ]
+                  },
+                  "warn": {
+                    "type": "string",
+                    "enum": [
+                      "privileged",
+                      "baseline",
+                      "restricted"
+                    ]
+                  },
+                  "version": {
+                    "type": "string",
+                    "description": "\"latest\" or a Kubernetes minor version such as \"v1.31\"."
+                  }
+                },
+                "required": [
+                  "enforce",
+                  "audit",
+                  "warn",
+                  "version"
+                ]
+              },
               "labels": {
                 "type": "object",
                 "additionalProperties": {
@@ -599,24 +649,54 @@ export const spec = {
             },
             "required": [
               "quota",
-              "limits"
+              "limits",
+              "podSecurity"
             ]
           },
           "bounds": {
             "type": "object",
-            "description": "How far a request may raise the quota.",
+            "description": "How far a request may go.",
             "properties": {
               "cpu": {
-                "type": "string"
+                "type": "string",
+                "description": "The most a request may raise the cpu quota to."
               },
               "memory": {
-                "type": "string"
+                "type": "string",
+                "description": "The most a request may raise the memory quota to."
+              },
+              "storage": {
+                "type": "string",
+                "description": "The most storage one resource may ask for."
+              },
+              "resources": {
+                "type": "integer",
+                "description": "The most resources one environment may have."
+              },
+              "replicas": {
+                "type": "integer",
+                "description": "The most replicas of the component."
               }
             },
             "required": [
               "cpu",
-              "memory"
+              "memory",
+              "storage",
+              "resources",
+              "replicas"
             ]
+          },
+          "maxEnvironments": {
+            "type": "object",
+            "description": "How many live environments of the type one component, or one team, may have; absent when unlimited.",
+            "properties": {
+              "perComponent": {
+                "type": "integer"
+              },
+              "perTeam": {
+                "type": "integer"
+              }
+            }
           },
           "allowedGroups": {
             "type": "array",
