@@ -17,6 +17,7 @@ import {
   WorkloadSettings,
 } from '../kubernetes';
 import { JobAttemptFailure, JobHandler } from './EnvironmentJobRunner';
+import { failureSummary } from './failureSummary';
 
 /** The part of `KubernetesProvisioner` the reconciler uses. */
 export type ReconcilerProvisioner = Pick<
@@ -140,10 +141,13 @@ export class EnvironmentConvergence implements JobHandler {
     logger: LoggerService,
   ): Promise<void> {
     const what = job.kind === 'teardown' ? 'Teardown' : 'Provisioning';
+    // The reason is for developers: the Kubernetes message, not the HTTP
+    // exchange; the log keeps the whole error.
+    const cause = failureSummary(message);
     const reason = gaveUp
-      ? `${what} failed: ${message}; gave up after ${attempt} attempts`
-      : `${what} failed: ${message}; retrying (attempt ${attempt} of ${maxAttempts})`;
-    logger.warn(reason);
+      ? `${what} failed: ${cause}; gave up after ${attempt} attempts`
+      : `${what} failed: ${cause}; retrying (attempt ${attempt} of ${maxAttempts})`;
+    logger.warn(reason, { error: message });
 
     try {
       const environment = await this.store.getEnvironment(job.environmentId);
