@@ -94,6 +94,15 @@ export const environmentSchema = z.object({
   conditions: z.array(resourceConditionSchema),
   /** The request it was created from, with defaults applied. */
   spec: environmentSpecSchema,
+  /**
+   * Bumped on every change a user makes (spec, expiry, deletion), not by
+   * provisioning; also the `ETag` of `GET /environments/{id}`. Send it back
+   * as `If-Match` (the client's `version` option) so that a change made from
+   * a stale read is refused with 412 instead of undoing another. Set on every
+   * environment the backend returns; optional so that an environment from an
+   * older backend (a change event during an upgrade) still parses.
+   */
+  version: z.number().int().positive().optional(),
   /** The user who requested it, for example `user:default/jane.doe`. */
   createdBy: text,
   /** ISO 8601 timestamp. */

@@ -91,6 +91,7 @@ describe.each(databases.eachSupportedId())(
           conditions: [],
           generation: 1,
           observedGeneration: 0,
+          version: 1,
           createdBy: 'user:default/alice',
           createdAt: expect.any(Date),
           updatedAt: expect.any(Date),

@@ -5,7 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
-import { canonicalJson } from '../model';
+import { AuditPage, canonicalJson } from '../model';
 import { isUniqueViolation, lockedOnPostgres } from './dialect';
 import {
   EnvironmentFilter,
@@ -15,6 +15,8 @@ import {
   JobLease,
   NewAuditEvent,
   NewEnvironment,
+  ReconcileFence,
+  StaleVersionError,
 } from '../model';
 import { insertAuditEvent, listAuditEvents } from './auditTrail';
 import { insertStatusTransition, listStatusTransitions } from './statusHistory';
@@ -44,6 +46,12 @@ const migrationsDir = resolvePackagePath(
   '@internal/backstage-plugin-environments-backend',
   'migrations',
 );
+
+function assertVersion(row: EnvironmentRow, expectedVersion?: number) {
+  if (expectedVersion !== undefined && expectedVersion !== row.version) {
+    throw new StaleVersionError(row.id, expectedVersion, row.version);
+  }
+}
 
 /** @internal */
 export class DatabaseEnvironmentsStore implements EnvironmentsStore {
@@ -86,6 +94,7 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
           conditions: canonicalJson([]),
           generation: 1,
           observed_generation: 0,
+          version: 1,
           created_by: request.createdBy,
           created_at: now,
           updated_at: now,
@@ -144,6 +153,20 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
     }
     if (!filter.includeDeleted) {
       query.whereNull('deleted_at');
+    }
+    const { after, limit } = filter;
+    if (after) {
+      // The order is (created_at, id): what follows `after` in it.
+      query.where(later =>
+        later
+          .where('created_at', '>', after.createdAt)
+          .orWhere(tie =>
+            tie.where('created_at', after.createdAt).andWhere('id', '>', after.id),
+          ),
+      );
+    }
+    if (limit !== undefined) {
+      query.limit(limit);
     }
     return (await query).map(toEnvironment);
   }
@@ -209,15 +232,19 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
   }): Promise<Environment> {
     return this.db.transaction(async tx => {
       const row = await this.requireRow(tx, request.id, { lock: true });
+    expectedVersion?: number;
       assertNotBeingDeleted(row);
       const spec = canonicalJson(request.spec);
       if (spec === row.spec) {
         return toEnvironment(row);
+      assertVersion(row, request.expectedVersion);
       }
       const now = new Date();
-      await tx<EnvironmentRow>(ENVIRONMENTS_TABLE)
-        .where('id', request.id)
-        .update({ spec, generation: row.generation + 1, updated_at: now });
+      await this.compareAndSet(tx, row, {
+        spec,
+        generation: row.generation + 1,
+        updated_at: now,
+      });
       await jobQueue.enqueueJob(tx, {
         environmentId: request.id,
         kind: 'reconcile',
@@ -245,9 +272,10 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
         return toEnvironment(row);
       }
       const now = new Date();
-      await tx<EnvironmentRow>(ENVIRONMENTS_TABLE)
-        .where('id', request.id)
-        .update({ status: 'deleting', updated_at: now });
+      await this.compareAndSet(tx, row, {
+        status: 'deleting',
+        updated_at: now,
+      });
       // Reconciling would recreate what the teardown removes.
       await tx(JOBS_TABLE)
         .where({ environment_id: request.id, kind: 'reconcile' })
@@ -334,10 +362,12 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
   }): Promise<Environment> {
     return this.db.transaction(async tx => {
       const row = await this.requireRow(tx, request.id, { lock: true });
+    expectedVersion?: number;
       assertNotBeingDeleted(row);
       const current = toEnvironment(row).expiresAt;
       if (!current) {
         throw new InputError(`Environment '${request.id}' does not expire`);
+      assertVersion(row, request.expectedVersion);
       }
       if (request.expiresAt <= current) {
         throw new InputError(
@@ -347,9 +377,10 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
         );
       }
       const now = new Date();
-      await tx<EnvironmentRow>(ENVIRONMENTS_TABLE)
-        .where('id', request.id)
-        .update({ expires_at: request.expiresAt, updated_at: now });
+      await this.compareAndSet(tx, row, {
+        expires_at: request.expiresAt,
+        updated_at: now,
+      });
       await insertAuditEvent(tx, {
         environmentId: request.id,
         actor: request.actor,
@@ -369,8 +400,11 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
     });
   }
 
-  listAuditEvents(environmentId: string): Promise<AuditEvent[]> {
-    return listAuditEvents(this.db, environmentId);
+  listAuditEvents(
+    environmentId: string,
+    page?: AuditPage,
+  ): Promise<AuditEvent[]> {
+    return listAuditEvents(this.db, environmentId, page);
   }
 
   listStatusTransitions(environmentId: string): Promise<StatusTransition[]> {
@@ -403,6 +437,10 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
   renewLease(request: JobLease & { leaseMs: number }): Promise<EnvironmentJob> {
     return jobQueue.renewLease(this.db, request);
   }
+  checkReconcileFence(lease: JobLease): Promise<ReconcileFence> {
+    return jobQueue.checkReconcileFence(this.db, lease);
+  }
+
 
   completeJob(lease: JobLease): Promise<EnvironmentJob> {
     return jobQueue.completeJob(this.db, lease);
@@ -419,6 +457,27 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
   private async requireRow(
     db: Knex,
     id: string,
+  /**
+   * Writes a change a user made, bumping the version, only if the row is
+   * still at the version it was read at. The row lock already orders
+   * writers on PostgreSQL and SQLite lets one writer in at a time; the
+   * condition makes the write itself refuse a lost update should either
+   * ever not hold.
+   */
+  private async compareAndSet(
+    tx: Knex.Transaction,
+    row: EnvironmentRow,
+    changes: Partial<EnvironmentRow>,
+  ): Promise<void> {
+    const updated = await tx<EnvironmentRow>(ENVIRONMENTS_TABLE)
+      .where({ id: row.id, version: row.version })
+      .update({ ...changes, version: row.version + 1 });
+    if (updated !== 1) {
+      const current = await this.requireRow(tx, row.id);
+      throw new StaleVersionError(row.id, row.version, current.version);
+    }
+  }
+
     options: { lock?: boolean } = {},
   ): Promise<EnvironmentRow> {
     const query = db<EnvironmentRow>(ENVIRONMENTS_TABLE).where('id', id);

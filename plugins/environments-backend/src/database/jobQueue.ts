@@ -2,8 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { isPostgres, lockedOnPostgres } from './dialect';
-import { JOBS_TABLE, JobRow, toJob } from './rows';
-import { EnvironmentJob, JobKind, JobState } from '../model';
+import { ENVIRONMENTS_TABLE, JOBS_TABLE, JobRow, toJob } from './rows';
+import {
+  EnvironmentJob,
+  EnvironmentStatus,
+  JobKind,
+  JobState,
+  ReconcileFence,
+} from '../model';
+import { DELETION_STATUSES } from './lifecycle';
 
 /*
  * The job queue as functions over a knex handle, so that the store can queue
@@ -157,6 +164,49 @@ async function updateLeasedJob(
     }
     return toJob(row);
   });
+}
+
+export async function checkReconcileFence(
+  db: Knex,
+  lease: { jobId: string; owner: string; now?: Date },
+): Promise<ReconcileFence> {
+  const now = lease.now ?? new Date();
+  const row: (JobRow & { environment_status: EnvironmentStatus }) | undefined =
+    await db<JobRow>(JOBS_TABLE)
+      .join(
+        ENVIRONMENTS_TABLE,
+        `${ENVIRONMENTS_TABLE}.id`,
+        `${JOBS_TABLE}.environment_id`,
+      )
+      .where(`${JOBS_TABLE}.id`, lease.jobId)
+      .first(
+        `${JOBS_TABLE}.*`,
+        `${ENVIRONMENTS_TABLE}.status as environment_status`,
+      );
+  if (!row) {
+    throw new NotFoundError(`No job with id '${lease.jobId}'`);
+  }
+  if (DELETION_STATUSES.includes(row.environment_status)) {
+    return {
+      proceed: false,
+      reason: 'deleting',
+      message: `Environment '${row.environment_id}' is ${row.environment_status}`,
+    };
+  }
+  const job = toJob(row);
+  if (
+    job.state !== 'running' ||
+    job.leaseOwner !== lease.owner ||
+    !job.leaseExpiresAt ||
+    job.leaseExpiresAt <= now
+  ) {
+    return {
+      proceed: false,
+      reason: 'lease-lost',
+      message: `Job '${lease.jobId}' is no longer leased to '${lease.owner}'`,
+    };
+  }
+  return { proceed: true };
 }
 
 const releasedLease = { lease_owner: null, lease_expires_at: null };

@@ -37,6 +37,7 @@ export interface EnvironmentRow {
   conditions: string;
   generation: number;
   observed_generation: number;
+  version: number;
   created_by: string;
   created_at: DbTimestamp;
   updated_at: DbTimestamp;
@@ -148,6 +149,7 @@ export function toEnvironment(row: EnvironmentRow): Environment {
     ),
     generation: row.generation,
     observedGeneration: row.observed_generation,
+    version: row.version,
     createdBy: row.created_by,
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),

@@ -29,6 +29,16 @@ export interface EnvironmentFilter {
   status?: EnvironmentStatus;
   /** Deleted environments are left out unless this is set. */
   includeDeleted?: boolean;
+  /** Only those listed after this one (oldest first): where a page starts. */
+  after?: { createdAt: Date; id: string };
+  /** At most this many. */
+  limit?: number;
+}
+
+/** One page of an audit trail: `limit` events after the event `after`. */
+export interface AuditPage {
+  after?: { at: Date; id: number };
+  limit?: number;
 }
 
 /** What the reconciler observed; fields left out are kept as they are. */
@@ -74,6 +84,16 @@ export interface JobFailure extends JobLease {
 
 /**
  * Persistence of environments, their provisioning jobs, their audit trail and
+/**
+ * Whether a reconcile job may still write to the cluster, as
+ * `checkReconcileFence` answers just before each write: `stop` once the
+ * environment is being deleted, or once the job's lease is no longer the
+ * caller's (it expired and another worker may hold the job).
+ */
+export type ReconcileFence =
+  | { proceed: true }
+  | { proceed: false; reason: 'deleting' | 'lease-lost'; message: string };
+
  * their status history: the port that `database/` implements and the rest of
  * the backend depends on.
  *
@@ -93,14 +113,29 @@ export interface EnvironmentsStore {
   /** Writes only what differs from the stored values; resolves to whether anything was written. */
   updateStatus(update: EnvironmentStatusUpdate): Promise<boolean>;
 
-  /** Replaces the spec, bumps the generation and queues a reconcile job; a spec equal to the stored one changes nothing. */
+  /**
+   * Replaces the spec, bumps the generation and the version and queues a
+   * reconcile job; a spec equal to the stored one changes nothing. Refused
+   * (`ConflictError`) once the environment is being deleted.
+   *
+   * With `expectedVersion`, a compare-and-set: throws `StaleVersionError` if
+   * the stored version is another, so that a spec computed from a stale read
+   * never overwrites a newer one.
+   */
   updateSpec(request: {
     id: string;
     spec: EnvironmentSpec;
     actor: string;
   }): Promise<Environment>;
 
-  /** Moves the environment to `deleting`, drops its queued reconcile work and queues a teardown job. */
+    expectedVersion?: number;
+  /**
+   * Moves the environment to `deleting` (bumping its version), drops its
+   * queued reconcile work and queues a teardown job. Terminal: from here on
+   * the store takes no spec change, no status change and no reconcile job of
+   * it, and the reconcile job that may still be running is fenced off by
+   * `checkReconcileFence`.
+   */
   markDeleting(request: { id: string; actor: string }): Promise<Environment>;
 
   /** Records that teardown finished; releases the name and namespace for reuse. */
@@ -109,17 +144,21 @@ export interface EnvironmentsStore {
   /** Environments whose expiry has passed and whose deletion has not started. */
   listExpiredEnvironments(options?: { now?: Date }): Promise<Environment[]>;
 
-  /** Moves the expiry of an ephemeral environment later. */
+  /** Moves the expiry of an ephemeral environment later, bumping its version; `expectedVersion` as for `updateSpec`. */
   extendExpiry(request: {
     id: string;
     expiresAt: Date;
     actor: string;
   }): Promise<Environment>;
 
+    expectedVersion?: number;
   appendAuditEvent(event: NewAuditEvent): Promise<AuditEvent>;
 
-  /** Oldest first. */
-  listAuditEvents(environmentId: string): Promise<AuditEvent[]>;
+  /** Oldest first; all of them, or one page. */
+  listAuditEvents(
+    environmentId: string,
+    page?: AuditPage,
+  ): Promise<AuditEvent[]>;
 
   /** Every status the environment entered, oldest first, starting with `requested`. */
   listStatusTransitions(environmentId: string): Promise<StatusTransition[]>;
@@ -149,6 +188,14 @@ export interface EnvironmentsStore {
 
   /** Keeps a long job's lease alive. */
   renewLease(request: JobLease & { leaseMs: number }): Promise<EnvironmentJob>;
+  /**
+   * The fencing check a reconcile job makes before every write to the
+   * cluster, in one read of the job and its environment: together with the
+   * teardown waiting for live reconcile leases to end, it makes a deletion
+   * terminal, whatever was running when it was accepted.
+   */
+  checkReconcileFence(lease: JobLease): Promise<ReconcileFence>;
+
 
   /** Marks the job succeeded, or pending again if a rerun was requested meanwhile. */
   completeJob(lease: JobLease): Promise<EnvironmentJob>;

@@ -23,6 +23,7 @@ export function toApiEnvironment(environment: Environment): ApiEnvironment {
     ...(environment.reason && { reason: environment.reason }),
     conditions: environment.conditions,
     spec: environment.spec,
+    version: environment.version,
     createdBy: environment.createdBy,
     createdAt: environment.createdAt.toISOString(),
     updatedAt: environment.updatedAt.toISOString(),

@@ -28,6 +28,11 @@ export interface Environment {
   generation: number;
   /** The generation the reconciler last converged; behind `generation` while work is due. */
   observedGeneration: number;
+  /**
+   * Bumped on every change a user makes (spec, expiry, deletion), not by the
+   * reconciler: the environment's `ETag`, which `If-Match` is checked against.
+   */
+  version: number;
   createdBy: string;
   createdAt: Date;
   updatedAt: Date;

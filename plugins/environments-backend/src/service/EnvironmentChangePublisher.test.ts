@@ -24,6 +24,7 @@ const environment: Environment = {
   conditions: [],
   generation: 1,
   observedGeneration: 0,
+  version: 1,
   createdBy: 'user:default/jane',
   createdAt: new Date('2026-01-01T00:00:00Z'),
   updatedAt: new Date('2026-01-01T00:00:01Z'),

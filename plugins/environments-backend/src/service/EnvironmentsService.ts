@@ -28,6 +28,7 @@ import {
 import { ResourceDrivers } from '../kubernetes';
 import {
   EnvironmentsStore,
+  StaleVersionError,
   toApiAuditEvent,
   toApiEnvironment,
   toApiStatusTransition,
@@ -37,6 +38,32 @@ import { assertWithinEnvironmentCaps } from './environmentCaps';
 import { ReconcileRateLimiter } from './ReconcileRateLimiter';
 
 type Credentials = { credentials: BackstageCredentials };
+
+/** A change made only if the environment is still at this version (`If-Match`). */
+type Precondition = { expectedVersion?: number };
+
+/**
+ * How often a change without `If-Match` is computed again when a concurrent
+ * change got in first; each round is lost only to another change landing in
+ * the few milliseconds between its read and its write.
+ */
+const MAX_CHANGE_ROUNDS = 10;
+
+function assertExpectedVersion(
+  environment: { id: string; version: number },
+  expectedVersion: number | undefined,
+) {
+  if (
+    expectedVersion !== undefined &&
+    expectedVersion !== environment.version
+  ) {
+    throw new StaleVersionError(
+      environment.id,
+      expectedVersion,
+      environment.version,
+    );
+  }
+}
 
 /** An environment type as the API describes it, with whether the caller may use it. */
 export type EnvironmentTypeDescription = EnvironmentType & {
@@ -258,25 +285,46 @@ export class EnvironmentsService {
     return toApiEnvironment(environment);
   }
 
+  /**
+   * Applies a change to the spec as stored now. The new spec is computed
+   * from a read, so it is written only if nothing changed the environment
+   * since (compare-and-set): with `expectedVersion` (`If-Match`) a stale
+   * read is a `StaleVersionError` (412); without, the change is computed
+   * again from what the other change stored, so that both apply, in order.
+   */
   async update(
     id: string,
     input: unknown,
-    { credentials }: Credentials,
+    { credentials, expectedVersion }: Credentials & Precondition,
   ): Promise<ApiEnvironment> {
-    const environment = await this.liveEnvironment(id, 'changed');
-    await this.authorizer.authorize('update', environment, credentials);
-    const validation = this.withDrivers(
-      validateEnvironmentUpdate(input, environment.spec, this.types),
-    );
-    if (!validation.ok) {
-      throw invalidInput('environment change', validation.issues);
+    for (let round = 1; ; round++) {
+      const environment = await this.liveEnvironment(id, 'changed');
+      await this.authorizer.authorize('update', environment, credentials);
+      assertExpectedVersion(environment, expectedVersion);
+      const validation = this.withDrivers(
+        validateEnvironmentUpdate(input, environment.spec, this.types),
+      );
+      if (!validation.ok) {
+        throw invalidInput('environment change', validation.issues);
+      }
+      try {
+        const updated = await this.store.updateSpec({
+          id,
+          spec: validation.request,
+          actor: this.actor(credentials),
+          expectedVersion: environment.version,
+        });
+        return toApiEnvironment(updated);
+      } catch (error) {
+        const retry =
+          error instanceof StaleVersionError &&
+          expectedVersion === undefined &&
+          round < MAX_CHANGE_ROUNDS;
+        if (!retry) {
+          throw error;
+        }
+      }
     }
-    const updated = await this.store.updateSpec({
-      id,
-      spec: validation.request,
-      actor: this.actor(credentials),
-    });
-    return toApiEnvironment(updated);
   }
 
   async delete(id: string, { credentials }: Credentials) {
@@ -300,10 +348,11 @@ export class EnvironmentsService {
   async extend(
     id: string,
     input: unknown,
-    { credentials }: Credentials,
+    { credentials, expectedVersion }: Credentials & Precondition,
   ): Promise<ApiEnvironment> {
     const environment = await this.liveEnvironment(id, 'extended');
     await this.authorizer.authorize('update', environment, credentials);
+    assertExpectedVersion(environment, expectedVersion);
     const type = this.types[environment.type];
     if (!type?.ttl || !environment.expiresAt) {
       throw new InputError(
@@ -346,10 +395,13 @@ export class EnvironmentsService {
         },
       ]);
     }
+    // Without If-Match there is nothing to lose: the store only ever moves
+    // the expiry later, checked in its own transaction.
     const extended = await this.store.extendExpiry({
       id,
       expiresAt,
       actor: this.actor(credentials),
+      expectedVersion,
     });
     return toApiEnvironment(extended);
   }

@@ -79,6 +79,12 @@ export class PublishingEnvironmentsStore implements EnvironmentsStore {
     return this.inner.claimNextJob(...args);
   }
 
+  checkReconcileFence(
+    ...args: Parameters<EnvironmentsStore['checkReconcileFence']>
+  ) {
+    return this.inner.checkReconcileFence(...args);
+  }
+
   renewLease(...args: Parameters<EnvironmentsStore['renewLease']>) {
     return this.inner.renewLease(...args);
   }

@@ -488,7 +488,8 @@ function difference(before: Snapshot, after: Snapshot): Difference {
   return { created, changed, audit };
 }
 
-const asObject = (map: Map<string, unknown>) => Object.fromEntries(map);
+const asObject = <T>(map: Map<string, T>): Record<string, T> =>
+  Object.fromEntries(map);
 
 type ChangeView = {
   created: string[];

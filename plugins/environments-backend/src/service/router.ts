@@ -5,12 +5,13 @@ import {
   RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import { Request } from 'express';
+import { Request, Response } from 'express';
 import { JsonObject } from '@backstage/types';
 import { pipeline } from 'node:stream/promises';
 import { createOpenApiRouter } from '../schema/openapi/generated/router';
 import { EnvironmentObservability } from './EnvironmentObservability';
 import { EnvironmentsService } from './EnvironmentsService';
+import { environmentETag, expectedVersionOf } from './versionHeaders';
 import { environmentsErrorHandler } from './httpErrors';
 
 export type RouterOptions = {
@@ -75,6 +76,12 @@ export async function createRouter({
   const location = (req: Request<any, any, any, any, any>, id: string) =>
     `${req.baseUrl}/environments/${encodeURIComponent(id)}`;
 
+  /** The version to send back as `If-Match` for the next change. */
+  const tagged = (res: Response, environment: { version?: number }) =>
+    environment.version === undefined
+      ? res
+      : res.set('ETag', environmentETag(environment.version));
+
   router.get('/types', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     res.json({ items: await service.listTypes({ credentials }) });
@@ -107,7 +114,8 @@ export async function createRouter({
 
   router.get('/environments/:id', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    res.json(await service.get(req.params.id, { credentials }));
+    const environment = await service.get(req.params.id, { credentials });
+    tagged(res, environment).json(environment);
   });
 
   router.patch('/environments/:id', async (req, res) => {
@@ -117,9 +125,16 @@ export async function createRouter({
       req,
       'environment-update',
       { environmentId: id },
-      () => service.update(id, req.body, { credentials }),
+      () =>
+        service.update(id, req.body, {
+          credentials,
+          expectedVersion: expectedVersionOf(req.header('if-match')),
+        }),
     );
-    res.status(202).location(location(req, id)).json(environment);
+    tagged(res, environment)
+      .status(202)
+      .location(location(req, id))
+      .json(environment);
   });
 
   router.delete('/environments/:id', async (req, res) => {
@@ -141,9 +156,13 @@ export async function createRouter({
       req,
       'environment-extend',
       { environmentId: id, ttl: String(req.body?.ttl ?? '') },
-      () => service.extend(id, req.body, { credentials }),
+      () =>
+        service.extend(id, req.body, {
+          credentials,
+          expectedVersion: expectedVersionOf(req.header('if-match')),
+        }),
     );
-    res.json(environment);
+    tagged(res, environment).json(environment);
   });
 
   router.post('/environments/:id/reconcile', async (req, res) => {

@@ -246,6 +246,50 @@ describe('EnvironmentsClient', () => {
         },
       );
     });
+
+    it('makes the change conditional on the version it is given', async () => {
+      const { client, fetch } = clientAnswering(
+        Response.json({ ...environment, version: 4 }, { status: 202 }),
+      );
+
+      await expect(
+        client.updateEnvironment(
+          'a1b2c3',
+          { overrides: { memory: '1Gi' } },
+          { version: 3 },
+        ),
+      ).resolves.toMatchObject({ version: 4 });
+      expect(fetch).toHaveBeenCalledWith(
+        'http://backend.test/api/environments/environments/a1b2c3',
+        expect.objectContaining({
+          headers: { 'Content-Type': 'application/json', 'If-Match': '"3"' },
+        }),
+      );
+    });
+
+    it('throws the 412 of a stale version as a ResponseError', async () => {
+      const { client } = clientAnswering(
+        Response.json(
+          {
+            error: {
+              name: 'StaleVersionError',
+              message: "Environment 'a1b2c3' is at version 4, not 3",
+            },
+            request: { method: 'PATCH', url: '/environments/a1b2c3' },
+            response: { statusCode: 412 },
+          },
+          { status: 412 },
+        ),
+      );
+
+      await expect(
+        client.updateEnvironment('a1b2c3', { image: null }, { version: 3 }),
+      ).rejects.toMatchObject({
+        name: 'ResponseError',
+        statusCode: 412,
+        body: { error: { name: 'StaleVersionError' } },
+      });
+    });
   });
 
   describe('deleteEnvironment', () => {
@@ -281,6 +325,19 @@ describe('EnvironmentsClient', () => {
           headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify({ ttl: '8h' }),
         },
+      );
+    });
+
+    it('makes the extension conditional on the version it is given', async () => {
+      const { client, fetch } = clientAnswering(Response.json(environment));
+
+      await client.extendEnvironment('a1b2c3', { ttl: '8h' }, { version: 7 });
+
+      expect(fetch).toHaveBeenCalledWith(
+        'http://backend.test/api/environments/environments/a1b2c3/extend',
+        expect.objectContaining({
+          headers: { 'Content-Type': 'application/json', 'If-Match': '"7"' },
+        }),
       );
     });
   });

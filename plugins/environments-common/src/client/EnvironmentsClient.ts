@@ -17,6 +17,7 @@ import {
   EnvironmentObservabilityApi,
   EnvironmentPodList,
   EnvironmentsApi,
+  EnvironmentChangeOptions,
   EnvironmentsRequestOptions,
   EnvironmentsStreamOptions,
   EnvironmentTypeList,
@@ -47,6 +48,15 @@ export type EnvironmentsFetch = {
 type Query = Record<string, string | undefined>;
 
 /**
+type SentRequest = {
+  method: string;
+  path: string;
+  query?: Query;
+  body?: unknown;
+  /** The version the change is conditional on, sent as `If-Match`. */
+  ifMatch?: number;
+};
+
  * A client for the environments backend's HTTP API, for the frontend and for
  * other backend plugins and modules.
  *
@@ -118,13 +128,14 @@ export class EnvironmentsClient
 
   async deleteEnvironment(
     id: string,
-    options?: EnvironmentsRequestOptions,
+    options?: EnvironmentChangeOptions,
   ): Promise<Environment> {
     return this.#request(
       environmentSchema,
       { method: 'DELETE', path: `/environments/${encodeURIComponent(id)}` },
       options,
     );
+        ifMatch: options?.version,
   }
 
   async extendEnvironment(
@@ -145,13 +156,14 @@ export class EnvironmentsClient
 
   async reconcileEnvironment(
     id: string,
-    options?: EnvironmentsRequestOptions,
+    options?: EnvironmentChangeOptions,
   ): Promise<Environment> {
     return this.#request(
       environmentSchema,
       {
         method: 'POST',
         path: `/environments/${encodeURIComponent(id)}/reconcile`,
+        ifMatch: options?.version,
       },
       options,
     );
@@ -251,7 +263,7 @@ export class EnvironmentsClient
    */
   async #request<T extends z.ZodType>(
     schema: T,
-    request: { method: string; path: string; query?: Query; body?: unknown },
+    request: SentRequest,
     options?: EnvironmentsRequestOptions,
   ): Promise<z.output<T>> {
     const response = await this.#send(request, options);
@@ -276,7 +288,7 @@ export class EnvironmentsClient
    * query parameters that are undefined are left out.
    */
   async #send(
-    request: { method: string; path: string; query?: Query; body?: unknown },
+    request: SentRequest,
     options?: EnvironmentsStreamOptions,
   ): Promise<Response> {
     const baseUrl = await this.#discoveryApi.getBaseUrl('environments');
@@ -313,3 +325,6 @@ export class EnvironmentsClient
     return response;
   }
 }
+    if (request.ifMatch !== undefined) {
+      headers['If-Match'] = `"${request.ifMatch}"`;
+    }

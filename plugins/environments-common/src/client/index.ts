@@ -23,6 +23,7 @@ export type {
   EnvironmentObservabilityApi,
   EnvironmentPodList,
   EnvironmentsApi,
+  EnvironmentChangeOptions,
   EnvironmentsRequestOptions,
   EnvironmentsStreamOptions,
   EnvironmentTypeDescription,

@@ -70,6 +70,21 @@ export type EnvironmentList = z.infer<typeof environmentListSchema>;
  * The zod schema of {@link AuditTrail}.
  *
  * @public
+/**
+ * Options of a change to an environment.
+ *
+ * @public
+ */
+export type EnvironmentChangeOptions = EnvironmentsRequestOptions & {
+  /**
+   * Make the change only if the environment is still at this `version` (as
+   * read from it), sent as `If-Match`: if it changed since, the backend
+   * answers 412 and nothing is changed. Without it, the change applies to the
+   * environment as it is when the change is stored.
+   */
+  version?: number;
+};
+
  */
 export const auditTrailSchema = z.object({
   items: z.array(auditEventSchema),
@@ -263,7 +278,10 @@ export interface EnvironmentsApi {
     options?: EnvironmentsRequestOptions,
   ): Promise<Environment>;
 
-  /** Changes overrides, image or resources; the environment is provisioned again. */
+  /**
+   * Changes overrides, image or resources; the environment is provisioned
+   * again. With `version`, only if nobody changed it since (412 otherwise).
+   */
   updateEnvironment(
     id: string,
     update: EnvironmentUpdate,
@@ -279,7 +297,10 @@ export interface EnvironmentsApi {
     options?: EnvironmentsRequestOptions,
   ): Promise<Environment>;
 
-  /** Moves the expiry of an ephemeral environment later. */
+  /**
+   * Moves the expiry of an ephemeral environment later. With `version`, only
+   * if nobody changed it since (412 otherwise).
+   */
   extendEnvironment(
     id: string,
     request: ExtendEnvironmentRequest,
@@ -292,7 +313,7 @@ export interface EnvironmentsApi {
    */
   reconcileEnvironment(
     id: string,
-    options?: EnvironmentsRequestOptions,
+    options?: EnvironmentChangeOptions,
   ): Promise<Environment>;
 
   /** Every change to an environment, with who, what, when and the outcome. */
@@ -307,7 +328,7 @@ export interface EnvironmentsApi {
    */
   getStatusHistory(
     id: string,
-    options?: EnvironmentsRequestOptions,
+    options?: EnvironmentChangeOptions,
   ): Promise<StatusTransitionList>;
 
   /** The environment types, and whether the caller may request each. */

@@ -30,6 +30,12 @@ export const spec = {
         "schema": {
           "type": "string"
         }
+      },
+      "ETag": {
+        "description": "The environment's `version` in quotes, for example `\"3\"`: bumped by every change a user makes (spec, expiry, deletion), not by provisioning. Send it back as `If-Match`.",
+        "schema": {
+          "type": "string"
+        }
       }
     },
     "parameters": {
@@ -41,12 +47,21 @@ export const spec = {
         "schema": {
           "type": "string"
         }
+      },
+      "ifMatch": {
+        "name": "If-Match",
+        "in": "header",
+        "required": false,
+        "description": "Make the change only if the environment is still at this version (its `ETag`, such as `\"3\"`, or `*`); otherwise 412. Without it, the change is applied to the environment as it is when the change is stored.",
+        "schema": {
+          "type": "string"
+        }
       }
     },
     "requestBodies": {},
     "responses": {
       "ErrorResponse": {
-        "description": "An error: 400 invalid input (each bad field and the rule it breaks, in `error.message` and in `error.issues`), 401 not signed in, 403 not allowed, 404 unknown environment, component or pod, 409 name or namespace taken.",
+        "description": "An error: 400 invalid input (each bad field and the rule it breaks, in `error.message` and in `error.issues`), 401 not signed in, 403 not allowed, 404 unknown environment, component or pod, 409 name or namespace taken, 412 the environment changed since the version in `If-Match`.",
         "content": {
           "application/json": {
             "schema": {
@@ -396,6 +411,11 @@ export const spec = {
           },
           "spec": {
             "$ref": "#/components/schemas/EnvironmentSpec"
+          },
+          "version": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "Bumped on every change a user makes; the `ETag`, to send back as `If-Match`."
           },
           "createdBy": {
             "type": "string"
@@ -1027,6 +1047,11 @@ export const spec = {
         "responses": {
           "200": {
             "description": "The environment, deleted ones included.",
+            "headers": {
+              "ETag": {
+                "$ref": "#/components/headers/ETag"
+              }
+            },
             "content": {
               "application/json": {
                 "schema": {
@@ -1049,6 +1074,9 @@ export const spec = {
         "parameters": [
           {
             "$ref": "#/components/parameters/id"
+          },
+          {
+            "$ref": "#/components/parameters/ifMatch"
           }
         ],
         "requestBody": {
@@ -1067,6 +1095,9 @@ export const spec = {
             "headers": {
               "Location": {
                 "$ref": "#/components/headers/Location"
+              },
+              "ETag": {
+                "$ref": "#/components/headers/ETag"
               }
             },
             "content": {
@@ -1084,6 +1115,9 @@ export const spec = {
             "$ref": "#/components/responses/ErrorResponse"
           },
           "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "412": {
             "$ref": "#/components/responses/ErrorResponse"
           },
           "default": {
@@ -1134,6 +1168,9 @@ export const spec = {
         "parameters": [
           {
             "$ref": "#/components/parameters/id"
+          },
+          {
+            "$ref": "#/components/parameters/ifMatch"
           }
         ],
         "requestBody": {
@@ -1149,6 +1186,11 @@ export const spec = {
         "responses": {
           "200": {
             "description": "The environment with its new `expiresAt`.",
+            "headers": {
+              "ETag": {
+                "$ref": "#/components/headers/ETag"
+              }
+            },
             "content": {
               "application/json": {
                 "schema": {
@@ -1164,6 +1206,9 @@ export const spec = {
             "$ref": "#/components/responses/ErrorResponse"
           },
           "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "412": {
             "$ref": "#/components/responses/ErrorResponse"
           },
           "default": {
