@@ -241,7 +241,7 @@ describe('the tenancy settings of a type', () => {
           quota: {
             ...baseline.quota,
             storage: '40Gi',
-            persistentVolumeClaims: 2,
+            persistentVolumeClaims: 3,
           },
         },
       },
@@ -256,7 +256,7 @@ describe('the tenancy settings of a type', () => {
     });
     expect(types.preview.baseline.quota).toMatchObject({
       storage: '40Gi',
-      persistentVolumeClaims: 2,
+      persistentVolumeClaims: 3,
     });
   });
 
@@ -335,6 +335,23 @@ describe('the tenancy settings of a type', () => {
       'environments.types.development.maxEnvironments.perComponent: must be greater than 0',
       'environments.types.development.maxEnvironments.perTeams: is not a known field',
       'environments.types.development.bounds.storage: must not be more than the baseline quota storage (10Gi), or no resource that large could get its volume',
+    ]);
+  });
+
+  it('reject more resources than volume claims the quota allows', () => {
+    expect(
+      problemsIn({
+        development: {
+          ...validTypes.development,
+          baseline: {
+            ...baseline,
+            quota: { ...baseline.quota, persistentVolumeClaims: 2 },
+          },
+          bounds: { ...validTypes.development.bounds, resources: 3 },
+        },
+      }),
+    ).toEqual([
+      'environments.types.development.bounds.resources: must not be more than the baseline quota persistentVolumeClaims (2), since each resource claims a volume',
     ]);
   });
 });

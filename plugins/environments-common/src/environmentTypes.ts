@@ -280,7 +280,18 @@ export const environmentTypeSchema = z
         message: `must not be more than the baseline quota storage (${type.baseline.quota.storage}), or no resource that large could get its volume`,
       });
     }
-  }, whenFieldsValid(['baseline.quota.storage', 'bounds.storage']));
+  }, whenFieldsValid(['baseline.quota.storage', 'bounds.storage']))
+  // Each resource of the drivers we ship claims one volume.
+  .superRefine((type, ctx) => {
+    const claims = type.baseline.quota.persistentVolumeClaims;
+    if (type.bounds.resources > claims) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bounds', 'resources'],
+        message: `must not be more than the baseline quota persistentVolumeClaims (${claims}), since each resource claims a volume`,
+      });
+    }
+  }, whenFieldsValid(['baseline.quota.persistentVolumeClaims', 'bounds.resources']));
 
 /**
  * An environment type as configured by the platform team, for example

@@ -33,7 +33,7 @@ const types = parseEnvironmentTypes({
     description: 'Before production',
     cluster: 'staging-cluster',
     baseline,
-    bounds: { cpu: '8', memory: '16Gi' },
+    bounds: { cpu: '8', memory: '16Gi', storage: '8Gi' },
   },
 });
 
@@ -374,6 +374,33 @@ describe('validateEnvironmentRequest', () => {
         {
           field: 'resources.1.storage',
           rule: 'must be at most 20Gi for type preview (got "1Pi")',
+        },
+      ]);
+    });
+
+    it('refuse more storage together than the storage quota of the type', () => {
+      expect(
+        issuesOf({
+          ...preview,
+          resources: [
+            { type: 'postgresql', name: 'orders-db', storage: '20Gi' },
+            { type: 'redis', name: 'sessions', storage: '20Gi' },
+          ],
+        }),
+      ).toEqual([]);
+      expect(
+        issuesOf({
+          ...preview,
+          type: 'staging',
+          resources: [
+            { type: 'postgresql', name: 'orders-db', storage: '6Gi' },
+            { type: 'redis', name: 'sessions', storage: '4.5Gi' },
+          ],
+        }),
+      ).toEqual([
+        {
+          field: 'resources',
+          rule: 'must not ask for more storage together than the storage quota of type staging (10Gi); they ask for 10752Mi',
         },
       ]);
     });

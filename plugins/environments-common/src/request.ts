@@ -207,9 +207,13 @@ function requestSchemaFor(types: Record<string, EnvironmentType>) {
         message: `must list at most ${type.bounds.resources} resources for type ${request.type} (got ${resources.length})`,
       });
     }
+    let requestedBytes = 0;
+    let eachWithinBound = true;
     resources.forEach((resource: unknown, index) => {
       if (!isPlainObject(resource) || !isQuantity(resource.storage)) return;
+      requestedBytes += parseMemoryBytes(resource.storage);
       if (!isWithinMaximum('memory', resource.storage, type.bounds.storage)) {
+        eachWithinBound = false;
         ctx.addIssue({
           code: 'custom',
           path: ['resources', index, 'storage'],
@@ -217,6 +221,19 @@ function requestSchemaFor(types: Record<string, EnvironmentType>) {
         });
       }
     });
+    // Their volumes share the namespace's quota: more would never all bind.
+    // A resource that names no storage gets its driver's default, unknown
+    // here; one beyond its own bound has already been reported.
+    const quota = type.baseline.quota.storage;
+    if (eachWithinBound && requestedBytes > parseMemoryBytes(quota)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['resources'],
+        message: `must not ask for more storage together than the storage quota of type ${
+          request.type
+        } (${quota}); they ask for ${formatBytes(requestedBytes)}`,
+      });
+    }
   };
 
   return environmentRequestSchema
@@ -255,6 +272,16 @@ function requestSchemaFor(types: Record<string, EnvironmentType>) {
       whenFieldsValid(['type', 'overrides.memory']),
     )
     .superRefine(resourcesWithinBounds, whenFieldsValid(['type']));
+}
+
+/** Bytes in the largest binary unit that keeps them whole: 30Gi, 1536Mi. */
+function formatBytes(bytes: number): string {
+  const units = ['Ei', 'Pi', 'Ti', 'Gi', 'Mi', 'Ki'];
+  for (const [index, unit] of units.entries()) {
+    const size = 2 ** (10 * (units.length - index));
+    if (bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return String(bytes);
 }
 
 /** Whether `value` is a memory quantity one can compare; others are reported elsewhere. */
