@@ -15,6 +15,7 @@ import {
   describeWithCluster,
   eventually,
   orchestratorKubeConfig,
+  startApplyCounter,
 } from '@internal/cluster-tools/testUtils';
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { Knex } from 'knex';
@@ -65,13 +66,16 @@ const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
 describeWithCluster('environments against the local control plane', kc => {
   let knex: Knex;
   let config: object;
+  // The cluster entry of `config`, by reference: a test may point it elsewhere.
+  let cluster: ReturnType<typeof clusterConfig>;
   const backends: Array<{ stop(): Promise<void> }> = [];
 
   beforeAll(async () => {
     const orchestrator = await orchestratorKubeConfig(kc());
+    cluster = clusterConfig(orchestrator);
     config = {
       environments: {
-        clusters: [clusterConfig(orchestrator)],
+        clusters: [cluster],
         expiry: { frequency: { seconds: 1 } },
         types: {
           development: {
@@ -296,8 +300,17 @@ describeWithCluster('environments against the local control plane', kc => {
   });
 
   it('runs each job once with two replicas on one database', async () => {
+    // Both replicas reach the cluster through a counter of server-side applies: a job
+    // that ran twice would apply its objects twice, which no failure count shows.
+    const counter = await startApplyCounter(cluster);
+    backends.push({ stop: () => counter.close() });
+    const direct = { ...cluster };
+    // Plain HTTP to the counter, which verifies the API server's certificate itself.
+    Object.assign(cluster, { url: counter.url, skipTLSVerify: true });
     const one = await startReplica();
     const two = await startReplica();
+    delete cluster.skipTLSVerify;
+    Object.assign(cluster, direct);
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) {
       const replica = i % 2 ? one : two;
@@ -320,6 +333,20 @@ describeWithCluster('environments against the local control plane', kc => {
         action: 'provision',
       });
       expect(provisions).toHaveLength(1);
+    }
+    const applies = await Promise.all(
+      ids.map(async id =>
+        counter.appliesIn((await statusOf(one.call, id)).namespace),
+      ),
+    );
+    for (const applied of applies) {
+      // Namespace, baseline, access and workload: each applied once.
+      expect(Object.keys(applied).length).toBeGreaterThan(3);
+      expect(applied).toEqual(
+        Object.fromEntries(Object.keys(applied).map(path => [path, 1])),
+      );
+      // Every environment is the same request: the same objects, each once.
+      expect(Object.keys(applied).length).toBe(Object.keys(applies[0]).length);
     }
     await Promise.all(ids.map(id => two.call('delete', `/environments/${id}`)));
     for (const id of ids) {

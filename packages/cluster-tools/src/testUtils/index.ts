@@ -9,3 +9,5 @@ export {
   testCluster,
 } from './testCluster';
 export { orchestratorKubeConfig } from './orchestrator';
+export { startApplyCounter } from './applyCounter';
+export type { ApiServer, ApplyCounter } from './applyCounter';

@@ -1,0 +1,96 @@
+import http from 'node:http';
+import https from 'node:https';
+import { AddressInfo } from 'node:net';
+
+/** The API server to reach, as `environments.clusters` entries name it. */
+export type ApiServer = {
+  url: string;
+  caData?: string;
+  skipTLSVerify?: boolean;
+};
+
+export type ApplyCounter = {
+  /** The API server's address through the counter (plain HTTP on localhost). */
+  url: string;
+  /**
+   * The server-side applies that went through, in one namespace (the namespace
+   * object itself included): the number of applies by object path.
+   */
+  appliesIn(namespace: string): Record<string, number>;
+  close(): Promise<void>;
+};
+
+const APPLY_CONTENT_TYPE = 'application/apply-patch';
+
+/** The namespace of an API path: `/api/v1/namespaces/<ns>[/...]`, `/apis/g/v/namespaces/<ns>/...`. */
+function namespaceOf(path: string): string | undefined {
+  return /\/namespaces\/([^/]+)/.exec(path)?.[1];
+}
+
+/**
+ * A proxy in front of a real API server that counts server-side applies: what a test
+ * checks to prove that work ran once (a job that ran twice applies its objects twice;
+ * a failure count cannot show that). Everything else, watches included, passes through
+ * unchanged, with the client's own credentials.
+ */
+export async function startApplyCounter(
+  server: ApiServer,
+): Promise<ApplyCounter> {
+  const upstream = new URL(server.url);
+  const agent = new https.Agent({
+    keepAlive: true,
+    ...(server.caData && { ca: Buffer.from(server.caData, 'base64') }),
+    rejectUnauthorized: !server.skipTLSVerify,
+  });
+  const applies = new Map<string, number>();
+
+  const proxy = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (
+      req.method === 'PATCH' &&
+      req.headers['content-type']?.startsWith(APPLY_CONTENT_TYPE)
+    ) {
+      applies.set(path, (applies.get(path) ?? 0) + 1);
+    }
+    const forwarded = (upstream.protocol === 'https:' ? https : http).request(
+      {
+        protocol: upstream.protocol,
+        hostname: upstream.hostname,
+        port: upstream.port,
+        path: req.url,
+        method: req.method,
+        headers: { ...req.headers, host: upstream.host },
+        ...(upstream.protocol === 'https:' && { agent }),
+      },
+      answer => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forwarded.on('error', error => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end(String(error));
+    });
+    // A client that gives up (a watch stopped, a timeout) ends the upstream call too.
+    res.on('close', () => {
+      if (!res.writableFinished) forwarded.destroy();
+    });
+    req.pipe(forwarded);
+  });
+  await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve));
+  const { port } = proxy.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    appliesIn(namespace) {
+      return Object.fromEntries(
+        [...applies].filter(([path]) => namespaceOf(path) === namespace),
+      );
+    },
+    async close() {
+      proxy.closeAllConnections();
+      await new Promise(resolve => proxy.close(resolve));
+      agent.destroy();
+    },
+  };
+}
