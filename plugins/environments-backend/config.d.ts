@@ -25,6 +25,11 @@ export interface Config {
       kubeconfig?: string;
       /** The kubeconfig context to use; its current context when not given. */
       context?: string;
+      /**
+       * How long one request to this cluster's API server may take before it
+       * fails (and its job retries), e.g. { seconds: 10 } (the default).
+       */
+      requestTimeout?: HumanDuration | string;
     }>;
     /**
      * The image of an environment whose request names none and whose component

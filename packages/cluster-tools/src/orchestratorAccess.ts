@@ -22,6 +22,8 @@ import {
 const READ = ['get', 'list', 'watch'];
 /** Server-side apply: read to compare, patch to write, create for the first apply. */
 const APPLY = ['get', 'create', 'patch'];
+/** And find (by label) and delete what an environment's spec no longer holds. */
+const APPLY_AND_PRUNE = [...APPLY, 'list', 'delete'];
 
 /**
  * What the orchestrator may do everywhere. It holds no access to what is in a
@@ -71,17 +73,17 @@ export const orchestratorNamespaceRules = [
       'secrets',
       'services',
     ],
-    verbs: APPLY,
+    verbs: APPLY_AND_PRUNE,
   },
   {
     apiGroups: ['networking.k8s.io'],
     resources: ['networkpolicies'],
-    verbs: APPLY,
+    verbs: APPLY_AND_PRUNE,
   },
   {
     apiGroups: ['apps'],
     resources: ['deployments', 'statefulsets'],
-    verbs: APPLY,
+    verbs: APPLY_AND_PRUNE,
   },
   {
     // The portal streams an environment's logs and events, and shows its

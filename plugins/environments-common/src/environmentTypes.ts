@@ -221,6 +221,8 @@ export const environmentTypeSchema = z
       )
       .optional(),
     requiresApproval: z.boolean().default(false),
+    /** How long an environment may make no progress before its reason says what it waits for; 10m when not set. */
+    progressDeadline: durationSchema.optional(),
     /** Logs only owners and admins may read, each read audited (production in app-config). */
     sensitiveLogs: z.boolean().optional(),
   })

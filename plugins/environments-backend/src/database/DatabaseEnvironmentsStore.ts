@@ -199,6 +199,9 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
       ) {
         changes.observed_generation = update.observedGeneration;
       }
+      if (update.ownerRef !== undefined && update.ownerRef !== row.owner_ref) {
+        changes.owner_ref = update.ownerRef;
+      }
       if (Object.keys(changes).length === 0) {
         return false;
       }

@@ -9,6 +9,7 @@ import http, { IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
+import { makeApiClient } from './apiClients';
 
 /** What the API server is asked for; see the core/v1 `PodLogOptions`. */
 export type PodLogOptions = {
@@ -51,7 +52,7 @@ export class KubernetesObserver {
   private readonly core: CoreV1Api;
 
   private constructor(private readonly kubeConfig: KubeConfig) {
-    this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.core = makeApiClient(kubeConfig, CoreV1Api);
   }
 
   async listPods(namespace: string, labelSelector: string): Promise<V1Pod[]> {

@@ -10,8 +10,15 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
   V1Deployment,
+  V1Namespace,
   V1Pod,
 } from '@kubernetes/client-node';
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  makeApiClient,
+  makeObjectApiClient,
+} from './apiClients';
+import { objectDrift } from './liveDrift';
 import { createHash, randomBytes } from 'node:crypto';
 import { canonicalJson } from '../model';
 import {
@@ -22,6 +29,8 @@ import {
 import {
   ENVIRONMENT_ID_LABEL,
   environmentSelector,
+  MANAGED_BY,
+  MANAGED_BY_LABEL,
   SPEC_HASH_ANNOTATION,
 } from './labels';
 import {
@@ -38,7 +47,8 @@ export type AppliedObject = {
   kind: string;
   name: string;
   namespace?: string;
-  action: 'created' | 'updated' | 'unchanged';
+  /** `updated` also when the object was changed by hand and is repaired; `deleted` when pruned. */
+  action: 'created' | 'updated' | 'unchanged' | 'deleted';
 };
 
 export type ApplyOutcome = {
@@ -46,6 +56,34 @@ export type ApplyOutcome = {
   /** API requests that changed something; 0 when everything was up to date. */
   writes: number;
 };
+
+export type ApplyOptions = {
+  /**
+   * Also delete the objects of the environment (by its label, in the
+   * namespaces applied to) that are no longer among `objects`, e.g. the
+   * StatefulSet, Service and Secret of a resource removed from the spec.
+   */
+  prune?: boolean;
+  /** Checked before each write: a job that lost its lease stops writing. */
+  signal?: AbortSignal;
+};
+
+/**
+ * The kinds an environment's spec change can remove, so the kinds `prune`
+ * looks for. The namespace's baseline (quota, limits, network policy, the
+ * team's RoleBinding) is always desired; the orchestrator's own RoleBinding
+ * is never pruned.
+ */
+export const PRUNED_KINDS: ReadonlyArray<{ apiVersion: string; kind: string }> =
+  [
+    { apiVersion: 'apps/v1', kind: 'Deployment' },
+    { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+    { apiVersion: 'v1', kind: 'Service' },
+    { apiVersion: 'v1', kind: 'Secret' },
+    { apiVersion: 'v1', kind: 'ConfigMap' },
+    { apiVersion: 'v1', kind: 'ServiceAccount' },
+    { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+  ];
 
 /** The state of one workload; the store adds when it last changed. */
 export type WorkloadCondition = ReturnType<typeof workloadConditions>[number];
@@ -100,11 +138,17 @@ export class KubernetesProvisioner {
     logger: LoggerService;
     /** Whose objects `status` reads readiness from. */
     drivers: ResourceDrivers;
+    /** How long one API request may take; 10 s when not given. */
+    requestTimeoutMs?: number;
+    /** How long `teardown` waits for the namespace to go; 120 s when not given. */
+    teardownTimeoutMs?: number;
   }): KubernetesProvisioner {
     return new KubernetesProvisioner(
       options.kubeConfig,
       options.logger,
       options.drivers,
+      options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      options.teardownTimeoutMs ?? DEFAULT_TEARDOWN_TIMEOUT_MS,
     );
   }
 
@@ -121,20 +165,30 @@ export class KubernetesProvisioner {
     kubeConfig: KubeConfig,
     private readonly logger: LoggerService,
     private readonly drivers: ResourceDrivers,
+    requestTimeoutMs: number,
+    private readonly teardownTimeoutMs: number,
   ) {
-    this.objects = KubernetesObjectApi.makeApiClient(kubeConfig);
-    this.core = kubeConfig.makeApiClient(CoreV1Api);
-    this.apps = kubeConfig.makeApiClient(AppsV1Api);
-    this.authentication = kubeConfig.makeApiClient(AuthenticationV1Api);
-    this.authorization = kubeConfig.makeApiClient(AuthorizationV1Api);
+    this.objects = makeObjectApiClient(kubeConfig, requestTimeoutMs);
+    this.core = makeApiClient(kubeConfig, CoreV1Api, requestTimeoutMs);
+    this.apps = makeApiClient(kubeConfig, AppsV1Api, requestTimeoutMs);
+    this.authentication = makeApiClient(
+      kubeConfig,
+      AuthenticationV1Api,
+      requestTimeoutMs,
+    );
+    this.authorization = makeApiClient(
+      kubeConfig,
+      AuthorizationV1Api,
+      requestTimeoutMs,
+    );
   }
 
   /**
-   * Applies the objects in order. An object whose live spec-hash annotation
-   * equals the hash of the desired object is left alone, so that an idle
-   * reconcile writes nothing (and does not wake up controllers). The price:
-   * a change made by hand behind our back is not undone until the desired
-   * object itself changes.
+   * Applies the objects in order. Each is compared with the live object: one
+   * that holds every field we set (its spec-hash annotation included) is left
+   * alone, so that an idle reconcile writes nothing (and does not wake up
+   * controllers); one changed by hand is applied again, with force, which
+   * takes the fields we own back from whoever changed them.
    *
    * Before the first object in a namespace, the provisioner binds itself its
    * namespace role there (see `namespaceAccess.ts`); that RoleBinding is part
@@ -143,17 +197,25 @@ export class KubernetesProvisioner {
    * @throws ConflictError when an object exists but belongs to another
    * environment (namespaces of different pairs can share a name).
    */
-  async apply(objects: KubernetesObject[]): Promise<ApplyOutcome> {
+  async apply(
+    objects: KubernetesObject[],
+    options: ApplyOptions = {},
+  ): Promise<ApplyOutcome> {
+    const { signal } = options;
     const results: AppliedObject[] = [];
     for (const object of objects) {
       const namespace = object.metadata?.namespace;
       if (namespace && !this.accessibleNamespaces.has(namespace)) {
         results.push(
-          await this.bindNamespaceRole(namespace, object.metadata?.labels),
+          await this.bindNamespaceRole(
+            namespace,
+            object.metadata?.labels,
+            signal,
+          ),
         );
       }
       try {
-        results.push(await this.applyObject(object));
+        results.push(await this.applyObject(object, signal));
       } catch (error) {
         if (namespace && isForbidden((error as ForwardedError).cause)) {
           // The binding was removed behind our back: bind again next time.
@@ -162,13 +224,19 @@ export class KubernetesProvisioner {
         throw error;
       }
     }
+    if (options.prune) {
+      results.push(...(await this.prune(objects, signal)));
+    }
     return {
       results,
       writes: results.filter(r => r.action !== 'unchanged').length,
     };
   }
 
-  private async applyObject(object: KubernetesObject): Promise<AppliedObject> {
+  private async applyObject(
+    object: KubernetesObject,
+    signal?: AbortSignal,
+  ): Promise<AppliedObject> {
     const hash = specHash(object);
     const live = await this.read(object);
     const base = {
@@ -178,12 +246,6 @@ export class KubernetesProvisioner {
         namespace: object.metadata.namespace,
       }),
     };
-    if (live) {
-      this.assertSameEnvironment(object, live);
-      if (live.metadata?.annotations?.[SPEC_HASH_ANNOTATION] === hash) {
-        return { ...base, action: 'unchanged' };
-      }
-    }
     const withHash = {
       ...object,
       metadata: {
@@ -194,6 +256,23 @@ export class KubernetesProvisioner {
         },
       },
     };
+    if (live) {
+      this.assertSameEnvironment(object, live);
+      const drift = objectDrift(withHash, live);
+      if (drift.length === 0) {
+        return { ...base, action: 'unchanged' };
+      }
+      if (live.metadata?.annotations?.[SPEC_HASH_ANNOTATION] === hash) {
+        // What we last applied is what we want: someone changed it since.
+        this.logger.warn(`Repairing ${describe(object)}, changed by hand`, {
+          kind: base.kind,
+          name: base.name,
+          namespace: base.namespace,
+          fields: drift.slice(0, 10).join(', '),
+        });
+      }
+    }
+    signal?.throwIfAborted();
     try {
       await this.objects.patch(
         withHash,
@@ -217,6 +296,92 @@ export class KubernetesProvisioner {
   }
 
   /**
+   * Deletes the objects of each environment among `objects` (by its label,
+   * in its namespace) that we applied once and that `objects` no longer
+   * holds. Objects we did not apply (no spec-hash annotation) are left alone.
+   */
+  private async prune(
+    objects: KubernetesObject[],
+    signal?: AbortSignal,
+  ): Promise<AppliedObject[]> {
+    const key = (kind: string, namespace: string, name: string) =>
+      `${kind}/${namespace}/${name}`;
+    const desired = new Set(
+      objects.map(o =>
+        key(o.kind!, o.metadata?.namespace ?? '', o.metadata?.name ?? ''),
+      ),
+    );
+    const environments = new Map<string, string>();
+    for (const object of objects) {
+      const namespace = object.metadata?.namespace;
+      const id = object.metadata?.labels?.[ENVIRONMENT_ID_LABEL];
+      if (namespace && id) {
+        environments.set(namespace, id);
+      }
+    }
+    const pruned: AppliedObject[] = [];
+    for (const [namespace, environmentId] of environments) {
+      const labelSelector = `${environmentSelector(
+        environmentId,
+      )},${MANAGED_BY_LABEL}=${MANAGED_BY}`;
+      for (const { apiVersion, kind } of PRUNED_KINDS) {
+        let items: KubernetesObject[];
+        try {
+          ({ items } = await this.objects.list(
+            apiVersion,
+            kind,
+            namespace,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            labelSelector,
+          ));
+        } catch (error) {
+          throw new ForwardedError(
+            `Failed to list the ${kind} objects in namespace ${namespace}`,
+            error,
+          );
+        }
+        for (const item of items) {
+          const name = item.metadata?.name;
+          if (
+            !name ||
+            desired.has(key(kind, namespace, name)) ||
+            !item.metadata?.annotations?.[SPEC_HASH_ANNOTATION]
+          ) {
+            continue;
+          }
+          signal?.throwIfAborted();
+          try {
+            await this.objects.delete(
+              { apiVersion, kind, metadata: { name, namespace } },
+              undefined,
+              undefined,
+              undefined,
+              undefined,
+              'Background',
+            );
+          } catch (error) {
+            if (!isNotFound(error)) {
+              throw new ForwardedError(
+                `Failed to delete ${kind} ${name} in namespace ${namespace}`,
+                error,
+              );
+            }
+          }
+          this.logger.info(
+            `Pruned ${kind} ${name} in namespace ${namespace}, no longer desired`,
+            { kind, name, namespace, action: 'deleted' },
+          );
+          pruned.push({ kind, name, namespace, action: 'deleted' });
+        }
+      }
+    }
+    return pruned;
+  }
+
+  /**
    * Binds this provisioner's identity to its namespace role in `namespace`,
    * and waits until RBAC grants what the role holds: the orchestrator's
    * ServiceAccount holds no access to namespaced objects cluster-wide.
@@ -224,13 +389,14 @@ export class KubernetesProvisioner {
   private async bindNamespaceRole(
     namespace: string,
     environmentLabels: Record<string, string> | undefined,
+    signal?: AbortSignal,
   ): Promise<AppliedObject> {
     const binding = orchestratorBinding(
       namespace,
       await this.whoAmI(),
       environmentLabels,
     );
-    const applied = await this.applyObject(binding);
+    const applied = await this.applyObject(binding, signal);
     if (applied.action !== 'unchanged') {
       await this.waitForNamespaceAccess(namespace);
     }
@@ -350,10 +516,11 @@ export class KubernetesProvisioner {
    */
   async teardown(
     environment: EnvironmentLocation,
-    options: { timeoutMs?: number } = {},
+    options: { timeoutMs?: number; signal?: AbortSignal } = {},
   ): Promise<void> {
     const { namespace } = environment;
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TEARDOWN_TIMEOUT_MS;
+    const { signal } = options;
+    const timeoutMs = options.timeoutMs ?? this.teardownTimeoutMs;
     const live = await this.readNamespace(namespace);
     if (!live) {
       return;
@@ -368,6 +535,7 @@ export class KubernetesProvisioner {
         }); not deleting it`,
       );
     }
+    signal?.throwIfAborted();
     try {
       await this.core.deleteNamespace({ name: namespace });
     } catch (error) {
@@ -383,12 +551,24 @@ export class KubernetesProvisioner {
       environment: environment.id,
     });
     const deadline = Date.now() + timeoutMs;
-    while (await this.readNamespace(namespace)) {
+    for (;;) {
+      const remaining = await this.readNamespace(namespace);
+      if (!remaining) {
+        break;
+      }
+      signal?.throwIfAborted();
       if (Date.now() > deadline) {
+        // Say what holds it up, from the namespace's own conditions.
+        const waitingFor = ((remaining as V1Namespace).status?.conditions ?? [])
+          .filter(c => c.status === 'True' && c.message)
+          .map(c => c.message)
+          .join('; ');
         throw new Error(
           `Namespace ${namespace} of environment ${
             environment.id
-          } was not deleted within ${timeoutMs / 1000} s`,
+          } was not deleted within ${timeoutMs / 1000} s${
+            waitingFor ? `: ${waitingFor}` : ''
+          }`,
         );
       }
       await sleep(TEARDOWN_POLL_INTERVAL_MS);

@@ -4,10 +4,10 @@ import {
   CoreV1Api,
   KubeConfig,
   KubernetesObject,
-  KubernetesObjectApi,
   Watch,
 } from '@kubernetes/client-node';
 import { ObservedKind } from '@internal/backstage-plugin-environments-node';
+import { makeApiClient, makeObjectApiClient } from './apiClients';
 import { ENVIRONMENT_ID_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from './labels';
 
 /**
@@ -96,9 +96,10 @@ function defaultLister(
   kubeConfig: KubeConfig,
   kinds: ObservedKind[],
 ): WorkloadLister {
-  const apps = kubeConfig.makeApiClient(AppsV1Api);
-  const core = kubeConfig.makeApiClient(CoreV1Api);
-  const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
+  // A list that hangs would hold the watch; the watchdog covers only watches.
+  const apps = makeApiClient(kubeConfig, AppsV1Api);
+  const core = makeApiClient(kubeConfig, CoreV1Api);
+  const objects = makeObjectApiClient(kubeConfig);
   const listPage = (
     { apiVersion, kind }: ObservedKind,
     request: { labelSelector: string; limit: number; _continue?: string },

@@ -1,6 +1,8 @@
 import { Config } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ObservedKind } from '@internal/backstage-plugin-environments-node';
+import { readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubernetesObserver } from './KubernetesObserver';
 import { KubernetesProvisioner } from './KubernetesProvisioner';
@@ -14,6 +16,8 @@ import { ResourceDrivers } from './ResourceDrivers';
 export type ClusterConnection = {
   name: string;
   kubeConfig: KubeConfig;
+  /** How long one API request may take; 10 s when not given. */
+  requestTimeoutMs?: number;
 };
 
 function kubeConfigFromUrl(name: string, cluster: Config): KubeConfig {
@@ -71,7 +75,16 @@ export class EnvironmentClusters {
       const kubeConfig = cluster.has('url')
         ? kubeConfigFromUrl(name, cluster)
         : kubeConfigFromFile(cluster);
-      connections.set(name, { name, kubeConfig });
+      const requestTimeout = cluster.has('requestTimeout')
+        ? durationToMilliseconds(
+            readDurationFromConfig(cluster, { key: 'requestTimeout' }),
+          )
+        : undefined;
+      connections.set(name, {
+        name,
+        kubeConfig,
+        ...(requestTimeout && { requestTimeoutMs: requestTimeout }),
+      });
     }
     return new EnvironmentClusters(
       connections,
@@ -135,6 +148,7 @@ export class EnvironmentClusters {
         kubeConfig: this.kubeConfig(name),
         logger: this.logger.child({ cluster: name }),
         drivers: this.drivers,
+        requestTimeoutMs: this.connections.get(name)?.requestTimeoutMs,
       });
       this.provisioners.set(name, provisioner);
     }

@@ -49,6 +49,8 @@ export interface EnvironmentStatusUpdate {
   reason?: string | null;
   conditions?: ResourceCondition[];
   observedGeneration?: number;
+  /** The owner of its component in the catalog, which the environment follows. */
+  ownerRef?: string;
   /**
    * An audit event of this change, written in the same transaction when the
    * update changes something, so that nobody sees the one without the other.

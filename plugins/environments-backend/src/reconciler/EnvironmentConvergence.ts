@@ -1,6 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import { EnvironmentType } from '@internal/backstage-plugin-environments-common';
+import {
+  EnvironmentType,
+  parseDuration,
+} from '@internal/backstage-plugin-environments-common';
 import {
   Environment,
   EnvironmentJob,
@@ -46,6 +49,12 @@ export type EnvironmentConvergenceOptions = {
   workloadFor: (environment: Environment) => Promise<WorkloadSettings>;
   /** What the environment's resources become, one driver per resource type. */
   drivers: ResourceDrivers;
+  /**
+   * The owner of the environment's component in the catalog, as a full
+   * entity ref, undefined when the component is gone: the environment's
+   * owner (and its team's RoleBinding) follows it at each reconcile.
+   */
+  ownerFor?: (environment: Environment) => Promise<string | undefined>;
   /** For tests. */
   clock?: () => Date;
 };
@@ -53,12 +62,44 @@ export type EnvironmentConvergenceOptions = {
 export const RECONCILER_ACTOR = 'system:environments-reconciler';
 
 const WAITING_REASON = 'Waiting for the workloads to become ready';
+const DEFAULT_PROGRESS_DEADLINE = '10m';
+/** Conditions named in a reason that says what an environment waits for. */
+const MAX_NAMED_CONDITIONS = 3;
 
 /** The statuses in which an environment's workloads are followed. */
 const FOLLOWED_STATUSES: Environment['status'][] = ['provisioning', 'ready'];
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The reason of an environment that made no progress for its type's
+ * deadline: which objects are not ready, and what they lack.
+ */
+export function noProgressReason(
+  deadline: string,
+  conditions: Pick<
+    ResourceCondition,
+    'kind' | 'name' | 'status' | 'message' | 'reason'
+  >[],
+): string {
+  const waiting = conditions.filter(c => c.status !== 'ready');
+  if (waiting.length === 0) {
+    return `No progress for ${deadline}: none of its workloads exists in the cluster yet`;
+  }
+  const named = waiting
+    .slice(0, MAX_NAMED_CONDITIONS)
+    .map(
+      c =>
+        `${c.kind} ${c.name} is ${c.status}${
+          c.message || c.reason ? ` (${c.message ?? c.reason})` : ''
+        }`,
+    );
+  const more = waiting.length - named.length;
+  return `No progress for ${deadline}: ${named.join('; ')}${
+    more > 0 ? `; and ${more} more` : ''
+  }`;
 }
 
 /**
@@ -100,6 +141,9 @@ export class EnvironmentConvergence implements JobHandler {
     environment: Environment,
   ) => Promise<WorkloadSettings>;
   private readonly drivers: ResourceDrivers;
+  private readonly ownerFor?: (
+    environment: Environment,
+  ) => Promise<string | undefined>;
   private readonly clock: () => Date;
 
   constructor(options: EnvironmentConvergenceOptions) {
@@ -109,18 +153,20 @@ export class EnvironmentConvergence implements JobHandler {
     this.logger = options.logger;
     this.workloadFor = options.workloadFor;
     this.drivers = options.drivers;
+    this.ownerFor = options.ownerFor;
     this.clock = options.clock ?? (() => new Date());
   }
 
   async run(
     job: EnvironmentJob,
     logger: LoggerService,
+    signal: AbortSignal = new AbortController().signal,
   ): Promise<(() => Promise<void>) | void> {
     if (job.kind === 'teardown') {
-      await this.teardown(job);
+      await this.teardown(job, signal);
       return undefined;
     }
-    if ((await this.reconcile(job, logger)) !== 'provisioning') {
+    if ((await this.reconcile(job, logger, signal)) !== 'provisioning') {
       return undefined;
     }
     // The status watch skips an environment while its job runs: a workload
@@ -146,7 +192,9 @@ export class EnvironmentConvergence implements JobHandler {
     const cause = failureSummary(message);
     const reason = gaveUp
       ? `${what} failed: ${cause}; gave up after ${attempt} attempts`
-      : `${what} failed: ${cause}; retrying (attempt ${attempt} of ${maxAttempts})`;
+      : `${what} failed: ${cause}; retrying (attempt ${attempt}${
+          maxAttempts ? ` of ${maxAttempts}` : ''
+        })`;
     logger.warn(reason, { error: message });
 
     try {
@@ -208,6 +256,13 @@ export class EnvironmentConvergence implements JobHandler {
     if (jobs.some(j => j.state === 'pending' || j.state === 'running')) {
       return 'skipped';
     }
+    // The last apply is progress too: the deadline counts from there.
+    const lastApplied = jobs
+      .filter(j => j.kind === 'reconcile')
+      .reduce<Date | undefined>(
+        (latest, j) => (!latest || j.updatedAt > latest ? j.updatedAt : latest),
+        undefined,
+      );
     const type = this.types[environment.type];
     if (!type) {
       logger.warn(
@@ -220,6 +275,7 @@ export class EnvironmentConvergence implements JobHandler {
       environment,
       status,
       logger,
+      { type, lastApplied },
     );
     return changed ? 'updated' : 'unchanged';
   }
@@ -257,6 +313,7 @@ export class EnvironmentConvergence implements JobHandler {
   private async reconcile(
     job: EnvironmentJob,
     logger: LoggerService,
+    signal: AbortSignal,
   ): Promise<'provisioning' | 'ready' | undefined> {
     let environment: Environment;
     try {
@@ -281,10 +338,12 @@ export class EnvironmentConvergence implements JobHandler {
       );
     }
     const provisioner = this.provisionerFor(type.cluster);
+    environment = await this.followComponentOwner(environment, logger, signal);
     const converged =
       environment.status === 'ready' &&
       environment.observedGeneration === environment.generation;
     if (!converged) {
+      signal.throwIfAborted();
       await this.store.updateStatus({
         id: environment.id,
         status: 'provisioning',
@@ -313,11 +372,12 @@ export class EnvironmentConvergence implements JobHandler {
       drivers: this.drivers,
       credentials,
     });
-    const applied = await provisioner.apply(objects);
+    const applied = await provisioner.apply(objects, { prune: true, signal });
     logger.debug('Applied environment objects', { writes: applied.writes });
 
     // Read once: the status watch follows the workloads from here on.
     const status = await provisioner.status(environment);
+    signal.throwIfAborted();
     const { recorded } = await this.recordWorkloadStatus(
       environment,
       status,
@@ -337,11 +397,13 @@ export class EnvironmentConvergence implements JobHandler {
     environment: Environment,
     status: EnvironmentWorkloadStatus,
     logger: LoggerService,
+    progress?: { type: EnvironmentType; lastApplied?: Date },
   ): Promise<{ recorded: 'provisioning' | 'ready'; changed: boolean }> {
+    const now = this.clock();
     const conditions = toEnvironmentConditions(
       status.conditions,
       environment.conditions,
-      this.clock(),
+      now,
     );
     const converged =
       environment.status === 'ready' &&
@@ -352,7 +414,9 @@ export class EnvironmentConvergence implements JobHandler {
         id: environment.id,
         ...(!converged && {
           status: 'provisioning' as const,
-          reason: WAITING_REASON,
+          reason: progress
+            ? this.waitingReason(environment, conditions, now, progress)
+            : WAITING_REASON,
         }),
         conditions,
       });
@@ -387,7 +451,94 @@ export class EnvironmentConvergence implements JobHandler {
     return { recorded: 'ready', changed };
   }
 
-  private async teardown(job: EnvironmentJob) {
+  /**
+   * Why a provisioning environment is not ready yet: that it waits, or, once
+   * nothing changed for its type's `progressDeadline` (no apply, no condition
+   * moving), which objects lack what.
+   */
+  private waitingReason(
+    environment: Environment,
+    conditions: ResourceCondition[],
+    now: Date,
+    progress: { type: EnvironmentType; lastApplied?: Date },
+  ): string {
+    const deadline =
+      progress.type.progressDeadline ?? DEFAULT_PROGRESS_DEADLINE;
+    const lastProgress = Math.max(
+      progress.lastApplied?.getTime() ?? environment.createdAt.getTime(),
+      ...conditions.map(c => new Date(c.lastTransitionTime).getTime()),
+    );
+    return now.getTime() - lastProgress > parseDuration(deadline)
+      ? noProgressReason(deadline, conditions)
+      : WAITING_REASON;
+  }
+
+  /**
+   * Moves the environment to the current owner of its component in the
+   * catalog, if that changed; the desired objects then bind the new team.
+   */
+  private async followComponentOwner(
+    environment: Environment,
+    logger: LoggerService,
+    signal: AbortSignal,
+  ): Promise<Environment> {
+    const owner = await this.ownerFor?.(environment);
+    if (!owner || owner === environment.ownerRef) {
+      return environment;
+    }
+    signal.throwIfAborted();
+    await this.store.updateStatus({
+      id: environment.id,
+      ownerRef: owner,
+      audit: {
+        actor: RECONCILER_ACTOR,
+        action: 'change-owner',
+        outcome: 'succeeded',
+        message: `The owner of ${environment.componentRef} in the catalog is now ${owner} (was ${environment.ownerRef})`,
+      },
+    });
+    logger.info('Environment follows its component to a new owner', {
+      from: environment.ownerRef,
+      to: owner,
+    });
+    return { ...environment, ownerRef: owner };
+  }
+
+  /**
+   * Queues a reconcile of every live environment whose component changed
+   * owner in the catalog, so that its owner and its team's access follow;
+   * a periodic check for owners changed between reconciles. Resolves to the
+   * ids of those it queued.
+   */
+  async followComponentOwners(): Promise<string[]> {
+    if (!this.ownerFor) {
+      return [];
+    }
+    const queued: string[] = [];
+    for (const environment of await this.store.listEnvironments()) {
+      if (!FOLLOWED_STATUSES.includes(environment.status)) {
+        continue;
+      }
+      try {
+        const owner = await this.ownerFor(environment);
+        if (owner && owner !== environment.ownerRef) {
+          await this.store.enqueueJob({
+            environmentId: environment.id,
+            kind: 'reconcile',
+          });
+          queued.push(environment.id);
+        }
+      } catch (error) {
+        this.logger.warn('Failed to read the owner of a component', {
+          environment: environment.id,
+          error: errorMessage(error),
+        });
+      }
+    }
+    return queued;
+  }
+
+  private async teardown(job: EnvironmentJob, signal: AbortSignal) {
     const environment = await this.store.getEnvironment(job.environmentId);
     if (environment.status === 'deleted') {
       return;
@@ -398,7 +549,8 @@ export class EnvironmentConvergence implements JobHandler {
         `Environment type '${environment.type}' is not configured in app-config, so its cluster is unknown`,
       );
     }
-    await this.provisionerFor(type.cluster).teardown(environment);
+    await this.provisionerFor(type.cluster).teardown(environment, { signal });
+    signal.throwIfAborted();
     // The store records the deletion in the audit trail.
     await this.store.markDeleted({
       id: environment.id,

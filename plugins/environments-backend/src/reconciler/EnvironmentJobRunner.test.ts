@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { EnvironmentJob } from '../model';
+import { EnvironmentJob, JobFailure } from '../model';
 import {
   backoffMs,
   EnvironmentJobRunner,
@@ -179,5 +179,93 @@ describe('EnvironmentJobRunner', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it('aborts the job once a renewal fails, so that it writes nothing more, and leaves the job to its new holder', async () => {
+    jest.useFakeTimers();
+    try {
+      const queue = fakeQueue(job());
+      queue.renewLease.mockRejectedValue(
+        new Error('job job-1 is leased to another worker'),
+      );
+      queue.failJob.mockRejectedValue(
+        new Error('job job-1 is leased to another worker'),
+      );
+      const writes: string[] = [];
+      const handler = fakeHandler(async (_job, _logger, signal) => {
+        writes.push('namespace');
+        // A slow write: the lease expires meanwhile.
+        await new Promise(resolve => setTimeout(resolve, 30_000));
+        signal.throwIfAborted();
+        writes.push('deployment');
+      });
+      const processing = runnerWith(queue, handler).processNextJob();
+
+      await jest.advanceTimersByTimeAsync(30_000);
+      await expect(processing).resolves.toMatchObject({
+        outcome: 'abandoned',
+      });
+      expect(writes).toEqual(['namespace']);
+      expect(queue.completeJob).not.toHaveBeenCalled();
+      expect(handler.recordFailure).not.toHaveBeenCalled();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('retries a job whose renewal failed on a blip while its lease is still held', async () => {
+    jest.useFakeTimers();
+    try {
+      const queue = fakeQueue(job());
+      queue.renewLease.mockRejectedValue(new Error('connection reset'));
+      const handler = fakeHandler(async (_job, _logger, signal) => {
+        await new Promise(resolve => setTimeout(resolve, 30_000));
+        signal.throwIfAborted();
+      });
+      const processing = runnerWith(queue, handler).processNextJob();
+
+      await jest.advanceTimersByTimeAsync(30_000);
+      await expect(processing).resolves.toMatchObject({
+        outcome: 'retrying',
+      });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('retries a teardown however often it failed: giving up would strand its name', async () => {
+    const claimed = job({ kind: 'teardown', attempts: 50 });
+    const queue = {
+      ...fakeQueue(claimed),
+      // Like the store: the request's maxAttempts decides.
+      failJob: jest.fn(
+        async ({ maxAttempts }: JobFailure): Promise<EnvironmentJob> => ({
+          ...claimed,
+          state: claimed.attempts + 1 >= maxAttempts ? 'failed' : 'pending',
+        }),
+      ),
+    } satisfies JobQueue;
+    const handler = fakeHandler(async () => {
+      throw new Error('namespace still terminating');
+    });
+
+    await expect(
+      runnerWith(queue, handler).processNextJob(),
+    ).resolves.toMatchObject({
+      outcome: 'retrying',
+      retryAt: new Date(now.getTime() + 30_000),
+    });
+    expect(queue.failJob).toHaveBeenCalledWith(
+      expect.objectContaining({ maxAttempts: 2_147_483_647 }),
+    );
+    expect(handler.recordFailure).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.objectContaining({
+        attempt: 51,
+        maxAttempts: undefined,
+        gaveUp: false,
+      }),
+      expect.anything(),
+    );
   });
 });

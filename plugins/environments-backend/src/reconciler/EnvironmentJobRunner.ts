@@ -15,9 +15,10 @@ export type ProcessedJob = {
    * `succeeded`: the job is done (an environment whose workloads are not
    * ready yet stays `provisioning` until `refreshStatus` sees them ready);
    * `retrying`: it failed and runs again after a backoff; `failed`: it failed
-   * for the last time.
+   * for the last time; `abandoned`: its lease was lost while it ran, so it
+   * stopped writing and left the job to whoever holds it now.
    */
-  outcome: 'succeeded' | 'retrying' | 'failed';
+  outcome: 'succeeded' | 'retrying' | 'failed' | 'abandoned';
   /** When a `retrying` job is due again. */
   retryAt?: Date;
 };
@@ -27,7 +28,8 @@ export type JobAttemptFailure = {
   message: string;
   /** 1 for the first attempt. */
   attempt: number;
-  maxAttempts: number;
+  /** Undefined for a job retried until it succeeds (a teardown). */
+  maxAttempts?: number;
   /** Whether this was the last attempt. */
   gaveUp: boolean;
 };
@@ -36,11 +38,13 @@ export type JobAttemptFailure = {
 export interface JobHandler {
   /**
    * Does the job's work. What it resolves to runs once the job is completed,
-   * when the job no longer holds the environment back.
+   * when the job no longer holds the environment back. `signal` aborts once
+   * the job's lease could not be renewed: check it before each write.
    */
   run(
     job: EnvironmentJob,
     logger: LoggerService,
+    signal: AbortSignal,
   ): Promise<(() => Promise<void>) | void>;
   /** Records a failed attempt where users see it; must not throw. */
   recordFailure(
@@ -56,7 +60,11 @@ export type EnvironmentJobRunnerOptions = {
   /** Identifies this worker in job leases, e.g. hostname, pid and a random part. */
   owner: string;
   logger: LoggerService;
-  /** Failed attempts after which a job stays failed; 8 when not given. */
+  /**
+   * Failed attempts after which a reconcile job stays failed; 8 when not
+   * given. A teardown is retried until it succeeds: giving up would strand
+   * the environment in `deleting`, its name taken for good.
+   */
   maxAttempts?: number;
   /** How long a claimed job is leased; renewed while the job runs. 60 s when not given. */
   leaseMs?: number;
@@ -68,6 +76,8 @@ const DEFAULT_MAX_ATTEMPTS = 8;
 const DEFAULT_LEASE_MS = 60_000;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
+/** As many attempts as the queue's integer column counts: until it succeeds. */
+const UNLIMITED_ATTEMPTS = 2_147_483_647;
 
 /** The wait before retry `attempt` (1 for the first retry): 1 s, 2 s, 4 s, ... at most 30 s. */
 export function backoffMs(attempt: number): number {
@@ -128,10 +138,11 @@ export class EnvironmentJobRunner {
       ...(retryAt && { retryAt }),
     });
 
-    const stopRenewing = this.keepLeaseAlive(job, logger);
+    const lease = new AbortController();
+    const stopRenewing = this.keepLeaseAlive(job, lease, logger);
     let afterCompletion: (() => Promise<void>) | void;
     try {
-      afterCompletion = await this.handler.run(job, logger);
+      afterCompletion = await this.handler.run(job, logger, lease.signal);
       stopRenewing();
       await this.queue.completeJob({
         jobId: job.id,
@@ -140,6 +151,19 @@ export class EnvironmentJobRunner {
       });
     } catch (error) {
       stopRenewing();
+      if (lease.signal.aborted) {
+        try {
+          // The renewal may have failed on a database blip with the lease
+          // still ours: then the job retries as after any failure.
+          const { outcome, retryAt } = await this.fail(job, error, logger);
+          return processed(outcome, retryAt);
+        } catch {
+          logger.warn(
+            'Stopped the job: its lease was lost, another worker may hold it',
+          );
+          return processed('abandoned');
+        }
+      }
       const { outcome, retryAt } = await this.fail(job, error, logger);
       return processed(outcome, retryAt);
     }
@@ -157,25 +181,34 @@ export class EnvironmentJobRunner {
     const message = errorMessage(error);
     const now = this.clock();
     const retryAt = new Date(now.getTime() + backoffMs(attempt));
+    const maxAttempts = job.kind === 'teardown' ? undefined : this.maxAttempts;
     const settled = await this.queue.failJob({
       jobId: job.id,
       owner: this.owner,
       error: message,
       retryAt,
-      maxAttempts: this.maxAttempts,
+      maxAttempts: maxAttempts ?? UNLIMITED_ATTEMPTS,
       now,
     });
     const gaveUp = settled.state === 'failed';
     await this.handler.recordFailure(
       job,
-      { message, attempt, maxAttempts: this.maxAttempts, gaveUp },
+      { message, attempt, maxAttempts, gaveUp },
       logger,
     );
     return gaveUp ? { outcome: 'failed' } : { outcome: 'retrying', retryAt };
   }
 
-  /** Renews the job's lease until the returned function is called. */
-  private keepLeaseAlive(job: EnvironmentJob, logger: LoggerService) {
+  /**
+   * Renews the job's lease until the returned function is called. A renewal
+   * that fails aborts `lease`: past its expiry another worker may claim the
+   * job, and two writers of one environment must never overlap.
+   */
+  private keepLeaseAlive(
+    job: EnvironmentJob,
+    lease: AbortController,
+    logger: LoggerService,
+  ) {
     const timer = setInterval(() => {
       this.queue
         .renewLease({
@@ -184,11 +217,17 @@ export class EnvironmentJobRunner {
           leaseMs: this.leaseMs,
           now: this.clock(),
         })
-        .catch(error =>
-          logger.warn('Failed to renew the job lease', {
+        .catch(error => {
+          logger.warn('Failed to renew the job lease; stopping the job', {
             error: errorMessage(error),
-          }),
-        );
+          });
+          clearInterval(timer);
+          lease.abort(
+            new Error(
+              `Lost the lease of job ${job.id}: ${errorMessage(error)}`,
+            ),
+          );
+        });
     }, Math.max(this.leaseMs / 3, 100));
     return () => clearInterval(timer);
   }

@@ -3,6 +3,7 @@ import { Knex } from 'knex';
 import { DatabaseEnvironmentsStore } from '../database/DatabaseEnvironmentsStore';
 import { postgresqlResourceDriver } from '@internal/backstage-plugin-environments-backend-module-postgresql';
 import { EnvironmentWorkloadStatus, ResourceDrivers } from '../kubernetes';
+import { EnvironmentType } from '@internal/backstage-plugin-environments-common';
 import { developmentType } from '../kubernetes/__testUtils__/fixtures';
 import { ReconcilerProvisioner } from './EnvironmentConvergence';
 import { EnvironmentReconciler } from './EnvironmentReconciler';
@@ -81,7 +82,13 @@ describe('EnvironmentReconciler', () => {
   let now: Date;
   let knex: Knex;
 
-  const reconcilerWith = (options: { maxAttempts?: number } = {}) =>
+  const reconcilerWith = (
+    options: {
+      maxAttempts?: number;
+      ownerFor?: (e: { componentRef: string }) => Promise<string | undefined>;
+      types?: Record<string, EnvironmentType>;
+    } = {},
+  ) =>
     new EnvironmentReconciler({
       store,
       provisionerFor: () => provisioner,
@@ -411,6 +418,7 @@ describe('EnvironmentReconciler', () => {
         id: environment.id,
         namespace: environment.namespace,
       }),
+      { signal: expect.any(AbortSignal) },
     );
     expect(await store.getEnvironment(environment.id)).toMatchObject({
       status: 'deleted',
@@ -503,7 +511,7 @@ describe('EnvironmentReconciler', () => {
     const environmentNow = await store.getEnvironment(environment.id);
     expect(environmentNow.status).toBe('deleting');
     expect(environmentNow.reason).toMatch(
-      /^Teardown failed: not now; retrying \(attempt 1 of 8\)$/,
+      /^Teardown failed: not now; retrying \(attempt 1\)$/,
     );
   });
 
@@ -543,5 +551,120 @@ describe('EnvironmentReconciler', () => {
     }
     await worker.stop();
     expect((await store.getEnvironment(environment.id)).status).toBe('deleted');
+  });
+  it('retries a teardown until it completes, with a backoff capped at 30 s, and never fails it', async () => {
+    const environment = await store.createEnvironment(newEnvironment());
+    await drain(reconcilerWith({ maxAttempts: 3 }));
+    await store.markDeleting({ id: environment.id, actor: 'user:default/bob' });
+    provisioner.teardown.mockRejectedValue(
+      new Error(
+        'Namespace orders-service-development was not deleted within 120 s',
+      ),
+    );
+    const reconciler = reconcilerWith({ maxAttempts: 3 });
+
+    const waits: number[] = [];
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      const processed = await reconciler.processNextJob();
+      expect(processed).toMatchObject({
+        kind: 'teardown',
+        outcome: 'retrying',
+      });
+      const { retryAt } = processed as { retryAt: Date };
+      waits.push(retryAt.getTime() - now.getTime());
+      now = retryAt;
+    }
+    expect(waits).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000, 30_000,
+      30_000,
+    ]);
+    expect(await store.getEnvironment(environment.id)).toMatchObject({
+      status: 'deleting',
+      reason: expect.stringMatching(/retrying \(attempt 10\)$/),
+    });
+
+    provisioner.teardown.mockResolvedValue();
+    await expect(reconciler.processNextJob()).resolves.toMatchObject({
+      kind: 'teardown',
+      outcome: 'succeeded',
+    });
+    expect((await store.getEnvironment(environment.id)).status).toBe('deleted');
+  });
+
+  it('prunes what the spec no longer holds, as part of each apply', async () => {
+    await store.createEnvironment(newEnvironment());
+    await drain(reconcilerWith());
+    expect(provisioner.apply).toHaveBeenCalledWith(expect.any(Array), {
+      prune: true,
+      signal: expect.any(AbortSignal),
+    });
+  });
+
+  it("follows the component's owner in the catalog, with an audit event and the new team's RoleBinding", async () => {
+    const environment = await store.createEnvironment(newEnvironment());
+    await drain(reconcilerWith());
+    const reconciler = reconcilerWith({
+      ownerFor: async () => 'group:default/team-payments',
+    });
+
+    await expect(reconciler.followComponentOwners()).resolves.toEqual([
+      environment.id,
+    ]);
+    await drain(reconciler);
+
+    expect((await store.getEnvironment(environment.id)).ownerRef).toBe(
+      'group:default/team-payments',
+    );
+    const objects = provisioner.apply.mock.calls.at(-1)![0] as Array<{
+      kind: string;
+      subjects?: Array<{ name: string }>;
+    }>;
+    const binding = objects.find(
+      o =>
+        o.kind === 'RoleBinding' && o.subjects?.[0]?.name === 'team-payments',
+    );
+    expect(binding).toBeDefined();
+    expect((await store.listAuditEvents(environment.id)).at(-1)).toMatchObject({
+      action: 'change-owner',
+      outcome: 'succeeded',
+      message: expect.stringContaining('team-payments'),
+    });
+    // Once followed, there is nothing more to follow.
+    await expect(reconciler.followComponentOwners()).resolves.toEqual([]);
+  });
+
+  it('keeps the owner when the component is gone from the catalog', async () => {
+    const environment = await store.createEnvironment(newEnvironment());
+    await drain(reconcilerWith({ ownerFor: async () => undefined }));
+    expect((await store.getEnvironment(environment.id)).ownerRef).toBe(
+      'group:default/team-orders',
+    );
+  });
+
+  it("says which object lacks what once nothing progressed for the type's progressDeadline", async () => {
+    provisioner.status.mockResolvedValue(pendingStatus);
+    const environment = await store.createEnvironment(newEnvironment());
+    const reconciler = reconcilerWith({
+      types: {
+        development: { ...developmentType, progressDeadline: '5m' },
+      },
+    });
+    await drain(reconciler);
+
+    now = new Date(now.getTime() + 4 * 60_000);
+    await reconciler.refreshStatus(environment.id);
+    expect((await store.getEnvironment(environment.id)).reason).toBe(
+      'Waiting for the workloads to become ready',
+    );
+
+    now = new Date(now.getTime() + 2 * 60_000);
+    await expect(reconciler.refreshStatus(environment.id)).resolves.toBe(
+      'updated',
+    );
+    expect(await store.getEnvironment(environment.id)).toMatchObject({
+      status: 'provisioning',
+      reason:
+        'No progress for 5m: Deployment orders-service is pending (0 of 1 replicas available, 0 up to date)',
+    });
   });
 });

@@ -51,6 +51,11 @@ export class EnvironmentReconciler {
     return this.convergence.refreshStatus(environmentId);
   }
 
+  /** See `EnvironmentConvergence.followComponentOwners`. */
+  followComponentOwners(): Promise<string[]> {
+    return this.convergence.followComponentOwners();
+  }
+
   /** See `EnvironmentConvergence.refreshWaitingStatuses`. */
   refreshWaitingStatuses(): Promise<number> {
     return this.convergence.refreshWaitingStatuses();

@@ -1,4 +1,5 @@
 import { AuthService } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { Environment } from '../model';
 import { WorkloadSettings } from '../kubernetes';
@@ -45,5 +46,32 @@ export function catalogWorkloadSettings(options: {
       ...(port && { port }),
       ...(replicas && { replicas }),
     };
+  };
+}
+
+/**
+ * Reads who owns an environment's component in the catalog now, as a full
+ * entity ref (`spec.owner` defaults to a group in the component's namespace);
+ * undefined when the component, or its owner, is gone.
+ */
+export function catalogComponentOwner(options: {
+  catalog: CatalogService;
+  auth: AuthService;
+}): (environment: Environment) => Promise<string | undefined> {
+  return async environment => {
+    const entity = await options.catalog.getEntityByRef(
+      environment.componentRef,
+      { credentials: await options.auth.getOwnServiceCredentials() },
+    );
+    const owner = entity?.spec?.owner;
+    if (typeof owner !== 'string' || owner.trim() === '') {
+      return undefined;
+    }
+    return stringifyEntityRef(
+      parseEntityRef(owner, {
+        defaultKind: 'group',
+        defaultNamespace: entity!.metadata.namespace ?? 'default',
+      }),
+    );
   };
 }

@@ -11,7 +11,10 @@ import { randomBytes } from 'node:crypto';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EnvironmentsStore } from '../model';
 import { EnvironmentClusters, ResourceDrivers } from '../kubernetes';
-import { catalogWorkloadSettings } from './catalogWorkload';
+import {
+  catalogComponentOwner,
+  catalogWorkloadSettings,
+} from './catalogWorkload';
 import { EnvironmentReconciler } from './EnvironmentReconciler';
 import { EnvironmentStatusWatcher } from './EnvironmentStatusWatcher';
 import { ReconcilerWorker } from './ReconcilerWorker';
@@ -52,6 +55,7 @@ export async function scheduleReconciliation(options: {
       ...options,
       defaultImagePattern: settings.defaultImagePattern,
     }),
+    ownerFor: catalogComponentOwner(options),
   });
   const worker = ReconcilerWorker.create({
     reconciler,
@@ -85,6 +89,26 @@ export async function scheduleReconciliation(options: {
     scope: 'global',
     fn: async () => {
       await worker.expireEnvironments();
+    },
+  });
+
+  // Reconciles read the component's owner too; this catches a change of
+  // owner in an environment that nothing else reconciles.
+  await scheduler.scheduleTask({
+    id: 'follow-component-owners',
+    frequency: { minutes: 5 },
+    timeout: { minutes: 5 },
+    scope: 'global',
+    fn: async () => {
+      const queued = await reconciler.followComponentOwners();
+      if (queued.length > 0) {
+        logger.info(
+          'Components changed owner; reconciling their environments',
+          {
+            environments: queued.join(', '),
+          },
+        );
+      }
     },
   });
 }

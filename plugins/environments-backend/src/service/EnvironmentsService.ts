@@ -331,7 +331,11 @@ export class EnvironmentsService {
     const environment = await this.store.getEnvironment(id);
     await this.authorizer.authorize('delete', environment, credentials);
     if (environment.status === 'deleting' || environment.status === 'deleted') {
-      // Deleting twice is not an error: the result is the same.
+      // Deleting twice is not an error: the result is the same. A teardown
+      // still under way is queued again, in case it is stuck.
+      if (environment.status === 'deleting') {
+        await this.store.enqueueJob({ environmentId: id, kind: 'teardown' });
+      }
       return toApiEnvironment(environment);
     }
     const deleting = await this.store.markDeleting({
@@ -415,11 +419,18 @@ export class EnvironmentsService {
     id: string,
     { credentials }: Credentials,
   ): Promise<ApiEnvironment> {
-    const environment = await this.liveEnvironment(id, 'reconciled');
+    const environment = await this.store.getEnvironment(id);
+    if (environment.status === 'deleted') {
+      await this.liveEnvironment(id, 'reconciled');
+    }
     await this.authorizer.authorize('update', environment, credentials);
     // After the permission check, so that others cannot use up an owner's turn.
     this.reconcileLimiter.take(id, environment.name);
-    await this.store.enqueueJob({ environmentId: id, kind: 'reconcile' });
+    // One being deleted is reconciled by finishing its teardown.
+    await this.store.enqueueJob({
+      environmentId: id,
+      kind: environment.status === 'deleting' ? 'teardown' : 'reconcile',
+    });
     await this.store.appendAuditEvent({
       environmentId: id,
       actor: this.actor(credentials),
