@@ -161,7 +161,9 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
         later
           .where('created_at', '>', after.createdAt)
           .orWhere(tie =>
-            tie.where('created_at', after.createdAt).andWhere('id', '>', after.id),
+            tie
+              .where('created_at', after.createdAt)
+              .andWhere('id', '>', after.id),
           ),
       );
     }

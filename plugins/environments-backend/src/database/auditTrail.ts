@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { NewAuditEvent } from '../model';
 import { AUDIT_TABLE, AuditRow, toAuditEvent } from './rows';
-import { AuditEvent } from '../model';
+import { AuditEvent, AuditPage } from '../model';
 
 /*
  * The audit trail as functions over a knex handle, so that the store can
@@ -27,10 +27,25 @@ export async function insertAuditEvent(
 export async function listAuditEvents(
   db: Knex,
   environmentId: string,
+  page: AuditPage = {},
 ): Promise<AuditEvent[]> {
   // The id breaks ties between events recorded in the same millisecond.
-  const rows = await db<AuditRow>(AUDIT_TABLE)
+  const query = db<AuditRow>(AUDIT_TABLE)
     .where('environment_id', environmentId)
     .orderBy(['at', 'id']);
+  const { after, limit } = page;
+  if (after) {
+    query.where(later =>
+      later
+        .where('at', '>', after.at)
+        .orWhere(tie =>
+          tie.where('at', after.at).andWhere('id', '>', after.id),
+        ),
+    );
+  }
+  if (limit !== undefined) {
+    query.limit(limit);
+  }
+  const rows = await query;
   return rows.map(toAuditEvent);
 }

@@ -36,6 +36,12 @@ import {
 import { EnvironmentAuthorizer } from '../permissions/EnvironmentAuthorizer';
 import { assertWithinEnvironmentCaps } from './environmentCaps';
 import { ReconcileRateLimiter } from './ReconcileRateLimiter';
+import {
+  decodePageToken,
+  DEFAULT_PAGE_SIZE,
+  encodePageToken,
+  PageRequest,
+} from './pageTokens';
 
 type Credentials = { credentials: BackstageCredentials };
 
@@ -237,10 +243,20 @@ export class EnvironmentsService {
     return toApiEnvironment(environment);
   }
 
+  /**
+   * One page of the environments the caller may see. The page is cut before
+   * the permission filter, so it may hold fewer than `limit`, even none, with
+   * a `nextPageToken` still to follow.
+   */
   async list(
-    filter: EnvironmentListFilter,
+    filter: EnvironmentListFilter & PageRequest,
     { credentials }: Credentials,
-  ): Promise<ApiEnvironment[]> {
+  ): Promise<{ items: ApiEnvironment[]; nextPageToken?: string }> {
+    const { limit = DEFAULT_PAGE_SIZE, pageToken, ...match } = filter;
+    const after =
+      pageToken === undefined
+        ? undefined
+        : decodePageToken(pageToken, 'string');
     const normalize = (
       field: string,
       ref: string | undefined,
@@ -256,7 +272,7 @@ export class EnvironmentsService {
         );
       }
     };
-    for (const [field, value] of Object.entries(filter)) {
+    for (const [field, value] of Object.entries(match)) {
       // eslint-disable-next-line no-control-regex
       if (typeof value === 'string' && /[\u0000-\u001f\u007f]/.test(value)) {
         throw invalidInput('filter', [
@@ -266,17 +282,23 @@ export class EnvironmentsService {
     }
     // Only the references are the caller's to get wrong: a failing store is
     // not a bad request.
+    // One more than the page, to know whether another follows.
     const environments = await this.store.listEnvironments({
-      ...filter,
-      componentRef: normalize('componentRef', filter.componentRef, 'component'),
-      ownerRef: normalize('ownerRef', filter.ownerRef, 'group'),
+      ...match,
+      componentRef: normalize('componentRef', match.componentRef, 'component'),
+      ownerRef: normalize('ownerRef', match.ownerRef, 'group'),
+      after: after && { createdAt: after.at, id: after.id },
+      limit: limit + 1,
     });
-    const visible = await this.authorizer.filter(
-      'read',
-      environments,
-      credentials,
-    );
-    return visible.map(toApiEnvironment);
+    const page = environments.slice(0, limit);
+    const last = page[page.length - 1];
+    const visible = await this.authorizer.filter('read', page, credentials);
+    return {
+      items: visible.map(toApiEnvironment),
+      ...(environments.length > limit && {
+        nextPageToken: encodePageToken(last.createdAt, last.id),
+      }),
+    };
   }
 
   async get(id: string, { credentials }: Credentials): Promise<ApiEnvironment> {
@@ -440,13 +462,30 @@ export class EnvironmentsService {
     return toApiEnvironment(await this.store.getEnvironment(id));
   }
 
+  /** One page of the environment's audit trail, oldest first. */
   async auditTrail(
     id: string,
+    { limit = DEFAULT_PAGE_SIZE, pageToken }: PageRequest,
     { credentials }: Credentials,
-  ): Promise<ApiAuditEvent[]> {
+  ): Promise<{ items: ApiAuditEvent[]; nextPageToken?: string }> {
+    const after =
+      pageToken === undefined
+        ? undefined
+        : decodePageToken(pageToken, 'number');
     const environment = await this.store.getEnvironment(id);
     await this.authorizer.authorize('read', environment, credentials);
-    return (await this.store.listAuditEvents(id)).map(toApiAuditEvent);
+    const events = await this.store.listAuditEvents(id, {
+      after,
+      limit: limit + 1,
+    });
+    const page = events.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toApiAuditEvent),
+      ...(events.length > limit && {
+        nextPageToken: encodePageToken(last.at, last.id),
+      }),
+    };
   }
 
   /** Every status the environment entered, oldest first; for whoever may read it. */

@@ -61,8 +61,8 @@ export class PublishingEnvironmentsStore implements EnvironmentsStore {
     return this.inner.appendAuditEvent(...args);
   }
 
-  listAuditEvents(environmentId: string) {
-    return this.inner.listAuditEvents(environmentId);
+  listAuditEvents(...args: Parameters<EnvironmentsStore['listAuditEvents']>) {
+    return this.inner.listAuditEvents(...args);
   }
 
   listStatusTransitions(environmentId: string) {

@@ -89,12 +89,14 @@ export async function createRouter({
 
   router.get('/environments', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    const { componentRef, ownerRef, type, status } = req.query;
-    const items = await service.list(
-      { componentRef, ownerRef, type, status },
-      { credentials },
+    const { componentRef, ownerRef, type, status, limit, pageToken } =
+      req.query;
+    res.json(
+      await service.list(
+        { componentRef, ownerRef, type, status, limit, pageToken },
+        { credentials },
+      ),
     );
-    res.json({ items });
   });
 
   router.post('/environments', async (req, res) => {
@@ -179,9 +181,14 @@ export async function createRouter({
 
   router.get('/environments/:id/audit', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    res.json({
-      items: await service.auditTrail(req.params.id, { credentials }),
-    });
+    const { limit, pageToken } = req.query;
+    res.json(
+      await service.auditTrail(
+        req.params.id,
+        { limit, pageToken },
+        { credentials },
+      ),
+    );
   });
 
   router.get('/environments/:id/status-history', async (req, res) => {

@@ -81,11 +81,22 @@ export class EnvironmentsClient
     filter: ListEnvironmentsFilter = {},
     options?: EnvironmentsRequestOptions,
   ): Promise<EnvironmentList> {
-    return this.#request(
-      environmentListSchema,
-      { method: 'GET', path: '/environments', query: filter },
-      options,
-    );
+    const page = (query: ListEnvironmentsFilter) =>
+      this.#request(
+        environmentListSchema,
+        {
+          method: 'GET',
+          path: '/environments',
+          query: { ...query, limit: query.limit?.toString() },
+        },
+        options,
+      );
+    if (filter.limit !== undefined || filter.pageToken !== undefined) {
+      return page(filter);
+    }
+    return {
+      items: await this.#everyPage(pageToken => page({ ...filter, pageToken })),
+    };
   }
 
   async createEnvironment(
@@ -171,13 +182,26 @@ export class EnvironmentsClient
 
   async getAuditTrail(
     id: string,
-    options?: EnvironmentsRequestOptions,
+    options?: EnvironmentsRequestOptions & {
+      page?: { limit?: number; pageToken?: string };
+    },
   ): Promise<AuditTrail> {
-    return this.#request(
-      auditTrailSchema,
-      { method: 'GET', path: `/environments/${encodeURIComponent(id)}/audit` },
-      options,
-    );
+    const page = (query: { limit?: number; pageToken?: string }) =>
+      this.#request(
+        auditTrailSchema,
+        {
+          method: 'GET',
+          path: `/environments/${encodeURIComponent(id)}/audit`,
+          query: { limit: query.limit?.toString(), pageToken: query.pageToken },
+        },
+        options,
+      );
+    if (options?.page) {
+      return page(options.page);
+    }
+    return {
+      items: await this.#everyPage(pageToken => page({ pageToken })),
+    };
   }
 
   async getStatusHistory(
@@ -261,6 +285,22 @@ export class EnvironmentsClient
   /**
    * Sends one request to the environments backend and reads its JSON answer.
    */
+  /** The items of every page of a list, following `nextPageToken`. */
+  async #everyPage<T>(
+    page: (
+      pageToken: string | undefined,
+    ) => Promise<{ items: T[]; nextPageToken?: string }>,
+  ): Promise<T[]> {
+    const items: T[] = [];
+    let pageToken: string | undefined;
+    do {
+      const next = await page(pageToken);
+      items.push(...next.items);
+      pageToken = next.nextPageToken;
+    } while (pageToken);
+    return items;
+  }
+
   async #request<T extends z.ZodType>(
     schema: T,
     request: SentRequest,

@@ -12,11 +12,30 @@ import {
 } from '../types';
 
 /**
+ * The most items one page of a list holds; a page holds 100 unless asked.
+ *
+ * @public
+ */
+export const MAX_PAGE_SIZE = 500;
+
+/** Which page of a list: `limit` items from where `pageToken` says. */
+const pageQuery = {
+  /** At most this many items; 100 unless set, {@link MAX_PAGE_SIZE} at most. */
+  limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+  /** The `nextPageToken` of the previous page. */
+  pageToken: z.string().optional(),
+};
+
+/** Where the next page starts; absent on the last page. */
+const nextPageToken = z.string().optional();
+
+/**
  * The zod schema of {@link ListEnvironmentsFilter}.
  *
  * @public
  */
 export const listEnvironmentsFilterSchema = z.object({
+  ...pageQuery,
   /** For example `component:default/orders-service`. */
   componentRef: z.string().optional(),
   /** For example `group:default/team-orders`. */
@@ -29,6 +48,7 @@ export const listEnvironmentsFilterSchema = z.object({
 
 /**
  * Narrows a listing of environments; every field that is set must match.
+ * With `limit` or `pageToken`, one page is listed; without, every page.
  *
  * @public
  */
@@ -57,6 +77,7 @@ export type EnvironmentsRequestOptions = {
  */
 export const environmentListSchema = z.object({
   items: z.array(environmentSchema),
+  nextPageToken,
 });
 
 /**
@@ -88,6 +109,7 @@ export type EnvironmentChangeOptions = EnvironmentsRequestOptions & {
  */
 export const auditTrailSchema = z.object({
   items: z.array(auditEventSchema),
+  nextPageToken,
 });
 
 /**
@@ -316,10 +338,15 @@ export interface EnvironmentsApi {
     options?: EnvironmentChangeOptions,
   ): Promise<Environment>;
 
-  /** Every change to an environment, with who, what, when and the outcome. */
+  /**
+   * Every change to an environment, with who, what, when and the outcome:
+   * every page, or the one that `page` asks for.
+   */
   getAuditTrail(
     id: string,
-    options?: EnvironmentsRequestOptions,
+    options?: EnvironmentsRequestOptions & {
+      page?: { limit?: number; pageToken?: string };
+    },
   ): Promise<AuditTrail>;
 
   /**

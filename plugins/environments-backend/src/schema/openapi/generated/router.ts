@@ -453,6 +453,10 @@ export const spec = {
             "items": {
               "$ref": "#/components/schemas/Environment"
             }
+          },
+          "nextPageToken": {
+            "type": "string",
+            "description": "Where the next page starts, as `pageToken`; absent on the last page. A page may hold fewer than `limit` items, even none, when the caller may not see some environments."
           }
         },
         "required": [
@@ -933,8 +937,26 @@ export const spec = {
     "/environments": {
       "get": {
         "operationId": "ListEnvironments",
-        "description": "Live environments the caller may see, oldest first. Deleted ones are left out.",
+        "description": "Live environments the caller may see, oldest first, a page at a time. Deleted ones are left out.",
         "parameters": [
+          {
+            "name": "limit",
+            "in": "query",
+            "description": "At most this many items in one page; 100 unless set, 500 at most.",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 500
+            }
+          },
+          {
+            "name": "pageToken",
+            "in": "query",
+            "description": "The `nextPageToken` of the previous page; the first page without it.",
+            "schema": {
+              "type": "string"
+            }
+          },
           {
             "name": "componentRef",
             "in": "query",
@@ -1260,10 +1282,28 @@ export const spec = {
     "/environments/{id}/audit": {
       "get": {
         "operationId": "GetEnvironmentAuditTrail",
-        "description": "Every change to the environment, oldest first, with who, what, when and the outcome.",
+        "description": "Every change to the environment, oldest first, with who, what, when and the outcome, a page at a time.",
         "parameters": [
           {
             "$ref": "#/components/parameters/id"
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "description": "At most this many items in one page; 100 unless set, 500 at most.",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 500
+            }
+          },
+          {
+            "name": "pageToken",
+            "in": "query",
+            "description": "The `nextPageToken` of the previous page; the first page without it.",
+            "schema": {
+              "type": "string"
+            }
           }
         ],
         "responses": {
@@ -1279,6 +1319,10 @@ export const spec = {
                       "items": {
                         "$ref": "#/components/schemas/AuditEvent"
                       }
+                    },
+                    "nextPageToken": {
+                      "type": "string",
+                      "description": "Where the next page starts, as `pageToken`; absent on the last page."
                     }
                   },
                   "required": [
