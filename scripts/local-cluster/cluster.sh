@@ -71,15 +71,20 @@ cluster_pids() {
   return 0
 }
 
-components_running() {
-  local f n=0
-  for f in "${CLUSTER_DIR}"/pids/{etcd,kube-apiserver,kube-controller-manager,kube-scheduler,kwok-controller}.pid; do
-    [[ -f "${f}" ]] || return 1
-    pid_alive "$(tr -d ' \n' <"${f}")" || return 1
-    n=$((n + 1))
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok-controller)
+
+# The components whose process is not running (none: prints nothing).
+dead_components() {
+  local name f
+  for name in "${COMPONENTS[@]}"; do
+    f="${CLUSTER_DIR}/pids/${name}.pid"
+    if [[ ! -f "${f}" ]] || ! pid_alive "$(tr -d ' \n' <"${f}")"; then
+      echo "${name}"
+    fi
   done
-  ((n == 5))
 }
+
+components_running() { [[ -z "$(dead_components)" ]]; }
 
 apiserver_ready() {
   [[ -f "${INTERNAL_KUBECONFIG}" ]] && kc get --raw /readyz --request-timeout=5s >/dev/null 2>&1
@@ -106,11 +111,21 @@ ${port_line}
 # kwok runs no storage driver: the controller manager's own hostPath
 # provisioner gives PersistentVolumeClaims (an environment's PostgreSQL) a
 # volume, and deletes it with its claim. For a single-machine cluster only.
+#
+# No leader election: with one instance of each there is no one to hand over
+# to, and a component that loses its lease (an API server paused for longer
+# than the renew deadline) exits and stays dead. Without it, it retries.
 componentsPatches:
 - name: kube-controller-manager
   extraArgs:
   - key: enable-hostpath-provisioner
     value: "true"
+  - key: leader-elect
+    value: "false"
+- name: kube-scheduler
+  extraArgs:
+  - key: leader-elect
+    value: "false"
 ---
 # Every container of every simulated pod (no selector: all namespaces, the
 # environments' included) shows this file as its log (CRI format:
@@ -182,6 +197,10 @@ cmd_up() {
 
   if [[ -f "${CLUSTER_DIR}/kwok.yaml" ]] && ! grep -q enable-hostpath-provisioner "${CLUSTER_DIR}/kwok.yaml"; then
     log "cluster ${IDP_CLUSTER_NAME} predates the volume provisioner; recreating it"
+    cmd_down
+  fi
+  if [[ -f "${CLUSTER_DIR}/kwok.yaml" ]] && ! grep -q leader-elect "${CLUSTER_DIR}/kwok.yaml"; then
+    log "cluster ${IDP_CLUSTER_NAME} runs its controllers with leader election, which an API server outage kills; recreating it"
     cmd_down
   fi
   if [[ -f "${CLUSTER_DIR}/kwok.yaml" ]]; then
@@ -289,15 +308,23 @@ cmd_down() {
 
 cmd_status() {
   lc_resolve_versions
-  local state="not created"
+  local state="not created" dead=""
   if [[ -d "${CLUSTER_DIR}" ]]; then
-    if [[ -x "${LC_BIN}/kubectl" ]] && components_running && apiserver_ready; then
+    dead="$(dead_components | tr '\n' ' ' | sed 's/ $//')"
+    if [[ -x "${LC_BIN}/kubectl" ]] && [[ -z "${dead}" ]] && apiserver_ready; then
       state="running"
+    elif [[ -n "${dead}" && "${dead}" != "${COMPONENTS[*]}" ]]; then
+      state="degraded"
     else
       state="stopped"
     fi
   fi
   echo "cluster:     ${IDP_CLUSTER_NAME} (${state})"
+  if [[ "${state}" == degraded ]]; then
+    # A dead component is said plainly: the cluster answers, but nothing
+    # schedules pods or runs controllers. `cluster.sh up` starts it again.
+    echo "DEAD:        ${dead} (logs: ${CLUSTER_DIR}/logs/; restart with: ./platform cluster up)"
+  fi
   echo "kubeconfig:  ${IDP_KUBECONFIG}$([[ -f "${IDP_KUBECONFIG}" ]] || echo ' (missing)')"
   echo "kwok dir:    ${CLUSTER_DIR}"
   echo "binaries:    ${LC_BIN}"
