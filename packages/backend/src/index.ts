@@ -1,7 +1,10 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { backendFeatures } from './features';
+import { rootHttpRouterWithoutStackTraces } from './http/hideStackTraces';
 
 const backend = createBackend();
+// Not among the shared features: the tests bring their own root router.
+backend.add(rootHttpRouterWithoutStackTraces);
 for (const feature of backendFeatures) {
   backend.add(feature);
 }
