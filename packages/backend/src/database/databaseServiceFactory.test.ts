@@ -88,7 +88,10 @@ describe('the database service on SQLite', () => {
   });
 
   it('refuses while another live process holds the lock', async () => {
-    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    const holder = spawn(process.execPath, [
+      '-e',
+      'setTimeout(() => {}, 60000)',
+    ]);
     children.push(holder);
     fs.writeFileSync(
       lockFile(),
@@ -96,7 +99,9 @@ describe('the database service on SQLite', () => {
     );
 
     await expect(startBackend()).rejects.toThrow(
-      `another backend (pid ${holder.pid} on ${os.hostname()}, since then) holds ${lockFile()}`,
+      `another backend (pid ${
+        holder.pid
+      } on ${os.hostname()}, since then) holds ${lockFile()}`,
     );
   });
 
@@ -121,7 +126,9 @@ describe('the database service on SQLite', () => {
       sqliteLockFile(config({ client: 'pg', connection: 'postgresql://x' })),
     ).toBeUndefined();
     expect(
-      sqliteLockFile(config({ client: 'better-sqlite3', connection: ':memory:' })),
+      sqliteLockFile(
+        config({ client: 'better-sqlite3', connection: ':memory:' }),
+      ),
     ).toBeUndefined();
     expect(
       sqliteLockFile(

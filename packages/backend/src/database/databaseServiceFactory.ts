@@ -6,7 +6,7 @@ import {
 import { DatabaseManager } from '@backstage/backend-defaults/database';
 import { ConfigReader } from '@backstage/config';
 import path from 'node:path';
-import { acquireSingleReplicaLock } from './singleReplicaLock';
+import { acquireSingleReplicaLock, HeldLock } from './singleReplicaLock';
 
 const SQLITE_CLIENTS = ['better-sqlite3', 'sqlite3'];
 
@@ -50,7 +50,14 @@ export const databaseServiceFactory = createServiceFactory({
   async createRootContext({ config, rootLifecycle, rootLogger }) {
     const lockFile = sqliteLockFile(config);
     if (lockFile) {
-      const lock = acquireSingleReplicaLock(lockFile);
+      let lock: HeldLock;
+      try {
+        lock = acquireSingleReplicaLock(lockFile);
+      } catch (error) {
+        // Said once, plainly, before every plugin reports that it cannot start.
+        rootLogger.error(String(error));
+        throw error;
+      }
       rootLifecycle.addShutdownHook(() => lock.release());
       rootLogger.info('SQLite database locked for this single replica', {
         lockFile: lock.file,

@@ -78,7 +78,9 @@ function createExclusive(file: string, content: string): boolean {
  * backend took it over first): then it is put back, and the caller looks again.
  */
 function takeOver(file: string, stale: string) {
-  const aside = `${file}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
+  const aside = `${file}.stale.${process.pid}.${randomBytes(4).toString(
+    'hex',
+  )}`;
   try {
     fs.renameSync(file, aside);
   } catch (error) {
@@ -128,7 +130,11 @@ export function acquireSingleReplicaLock(file: string): HeldLock {
     const lock = readLock(resolved);
     if (!lock) continue;
     const { holder } = lock;
-    if (holder === 'unreadable' || mayBeRunning(resolved, holder) || round > 3) {
+    if (
+      holder === 'unreadable' ||
+      mayBeRunning(resolved, holder) ||
+      round > 3
+    ) {
       throw refusal(resolved, holder);
     }
     takeOver(resolved, lock.text);
