@@ -61,7 +61,7 @@ export const spec = {
     "requestBodies": {},
     "responses": {
       "ErrorResponse": {
-        "description": "An error: 400 invalid input (each bad field and the rule it breaks, in `error.message` and in `error.issues`), 401 not signed in, 403 not allowed, 404 unknown environment, component or pod, 409 name or namespace taken, 412 the environment changed since the version in `If-Match`.",
+        "description": "An error: 400 invalid input (each bad field and the rule it breaks, in `error.message` and in `error.issues`), 401 not signed in, 403 not allowed, 404 unknown environment, component or pod, 409 name or namespace taken, 412 the environment changed since the version in `If-Match`, 429 too many requests (when to retry is in `Retry-After`), 503 the database cannot be reached. A 500 says only its `logId`, under which the backend logged the error; no response carries a stack trace.",
         "content": {
           "application/json": {
             "schema": {
@@ -1242,7 +1242,7 @@ export const spec = {
     "/environments/{id}/reconcile": {
       "post": {
         "operationId": "ReconcileEnvironment",
-        "description": "Provisions the environment again as it is: retries one that failed for good, or repairs objects changed by hand. An environment whose objects are as desired is left untouched.",
+        "description": "Provisions the environment again as it is: retries one that failed for good, or repairs objects changed by hand. An environment whose objects are as desired is left untouched. At most one every 5 seconds per environment; sooner is a 429.",
         "parameters": [
           {
             "$ref": "#/components/parameters/id"
@@ -1272,6 +1272,24 @@ export const spec = {
           },
           "404": {
             "$ref": "#/components/responses/ErrorResponse"
+          },
+          "429": {
+            "description": "Reconciled less than 5 seconds ago.",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds until a reconcile is accepted again.",
+                "schema": {
+                  "type": "integer"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
           },
           "default": {
             "$ref": "#/components/responses/ErrorResponse"
