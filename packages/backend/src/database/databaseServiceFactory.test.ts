@@ -11,6 +11,7 @@ import {
   databaseServiceFactory,
   sqliteLockFile,
 } from './databaseServiceFactory';
+import { processStart } from './singleReplicaLock';
 
 /** A plugin that opens its database at start, as every stateful plugin does. */
 const notesPlugin = createBackendPlugin({
@@ -95,7 +96,12 @@ describe('the database service on SQLite', () => {
     children.push(holder);
     fs.writeFileSync(
       lockFile(),
-      JSON.stringify({ pid: holder.pid, host: os.hostname(), since: 'then' }),
+      JSON.stringify({
+        pid: holder.pid,
+        host: os.hostname(),
+        since: 'then',
+        started: processStart(holder.pid!),
+      }),
     );
 
     await expect(startBackend()).rejects.toThrow(
@@ -117,6 +123,29 @@ describe('the database service on SQLite', () => {
       process.pid,
     );
     await expect(startBackend()).rejects.toThrow(/use PostgreSQL/);
+  });
+
+  it('takes over a lock whose pid now runs another process', async () => {
+    const other = spawn(process.execPath, [
+      '-e',
+      'setTimeout(() => {}, 60000)',
+    ]);
+    children.push(other);
+    fs.writeFileSync(
+      lockFile(),
+      JSON.stringify({
+        pid: other.pid,
+        host: os.hostname(),
+        since: 'then',
+        // The dead backend's process started at another time than this one.
+        started: `${Number(processStart(other.pid!)) - 1}`,
+      }),
+    );
+
+    await startBackend();
+    expect(JSON.parse(fs.readFileSync(lockFile(), 'utf8')).pid).toBe(
+      process.pid,
+    );
   });
 
   it('leaves PostgreSQL and in-memory SQLite unlocked', async () => {

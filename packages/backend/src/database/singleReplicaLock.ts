@@ -3,8 +3,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** Who holds a lock: written into the lock file as JSON. */
-export type LockHolder = { pid: number; host: string; since: string };
+/**
+ * Who holds a lock: written into the lock file as JSON. `started` is when its process
+ * started (Linux: clock ticks since boot, from /proc), so that a dead backend's pid
+ * reused by another process is not mistaken for the backend.
+ */
+export type LockHolder = {
+  pid: number;
+  host: string;
+  since: string;
+  started?: string;
+};
 
 /** A lock this process holds; `release` is idempotent. */
 export type HeldLock = { file: string; release(): void };
@@ -48,11 +57,28 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** Whether the holder may still be using the data: only a dead local pid is not. */
+/** When a process started, where the system says (Linux); undefined elsewhere. */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the command name, which is in parentheses and may hold spaces;
+    // starttime is the 22nd field of the line, the 20th after the name.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the holder may still be using the data: not when its pid is dead on this
+ * host, or runs a process that started at another time than the holder did.
+ */
 function mayBeRunning(file: string, holder: LockHolder): boolean {
   if (holder.host !== os.hostname()) return true;
   if (holder.pid === process.pid) return heldByThisProcess.has(file);
-  return pidAlive(holder.pid);
+  if (!pidAlive(holder.pid)) return false;
+  const started = holder.started && processStart(holder.pid);
+  return !started || started === holder.started;
 }
 
 /**
@@ -122,6 +148,7 @@ export function acquireSingleReplicaLock(file: string): HeldLock {
     pid: process.pid,
     host: os.hostname(),
     since: new Date().toISOString(),
+    started: processStart(process.pid),
   } satisfies LockHolder);
 
   // A few rounds: a stale lock is moved aside, then the lock is created again;
