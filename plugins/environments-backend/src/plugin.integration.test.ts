@@ -334,20 +334,25 @@ describeWithCluster('environments against the local control plane', kc => {
       });
       expect(provisions).toHaveLength(1);
     }
-    const applies = await Promise.all(
-      ids.map(async id =>
-        counter.appliesIn((await statusOf(one.call, id)).namespace),
-      ),
+    const namespaces = await Promise.all(
+      ids.map(async id => (await statusOf(one.call, id)).namespace),
     );
-    for (const applied of applies) {
-      // Namespace, baseline, access and workload: each applied once.
-      expect(Object.keys(applied).length).toBeGreaterThan(3);
-      expect(applied).toEqual(
-        Object.fromEntries(Object.keys(applied).map(path => [path, 1])),
-      );
-      // Every environment is the same request: the same objects, each once.
-      expect(Object.keys(applied).length).toBe(Object.keys(applies[0]).length);
-    }
+    const applies = namespaces.map(namespace => counter.appliesIn(namespace));
+    const once = (paths: string[]) =>
+      Object.fromEntries(paths.map(path => [path, 1]));
+    namespaces.forEach((namespace, i) => {
+      const applied = Object.keys(applies[i]);
+      // Namespace, baseline, access and workload: each applied once, and read once
+      // (a job that ran again after the first would find them as wanted, and read them).
+      expect(applied.length).toBeGreaterThan(3);
+      expect(applies[i]).toEqual(once(applied));
+      const reads = counter.readsIn(namespace);
+      expect(
+        Object.fromEntries(applied.map(path => [path, reads[path]])),
+      ).toEqual(once(applied));
+      // Every environment is the same request: the same objects.
+      expect(applied.length).toBe(Object.keys(applies[0]).length);
+    });
     await Promise.all(ids.map(id => two.call('delete', `/environments/${id}`)));
     for (const id of ids) {
       await until(one.call, id, 'deleted');

@@ -17,6 +17,11 @@ export type ApplyCounter = {
    * object itself included): the number of applies by object path.
    */
   appliesIn(namespace: string): Record<string, number>;
+  /**
+   * The reads of single objects (GET by name) in one namespace, by object path: an
+   * apply that finds the object as wanted writes nothing, but it reads it first.
+   */
+  readsIn(namespace: string): Record<string, number>;
   close(): Promise<void>;
 };
 
@@ -43,6 +48,13 @@ export async function startApplyCounter(
     rejectUnauthorized: !server.skipTLSVerify,
   });
   const applies = new Map<string, number>();
+  const reads = new Map<string, number>();
+  const add = (counts: Map<string, number>, path: string) =>
+    counts.set(path, (counts.get(path) ?? 0) + 1);
+  const inNamespace = (counts: Map<string, number>, namespace: string) =>
+    Object.fromEntries(
+      [...counts].filter(([path]) => namespaceOf(path) === namespace),
+    );
 
   const proxy = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -50,7 +62,9 @@ export async function startApplyCounter(
       req.method === 'PATCH' &&
       req.headers['content-type']?.startsWith(APPLY_CONTENT_TYPE)
     ) {
-      applies.set(path, (applies.get(path) ?? 0) + 1);
+      add(applies, path);
+    } else if (req.method === 'GET' && !/[?&]watch=/.test(req.url ?? '')) {
+      add(reads, path);
     }
     const forwarded = (upstream.protocol === 'https:' ? https : http).request(
       {
@@ -82,11 +96,8 @@ export async function startApplyCounter(
 
   return {
     url: `http://127.0.0.1:${port}`,
-    appliesIn(namespace) {
-      return Object.fromEntries(
-        [...applies].filter(([path]) => namespaceOf(path) === namespace),
-      );
-    },
+    appliesIn: namespace => inNamespace(applies, namespace),
+    readsIn: namespace => inNamespace(reads, namespace),
     async close() {
       proxy.closeAllConnections();
       await new Promise(resolve => proxy.close(resolve));
