@@ -5,11 +5,12 @@ import {
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import {
   CustomErrorBase,
+  InputError,
   isError,
   ServiceUnavailableError,
   toError,
 } from '@backstage/errors';
-import { ErrorRequestHandler } from 'express';
+import express, { ErrorRequestHandler, RequestHandler } from 'express';
 import { randomBytes } from 'node:crypto';
 
 /**
@@ -147,4 +148,29 @@ export function environmentsErrorHandler(options: {
     }
     return error;
   }
+}
+
+/**
+ * JSON bodies as the openapi router parses them by default, with an error
+ * that names the body and the rule when it is not JSON, or too large.
+ */
+export function jsonBodies(): RequestHandler {
+  const parse = express.json();
+  return (req, res, next) =>
+    parse(req, res, error => {
+      if (!error) {
+        next();
+        return;
+      }
+      const type = (error as { type?: unknown }).type;
+      next(
+        type === 'entity.too.large'
+          ? new InputError('request body: must be at most 100kb')
+          : new InputError(
+              `request body: must be a JSON object or array (${
+                (error as Error).message
+              })`,
+            ),
+      );
+    });
 }

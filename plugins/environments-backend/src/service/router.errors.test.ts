@@ -126,6 +126,19 @@ describe('errors of the environments API', () => {
     expect(response.body.error.stack).toBeUndefined();
   });
 
+  it('answers 400 naming the body when it is not JSON', async () => {
+    const { as, id } = await startApi();
+
+    const response = await as('post', `/environments/${id}/extend`)
+      .set('Content-Type', 'application/json')
+      .send('{"ttl":');
+
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toMatch(
+      /^request body: must be a JSON object or array \(/,
+    );
+  });
+
   it('answers 404, not a database error, for ids no environment can have', async () => {
     const { as } = await startApi();
 

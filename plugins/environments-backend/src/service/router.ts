@@ -12,7 +12,7 @@ import { createOpenApiRouter } from '../schema/openapi/generated/router';
 import { EnvironmentObservability } from './EnvironmentObservability';
 import { EnvironmentsService } from './EnvironmentsService';
 import { environmentETag, expectedVersionOf } from './versionHeaders';
-import { environmentsErrorHandler } from './httpErrors';
+import { environmentsErrorHandler, jsonBodies } from './httpErrors';
 
 export type RouterOptions = {
   httpAuth: HttpAuthService;
@@ -40,7 +40,7 @@ export async function createRouter({
   config,
   logger,
 }: RouterOptions) {
-  const router = await createOpenApiRouter();
+  const router = await createOpenApiRouter({ middleware: [jsonBodies()] });
 
   router.param('id', (_req, _res, next, id) => {
     next(
