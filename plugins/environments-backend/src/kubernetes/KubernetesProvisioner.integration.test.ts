@@ -5,9 +5,12 @@ import {
   orchestratorKubeConfig,
 } from '@internal/cluster-tools/testUtils';
 import {
+  AppsV1Api,
   CoreV1Api,
   KubernetesObject,
   KubernetesObjectApi,
+  PatchStrategy,
+  setHeaderOptions,
 } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { desiredObjects, ResourceCredentials } from './desiredObjects';
@@ -239,6 +242,89 @@ describeWithCluster('KubernetesProvisioner on the local control plane', kc => {
       namespace,
     });
     expect(quota.spec?.hard?.['limits.cpu']).toBe('3');
+  });
+
+  it('repairs an object changed by hand, and writes nothing once it is as desired', async () => {
+    const apps = kc().makeApiClient(AppsV1Api);
+    await apps.patchNamespacedDeployment(
+      {
+        name: 'orders-service',
+        namespace,
+        body: [
+          { op: 'replace', path: '/spec/replicas', value: 3 },
+          {
+            op: 'replace',
+            path: '/spec/template/spec/containers/0/image',
+            value: 'evil.example/miner:latest',
+          },
+        ],
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+    );
+
+    const outcome = await provisioner.apply(desired({ cpu: '3' }));
+
+    expect(outcome.results.filter(r => r.action !== 'unchanged')).toEqual([
+      {
+        kind: 'Deployment',
+        name: 'orders-service',
+        namespace,
+        action: 'updated',
+      },
+    ]);
+    const live = await apps.readNamespacedDeployment({
+      name: 'orders-service',
+      namespace,
+    });
+    expect(live.spec?.replicas).toBe(1);
+    expect(live.spec?.template.spec?.containers[0].image).toBe(workload.image);
+    expect((await provisioner.apply(desired({ cpu: '3' }))).writes).toBe(0);
+  });
+
+  it('prunes the objects of a resource removed from the spec, and only those', async () => {
+    const withoutDatabase = desiredObjects({
+      environment: developmentEnvironment({
+        ...environment,
+        spec: { ...environment.spec, overrides: { cpu: '3' }, resources: [] },
+      }),
+      type: developmentType,
+      workload,
+      drivers: testDrivers,
+      credentials,
+    });
+
+    const outcome = await provisioner.apply(withoutDatabase, { prune: true });
+
+    expect(
+      outcome.results
+        .filter(r => r.action === 'deleted')
+        .map(r => `${r.kind} ${r.name}`)
+        .sort(),
+    ).toEqual([
+      'Secret orders-db-credentials',
+      'Service orders-db',
+      'StatefulSet orders-db',
+    ]);
+    await eventually(
+      'the StatefulSet gone',
+      async () =>
+        (
+          await objectsApi.list(
+            'apps/v1',
+            'StatefulSet',
+            namespace,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            environmentSelector(environment.id),
+          )
+        ).items.length === 0 || undefined,
+      30_000,
+    );
+    // The workload and the baseline stay.
+    const again = await provisioner.apply(withoutDatabase, { prune: true });
+    expect(again.writes).toBe(0);
   });
 
   it('reads no credentials in a namespace that is not an environment', async () => {

@@ -4,7 +4,13 @@ import {
   eventually,
   orchestratorKubeConfig,
 } from '@internal/cluster-tools/testUtils';
-import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { DatabaseEnvironmentsStore } from '../database/DatabaseEnvironmentsStore';
 import { Environment } from '../model';
@@ -202,6 +208,102 @@ describeWithCluster('EnvironmentReconciler on the local control plane', kc => {
         await watcher.stop();
       }
     }
+
+    it('keeps a teardown held by a finalizer deleting and retrying, longer than every timeout, and completes it once the finalizer goes', async () => {
+      const suffix = uniqueSuffix();
+      const request = environmentRequest(suffix, []);
+      const { namespace } = request;
+      const created = await store.createEnvironment(request);
+      // Short timeouts, so that the finalizer outlasts each of them many times.
+      const impatient = KubernetesProvisioner.create({
+        kubeConfig: orchestrator,
+        logger: mockServices.logger.mock(),
+        drivers: testDrivers,
+        requestTimeoutMs: 2_000,
+        teardownTimeoutMs: 3_000,
+      });
+      const reconciler = new EnvironmentReconciler({
+        store,
+        provisionerFor: () => impatient,
+        types: { development: developmentType },
+        owner: `it-teardown-${suffix}`,
+        logger: mockServices.logger.mock(),
+        workloadFor: async () => ({
+          image: 'registry.acme.example/orders-service:latest',
+        }),
+        drivers: testDrivers,
+        maxAttempts: 2,
+      });
+      await expect(reconciler.processNextJob()).resolves.toMatchObject({
+        kind: 'reconcile',
+        outcome: 'succeeded',
+      });
+      const finalizer = 'idp.dev/held-by-test';
+      const configMap = 'held';
+      await core.createNamespacedConfigMap({
+        namespace,
+        body: {
+          metadata: { name: configMap, finalizers: [finalizer] },
+          data: { why: 'holds the namespace in Terminating' },
+        },
+      });
+      await store.markDeleting({ id: created.id, actor: 'user:default/alice' });
+
+      const started = Date.now();
+      const heldForMs = 15_000;
+      const outcomes: string[] = [];
+      // What a user saw after each failed attempt.
+      const seen: Array<Pick<Environment, 'status' | 'reason'>> = [];
+      let released = false;
+      while (outcomes.at(-1) !== 'succeeded' && outcomes.length < 50) {
+        const processed = await reconciler.processNextJob();
+        if (processed === 'idle') {
+          await new Promise(resolve => setTimeout(resolve, 250));
+        } else {
+          outcomes.push(processed.outcome);
+          const { status, reason } = await store.getEnvironment(created.id);
+          seen.push({ status, reason });
+        }
+        if (!released && Date.now() - started > heldForMs) {
+          await core.patchNamespacedConfigMap(
+            {
+              name: configMap,
+              namespace,
+              body: [{ op: 'remove', path: '/metadata/finalizers' }],
+            },
+            setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+          );
+          released = true;
+        }
+      }
+      expect(outcomes.at(-1)).toBe('succeeded');
+      expect(new Set(outcomes.slice(0, -1))).toEqual(new Set(['retrying']));
+      expect(seen.slice(0, -1)).toEqual(
+        seen.slice(0, -1).map(() => ({
+          status: 'deleting',
+          reason: expect.stringMatching(
+            /^Teardown failed: .*was not deleted within 3 s.*; retrying \(attempt \d+\)$/,
+          ),
+        })),
+      );
+      const tookMs = Date.now() - started;
+      // Held past the provisioner's timeouts and the job's two attempts.
+      expect(outcomes.filter(o => o === 'retrying').length).toBeGreaterThan(2);
+      expect(await store.getEnvironment(created.id)).toMatchObject({
+        status: 'deleted',
+      });
+      await expect(
+        core.readNamespace({ name: namespace }),
+      ).rejects.toMatchObject({ code: 404 });
+      // For the report: how long the slowest teardown took.
+      process.stdout.write(
+        `teardown held by a finalizer for ${
+          heldForMs / 1000
+        } s completed after ${tookMs / 1000} s and ${
+          outcomes.length
+        } attempts\n`,
+      );
+    });
 
     it('provisions an environment, which the status watch makes ready; leaves it alone when unchanged; tears it down', async () => {
       const suffix = uniqueSuffix();

@@ -270,6 +270,28 @@ describe.each(databases.eachSupportedId())(
       expect(deleted.body.status).toBe('deleting');
     });
 
+    it('re-queues the teardown of an environment stuck in deleting, on a second DELETE and on /reconcile', async () => {
+      const { as } = await startApi();
+      const created = await as('post', '/environments').send({
+        componentRef: 'component:orders-service',
+        type: 'development',
+      });
+      expect(created.status).toBe(202);
+      // No cluster is configured here: the teardown cannot finish.
+      await as('delete', `/environments/${created.body.id}`);
+
+      const again = await as('delete', `/environments/${created.body.id}`);
+      expect(again.status).toBe(202);
+      expect(again.body.status).toBe('deleting');
+
+      const reconciled = await as(
+        'post',
+        `/environments/${created.body.id}/reconcile`,
+      );
+      expect(reconciled.status).toBe(202);
+      expect(reconciled.body.status).toBe('deleting');
+    });
+
     it('answers 403 when the permission framework denies, and stores nothing', async () => {
       const { as } = await startApi({
         permissions: mockServices.permissions.mock({
