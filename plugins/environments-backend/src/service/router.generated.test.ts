@@ -385,6 +385,16 @@ const extendBody = fc.oneof(
   { weight: 1, arbitrary: anyJson },
 );
 
+/** Mostly none; else a version, any version, or what is not one. */
+const ifMatch = fc.option(
+  fc.oneof(
+    fc.nat({ max: 5 }).map(version => `"${version}"`),
+    fc.constantFrom('*', 'W/"1"', '"1", "2"', '1', '""', '"-1"', '"1e3"'),
+    nastyString.filter(value => /^[\x20-\x7e]*$/.test(value)),
+  ),
+  { nil: undefined, freq: 2 },
+);
+
 /** A body as bytes: mostly JSON, sometimes not JSON at all. */
 function raw(body: fc.Arbitrary<unknown>) {
   return fc.oneof(
@@ -665,24 +675,39 @@ describe.each(databases.eachSupportedId())(
         {
           name: 'update',
           property: known =>
-            fc.asyncProperty(pathId(known), raw(updateBody), (id, body) =>
-              check('update', id, () =>
-                send('patch', `/environments/${encodeURIComponent(id)}`).send(
-                  body,
-                ),
-              ),
+            fc.asyncProperty(
+              pathId(known),
+              raw(updateBody),
+              ifMatch,
+              (id, body, version) =>
+                check('update', id, () => {
+                  const test = send(
+                    'patch',
+                    `/environments/${encodeURIComponent(id)}`,
+                  );
+                  return (
+                    version === undefined ? test : test.set('If-Match', version)
+                  ).send(body);
+                }),
             ),
         },
         {
           name: 'extend',
           property: known =>
-            fc.asyncProperty(pathId(known), raw(extendBody), (id, body) =>
-              check('extend', id, () =>
-                send(
-                  'post',
-                  `/environments/${encodeURIComponent(id)}/extend`,
-                ).send(body),
-              ),
+            fc.asyncProperty(
+              pathId(known),
+              raw(extendBody),
+              ifMatch,
+              (id, body, version) =>
+                check('extend', id, () => {
+                  const test = send(
+                    'post',
+                    `/environments/${encodeURIComponent(id)}/extend`,
+                  );
+                  return (
+                    version === undefined ? test : test.set('If-Match', version)
+                  ).send(body);
+                }),
             ),
         },
         {
