@@ -731,6 +731,10 @@ export const spec = {
           "requiresApproval": {
             "type": "boolean"
           },
+          "progressDeadline": {
+            "type": "string",
+            "description": "How long an environment may make no progress before its reason names what it waits for (10m when not set)."
+          },
           "sensitiveLogs": {
             "type": "boolean",
             "description": "Only owners and admins may read the logs; each read is audited."
