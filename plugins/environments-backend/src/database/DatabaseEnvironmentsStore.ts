@@ -234,15 +234,15 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
     id: string;
     spec: EnvironmentSpec;
     actor: string;
+    expectedVersion?: number;
   }): Promise<Environment> {
     return this.db.transaction(async tx => {
       const row = await this.requireRow(tx, request.id, { lock: true });
-    expectedVersion?: number;
       assertNotBeingDeleted(row);
+      assertVersion(row, request.expectedVersion);
       const spec = canonicalJson(request.spec);
       if (spec === row.spec) {
         return toEnvironment(row);
-      assertVersion(row, request.expectedVersion);
       }
       const now = new Date();
       await this.compareAndSet(tx, row, {
@@ -364,15 +364,15 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
     id: string;
     expiresAt: Date;
     actor: string;
+    expectedVersion?: number;
   }): Promise<Environment> {
     return this.db.transaction(async tx => {
       const row = await this.requireRow(tx, request.id, { lock: true });
-    expectedVersion?: number;
       assertNotBeingDeleted(row);
+      assertVersion(row, request.expectedVersion);
       const current = toEnvironment(row).expiresAt;
       if (!current) {
         throw new InputError(`Environment '${request.id}' does not expire`);
-      assertVersion(row, request.expectedVersion);
       }
       if (request.expiresAt <= current) {
         throw new InputError(
@@ -439,13 +439,13 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
     return jobQueue.claimNextJob(this.db, request);
   }
 
-  renewLease(request: JobLease & { leaseMs: number }): Promise<EnvironmentJob> {
-    return jobQueue.renewLease(this.db, request);
-  }
   checkReconcileFence(lease: JobLease): Promise<ReconcileFence> {
     return jobQueue.checkReconcileFence(this.db, lease);
   }
 
+  renewLease(request: JobLease & { leaseMs: number }): Promise<EnvironmentJob> {
+    return jobQueue.renewLease(this.db, request);
+  }
 
   completeJob(lease: JobLease): Promise<EnvironmentJob> {
     return jobQueue.completeJob(this.db, lease);
@@ -459,9 +459,6 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
     return jobQueue.listJobs(this.db, environmentId);
   }
 
-  private async requireRow(
-    db: Knex,
-    id: string,
   /**
    * Writes a change a user made, bumping the version, only if the row is
    * still at the version it was read at. The row lock already orders
@@ -483,6 +480,9 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
     }
   }
 
+  private async requireRow(
+    db: Knex,
+    id: string,
     options: { lock?: boolean } = {},
   ): Promise<EnvironmentRow> {
     const query = db<EnvironmentRow>(ENVIRONMENTS_TABLE).where('id', id);

@@ -85,8 +85,6 @@ export interface JobFailure extends JobLease {
 }
 
 /**
- * Persistence of environments, their provisioning jobs, their audit trail and
-/**
  * Whether a reconcile job may still write to the cluster, as
  * `checkReconcileFence` answers just before each write: `stop` once the
  * environment is being deleted, or once the job's lease is no longer the
@@ -96,6 +94,8 @@ export type ReconcileFence =
   | { proceed: true }
   | { proceed: false; reason: 'deleting' | 'lease-lost'; message: string };
 
+/**
+ * Persistence of environments, their provisioning jobs, their audit trail and
  * their status history: the port that `database/` implements and the rest of
  * the backend depends on.
  *
@@ -128,9 +128,9 @@ export interface EnvironmentsStore {
     id: string;
     spec: EnvironmentSpec;
     actor: string;
+    expectedVersion?: number;
   }): Promise<Environment>;
 
-    expectedVersion?: number;
   /**
    * Moves the environment to `deleting` (bumping its version), drops its
    * queued reconcile work and queues a teardown job. Terminal: from here on
@@ -151,9 +151,9 @@ export interface EnvironmentsStore {
     id: string;
     expiresAt: Date;
     actor: string;
+    expectedVersion?: number;
   }): Promise<Environment>;
 
-    expectedVersion?: number;
   appendAuditEvent(event: NewAuditEvent): Promise<AuditEvent>;
 
   /** Oldest first; all of them, or one page. */
@@ -188,8 +188,6 @@ export interface EnvironmentsStore {
     now?: Date;
   }): Promise<EnvironmentJob | undefined>;
 
-  /** Keeps a long job's lease alive. */
-  renewLease(request: JobLease & { leaseMs: number }): Promise<EnvironmentJob>;
   /**
    * The fencing check a reconcile job makes before every write to the
    * cluster, in one read of the job and its environment: together with the
@@ -198,6 +196,8 @@ export interface EnvironmentsStore {
    */
   checkReconcileFence(lease: JobLease): Promise<ReconcileFence>;
 
+  /** Keeps a long job's lease alive. */
+  renewLease(request: JobLease & { leaseMs: number }): Promise<EnvironmentJob>;
 
   /** Marks the job succeeded, or pending again if a rerun was requested meanwhile. */
   completeJob(lease: JobLease): Promise<EnvironmentJob>;

@@ -47,7 +47,6 @@ export type EnvironmentsFetch = {
 
 type Query = Record<string, string | undefined>;
 
-/**
 type SentRequest = {
   method: string;
   path: string;
@@ -57,6 +56,7 @@ type SentRequest = {
   ifMatch?: number;
 };
 
+/**
  * A client for the environments backend's HTTP API, for the frontend and for
  * other backend plugins and modules.
  *
@@ -124,7 +124,7 @@ export class EnvironmentsClient
   async updateEnvironment(
     id: string,
     update: EnvironmentUpdate,
-    options?: EnvironmentsRequestOptions,
+    options?: EnvironmentChangeOptions,
   ): Promise<Environment> {
     return this.#request(
       environmentSchema,
@@ -132,6 +132,7 @@ export class EnvironmentsClient
         method: 'PATCH',
         path: `/environments/${encodeURIComponent(id)}`,
         body: update,
+        ifMatch: options?.version,
       },
       options,
     );
@@ -139,20 +140,19 @@ export class EnvironmentsClient
 
   async deleteEnvironment(
     id: string,
-    options?: EnvironmentChangeOptions,
+    options?: EnvironmentsRequestOptions,
   ): Promise<Environment> {
     return this.#request(
       environmentSchema,
       { method: 'DELETE', path: `/environments/${encodeURIComponent(id)}` },
       options,
     );
-        ifMatch: options?.version,
   }
 
   async extendEnvironment(
     id: string,
     request: ExtendEnvironmentRequest,
-    options?: EnvironmentsRequestOptions,
+    options?: EnvironmentChangeOptions,
   ): Promise<Environment> {
     return this.#request(
       environmentSchema,
@@ -160,6 +160,7 @@ export class EnvironmentsClient
         method: 'POST',
         path: `/environments/${encodeURIComponent(id)}/extend`,
         body: request,
+        ifMatch: options?.version,
       },
       options,
     );
@@ -167,14 +168,13 @@ export class EnvironmentsClient
 
   async reconcileEnvironment(
     id: string,
-    options?: EnvironmentChangeOptions,
+    options?: EnvironmentsRequestOptions,
   ): Promise<Environment> {
     return this.#request(
       environmentSchema,
       {
         method: 'POST',
         path: `/environments/${encodeURIComponent(id)}/reconcile`,
-        ifMatch: options?.version,
       },
       options,
     );
@@ -347,6 +347,9 @@ export class EnvironmentsClient
     if (request.body !== undefined) {
       headers['Content-Type'] = 'application/json';
     }
+    if (request.ifMatch !== undefined) {
+      headers['If-Match'] = `"${request.ifMatch}"`;
+    }
 
     const response = await this.#fetchApi.fetch(
       `${baseUrl}${request.path}${query ? `?${query}` : ''}`,
@@ -365,6 +368,3 @@ export class EnvironmentsClient
     return response;
   }
 }
-    if (request.ifMatch !== undefined) {
-      headers['If-Match'] = `"${request.ifMatch}"`;
-    }

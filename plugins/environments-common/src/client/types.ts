@@ -71,6 +71,21 @@ export type EnvironmentsRequestOptions = {
 };
 
 /**
+ * Options of a change to an environment.
+ *
+ * @public
+ */
+export type EnvironmentChangeOptions = EnvironmentsRequestOptions & {
+  /**
+   * Make the change only if the environment is still at this `version` (as
+   * read from it), sent as `If-Match`: if it changed since, the backend
+   * answers 412 and nothing is changed. Without it, the change applies to the
+   * environment as it is when the change is stored.
+   */
+  version?: number;
+};
+
+/**
  * The zod schema of {@link EnvironmentList}.
  *
  * @public
@@ -91,21 +106,6 @@ export type EnvironmentList = z.infer<typeof environmentListSchema>;
  * The zod schema of {@link AuditTrail}.
  *
  * @public
-/**
- * Options of a change to an environment.
- *
- * @public
- */
-export type EnvironmentChangeOptions = EnvironmentsRequestOptions & {
-  /**
-   * Make the change only if the environment is still at this `version` (as
-   * read from it), sent as `If-Match`: if it changed since, the backend
-   * answers 412 and nothing is changed. Without it, the change applies to the
-   * environment as it is when the change is stored.
-   */
-  version?: number;
-};
-
  */
 export const auditTrailSchema = z.object({
   items: z.array(auditEventSchema),
@@ -307,7 +307,7 @@ export interface EnvironmentsApi {
   updateEnvironment(
     id: string,
     update: EnvironmentUpdate,
-    options?: EnvironmentsRequestOptions,
+    options?: EnvironmentChangeOptions,
   ): Promise<Environment>;
 
   /**
@@ -326,7 +326,7 @@ export interface EnvironmentsApi {
   extendEnvironment(
     id: string,
     request: ExtendEnvironmentRequest,
-    options?: EnvironmentsRequestOptions,
+    options?: EnvironmentChangeOptions,
   ): Promise<Environment>;
 
   /**
@@ -335,7 +335,7 @@ export interface EnvironmentsApi {
    */
   reconcileEnvironment(
     id: string,
-    options?: EnvironmentChangeOptions,
+    options?: EnvironmentsRequestOptions,
   ): Promise<Environment>;
 
   /**
@@ -355,7 +355,7 @@ export interface EnvironmentsApi {
    */
   getStatusHistory(
     id: string,
-    options?: EnvironmentChangeOptions,
+    options?: EnvironmentsRequestOptions,
   ): Promise<StatusTransitionList>;
 
   /** The environment types, and whether the caller may request each. */
