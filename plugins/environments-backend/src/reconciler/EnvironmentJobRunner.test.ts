@@ -213,6 +213,32 @@ describe('EnvironmentJobRunner', () => {
     }
   });
 
+  it('aborts the job once its lease ran out while a renewal hangs', async () => {
+    jest.useFakeTimers();
+    try {
+      const queue = fakeQueue(job());
+      queue.renewLease.mockImplementation(() => new Promise(() => {}));
+      queue.failJob.mockRejectedValue(new Error('lease lost'));
+      let aborted: AbortSignal | undefined;
+      const handler = fakeHandler(async (_job, _logger, signal) => {
+        aborted = signal;
+        await new Promise(resolve => setTimeout(resolve, 45_000));
+        signal.throwIfAborted();
+      });
+      const processing = runnerWith(queue, handler).processNextJob();
+
+      await jest.advanceTimersByTimeAsync(25_000);
+      expect(aborted?.aborted).toBe(false);
+      await jest.advanceTimersByTimeAsync(20_000);
+      await expect(processing).resolves.toMatchObject({
+        outcome: 'abandoned',
+      });
+      expect(aborted?.aborted).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('retries a job whose renewal failed on a blip while its lease is still held', async () => {
     jest.useFakeTimers();
     try {

@@ -209,7 +209,19 @@ export class EnvironmentJobRunner {
     lease: AbortController,
     logger: LoggerService,
   ) {
+    const stop = (reason: string) => {
+      logger.warn(`${reason}; stopping the job`);
+      clearInterval(timer);
+      lease.abort(new Error(`Lost the lease of job ${job.id}: ${reason}`));
+    };
+    // A renewal that hangs (a database that does not answer) is no renewal:
+    // once the lease has run out without one, another worker may hold it.
+    let renewedAt = Date.now();
     const timer = setInterval(() => {
+      if (Date.now() - renewedAt >= this.leaseMs) {
+        stop(`no renewal succeeded for ${this.leaseMs / 1000} s`);
+        return;
+      }
       this.queue
         .renewLease({
           jobId: job.id,
@@ -217,17 +229,13 @@ export class EnvironmentJobRunner {
           leaseMs: this.leaseMs,
           now: this.clock(),
         })
-        .catch(error => {
-          logger.warn('Failed to renew the job lease; stopping the job', {
-            error: errorMessage(error),
-          });
-          clearInterval(timer);
-          lease.abort(
-            new Error(
-              `Lost the lease of job ${job.id}: ${errorMessage(error)}`,
-            ),
-          );
-        });
+        .then(
+          () => {
+            renewedAt = Date.now();
+          },
+          error =>
+            stop(`failed to renew the job lease: ${errorMessage(error)}`),
+        );
     }, Math.max(this.leaseMs / 3, 100));
     return () => clearInterval(timer);
   }
