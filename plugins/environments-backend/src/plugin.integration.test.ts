@@ -359,6 +359,94 @@ describeWithCluster('environments against the local control plane', kc => {
     }
   });
 
+  it('leaves no namespace and no pod of an environment deleted right after it was requested or changed', async () => {
+    const one = await startReplica();
+    const two = await startReplica();
+    const core = kc().makeApiClient(CoreV1Api);
+    const ids: string[] = [];
+    const namespaces: string[] = [];
+    const cases = [
+      { changed: false, whileApplying: false },
+      { changed: true, whileApplying: false },
+      { changed: false, whileApplying: true },
+      { changed: true, whileApplying: true },
+    ];
+    // And a burst, created and deleted at once, as a script would.
+    const burst = await Promise.all(
+      [0, 1, 2, 3, 4, 5].map(i =>
+        one.call('post', '/environments', {
+          componentRef: 'component:checkout-api',
+          type: 'development',
+          name: `it-fence-burst-${i}`,
+        }),
+      ),
+    );
+    await Promise.all(
+      burst.map(created => {
+        expect(created.status).toBe(202);
+        ids.push(created.body.id);
+        namespaces.push(created.body.namespace);
+        return two.call('delete', `/environments/${created.body.id}`);
+      }),
+    );
+    for (const [i, { changed, whileApplying }] of cases.entries()) {
+      const created = await one.call('post', '/environments', {
+        componentRef: 'component:checkout-api',
+        type: 'development',
+        name: `it-fence-${i}`,
+      });
+      expect(created.status).toBe(202);
+      const { id, namespace } = created.body;
+      ids.push(id);
+      namespaces.push(namespace);
+      const patched =
+        changed &&
+        (await request(two.backend.server)
+          .patch(`/api/environments/environments/${id}`)
+          .set('Authorization', mockCredentials.user.header(USER))
+          .send({ overrides: { memory: '1Gi' } }));
+      expect(patched ? patched.status : 'not changed').toBe(
+        changed ? 202 : 'not changed',
+      );
+      if (whileApplying) {
+        // Its reconcile has begun writing to the cluster.
+        const deadline = Date.now() + 10_000;
+        while (
+          (await statusOf(one.call, id)).status === 'requested' &&
+          Date.now() < deadline
+        ) {
+          await new Promise(resolve => setTimeout(resolve, 10));
+        }
+      }
+      // At once, while a replica may be applying: a terminal intent.
+      expect((await two.call('delete', `/environments/${id}`)).status).toBe(
+        202,
+      );
+      // A reconcile asked for now only finishes the teardown.
+      const reconciled = await one.call(
+        'post',
+        `/environments/${id}/reconcile`,
+      );
+      expect(reconciled.status).toBe(202);
+      expect(reconciled.body.status).toBe('deleting');
+    }
+    for (const id of ids) {
+      await until(one.call, id, 'deleted', 120_000);
+    }
+    // Longer than any apply that could still be under way.
+    await new Promise(resolve => setTimeout(resolve, 5_000));
+    for (const [i, namespace] of namespaces.entries()) {
+      expect(await namespaceExists(namespace)).toBe(false);
+      const selector = `environments.idp.dev/id=${ids[i]}`;
+      expect(
+        (await core.listNamespace({ labelSelector: selector })).items,
+      ).toEqual([]);
+      expect(
+        (await core.listPodForAllNamespaces({ labelSelector: selector })).items,
+      ).toEqual([]);
+    }
+  });
+
   it('tears an ephemeral environment down once its time to live has passed', async () => {
     const { call } = await startReplica();
     const created = await call('post', '/environments', {

@@ -21,6 +21,7 @@ import {
 } from '../kubernetes';
 import { JobAttemptFailure, JobHandler } from './EnvironmentJobRunner';
 import { failureSummary } from './failureSummary';
+import { ReconcileFence } from './reconcileFence';
 
 /** The part of `KubernetesProvisioner` the reconciler uses. */
 export type ReconcilerProvisioner = Pick<
@@ -62,6 +63,11 @@ export type EnvironmentConvergenceOptions = {
 export const RECONCILER_ACTOR = 'system:environments-reconciler';
 
 const WAITING_REASON = 'Waiting for the workloads to become ready';
+/** How long a teardown waits for a fenced reconcile to let go of its lease. */
+const RECONCILE_STOP_TIMEOUT_MS = 120_000;
+const RECONCILE_STOP_POLL_MS = 200;
+/** Teardowns in one job before it is left to a retry. */
+const MAX_TEARDOWN_ROUNDS = 3;
 const DEFAULT_PROGRESS_DEADLINE = '10m';
 /** Conditions named in a reason that says what an environment waits for. */
 const MAX_NAMED_CONDITIONS = 3;
@@ -166,7 +172,23 @@ export class EnvironmentConvergence implements JobHandler {
       await this.teardown(job, signal);
       return undefined;
     }
-    if ((await this.reconcile(job, logger, signal)) !== 'provisioning') {
+    const fence = new ReconcileFence(this.store, job, signal, this.clock);
+    let recorded: 'provisioning' | 'ready' | undefined;
+    try {
+      recorded = await this.reconcile(job, logger, fence.signal, fence);
+    } catch (error) {
+      // Whatever failed, once the environment is being deleted the job has
+      // nothing left to do: the teardown removes what it wrote.
+      await fence.check().catch(() => undefined);
+      if (!fence.deleting) {
+        throw error;
+      }
+      logger.info('Stopped reconciling: the environment is being deleted');
+      return undefined;
+    } finally {
+      fence.dispose();
+    }
+    if (recorded !== 'provisioning') {
       return undefined;
     }
     // The status watch skips an environment while its job runs: a workload
@@ -314,6 +336,7 @@ export class EnvironmentConvergence implements JobHandler {
     job: EnvironmentJob,
     logger: LoggerService,
     signal: AbortSignal,
+    fence: ReconcileFence,
   ): Promise<'provisioning' | 'ready' | undefined> {
     let environment: Environment;
     try {
@@ -343,7 +366,7 @@ export class EnvironmentConvergence implements JobHandler {
       environment.status === 'ready' &&
       environment.observedGeneration === environment.generation;
     if (!converged) {
-      signal.throwIfAborted();
+      await fence.check();
       await this.store.updateStatus({
         id: environment.id,
         status: 'provisioning',
@@ -355,6 +378,7 @@ export class EnvironmentConvergence implements JobHandler {
     const credentials: ResourceCredentials = {};
     for (const resource of resources) {
       if (this.drivers.driverFor(resource).credentials === 'password') {
+        await fence.check();
         credentials[resource.name] = await provisioner.readOrCreateCredentials(
           environment.namespace,
           resource.name,
@@ -372,12 +396,15 @@ export class EnvironmentConvergence implements JobHandler {
       drivers: this.drivers,
       credentials,
     });
+    // Asked again just before the writes; `signal` then stops them between
+    // two objects should a deletion be accepted meanwhile.
+    await fence.check();
     const applied = await provisioner.apply(objects, { prune: true, signal });
     logger.debug('Applied environment objects', { writes: applied.writes });
 
     // Read once: the status watch follows the workloads from here on.
     const status = await provisioner.status(environment);
-    signal.throwIfAborted();
+    await fence.check();
     const { recorded } = await this.recordWorkloadStatus(
       environment,
       status,
@@ -549,12 +576,56 @@ export class EnvironmentConvergence implements JobHandler {
         `Environment type '${environment.type}' is not configured in app-config, so its cluster is unknown`,
       );
     }
-    await this.provisionerFor(type.cluster).teardown(environment, { signal });
+    const provisioner = this.provisionerFor(type.cluster);
+    // A reconcile that was running when the deletion was accepted is fenced
+    // off before its next write, but one inside a write holds its lease until
+    // the write ends: the teardown starts once no lease is live, and goes
+    // again if one was taken meanwhile, so that nothing it wrote survives.
+    for (let round = 1; ; round++) {
+      await this.untilReconcilesStop(environment.id, signal);
+      await provisioner.teardown(environment, { signal });
+      if (!(await this.reconcileHoldsLease(environment.id))) {
+        break;
+      }
+      if (round === MAX_TEARDOWN_ROUNDS) {
+        throw new Error(
+          'A reconcile of the environment kept its lease through the teardown; tearing down again',
+        );
+      }
+    }
     signal.throwIfAborted();
     // The store records the deletion in the audit trail.
     await this.store.markDeleted({
       id: environment.id,
       actor: RECONCILER_ACTOR,
     });
+  }
+
+  /** Whether a reconcile job of the environment holds a lease that has not expired. */
+  private async reconcileHoldsLease(environmentId: string): Promise<boolean> {
+    const now = this.clock();
+    return (await this.store.listJobs(environmentId)).some(
+      job =>
+        job.kind === 'reconcile' &&
+        job.state === 'running' &&
+        job.leaseExpiresAt !== undefined &&
+        job.leaseExpiresAt > now,
+    );
+  }
+
+  private async untilReconcilesStop(
+    environmentId: string,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const started = Date.now();
+    while (await this.reconcileHoldsLease(environmentId)) {
+      signal.throwIfAborted();
+      if (Date.now() - started > RECONCILE_STOP_TIMEOUT_MS) {
+        throw new Error(
+          'Waiting for a running reconcile of the environment to stop before tearing it down',
+        );
+      }
+      await new Promise(resolve => setTimeout(resolve, RECONCILE_STOP_POLL_MS));
+    }
   }
 }
