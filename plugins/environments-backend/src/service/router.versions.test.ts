@@ -105,9 +105,7 @@ describe.each(databases.eachSupportedId())(
         .send({ ttl: '1d' });
       expect(extended.status).toBe(200);
       expect(extended.headers.etag).toBe('"3"');
-      expect((await as('get', `/environments/${id}`)).headers.etag).toBe(
-        '"3"',
-      );
+      expect((await as('get', `/environments/${id}`)).headers.etag).toBe('"3"');
     });
 
     it('lets one of two PATCHes from the same version through and answers the other 412', async () => {
