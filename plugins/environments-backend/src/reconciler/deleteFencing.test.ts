@@ -181,6 +181,30 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('tears down once the lease of a reconcile whose backend died runs out', async () => {
+      const cluster = slowCluster();
+      const [, second] = replicas(cluster.provisioner);
+      const environment = await store.createEnvironment(newEnvironment());
+      // A replica claimed the reconcile and died: nobody renews its lease.
+      const claimedAt = Date.now();
+      await store.claimNextJob({ owner: 'dead-replica', leaseMs: 1_500 });
+      await store.markDeleting({
+        id: environment.id,
+        actor: 'user:default/alice',
+      });
+
+      await expect(second.processNextJob()).resolves.toMatchObject({
+        kind: 'teardown',
+        outcome: 'succeeded',
+      });
+
+      expect(Date.now() - claimedAt).toBeGreaterThanOrEqual(1_400);
+      expect(cluster.log).toEqual([`teardown ${environment.namespace}`]);
+      expect(await store.getEnvironment(environment.id)).toMatchObject({
+        status: 'deleted',
+      });
+    });
+
     it('leaves nothing after create, update, delete and reconcile interleave with a slow apply', async () => {
       const cluster = slowCluster();
       const [first, second] = replicas(cluster.provisioner);
