@@ -412,8 +412,11 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
     return listAuditEvents(this.db, environmentId, page);
   }
 
-  listStatusTransitions(environmentId: string): Promise<StatusTransition[]> {
-    return listStatusTransitions(this.db, environmentId);
+  listStatusTransitions(
+    environmentId: string,
+    page?: AuditPage,
+  ): Promise<StatusTransition[]> {
+    return listStatusTransitions(this.db, environmentId, page);
   }
 
   async enqueueJob(request: {

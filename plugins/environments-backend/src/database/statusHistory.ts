@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { EnvironmentStatus, StatusTransition } from '../model';
+import { AuditPage, EnvironmentStatus, StatusTransition } from '../model';
 import {
   STATUS_TRANSITIONS_TABLE,
   StatusTransitionRow,
@@ -32,10 +32,25 @@ export async function insertStatusTransition(
 export async function listStatusTransitions(
   db: Knex,
   environmentId: string,
+  page: AuditPage = {},
 ): Promise<StatusTransition[]> {
   // The id breaks ties between transitions recorded in the same millisecond.
-  const rows = await db<StatusTransitionRow>(STATUS_TRANSITIONS_TABLE)
+  const query = db<StatusTransitionRow>(STATUS_TRANSITIONS_TABLE)
     .where('environment_id', environmentId)
     .orderBy(['at', 'id']);
+  const { after, limit } = page;
+  if (after) {
+    query.where(later =>
+      later
+        .where('at', '>', after.at)
+        .orWhere(tie =>
+          tie.where('at', after.at).andWhere('id', '>', after.id),
+        ),
+    );
+  }
+  if (limit !== undefined) {
+    query.limit(limit);
+  }
+  const rows = await query;
   return rows.map(toStatusTransition);
 }

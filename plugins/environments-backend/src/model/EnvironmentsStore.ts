@@ -35,7 +35,10 @@ export interface EnvironmentFilter {
   limit?: number;
 }
 
-/** One page of an audit trail: `limit` events after the event `after`. */
+/**
+ * One page of an audit trail or a status history: `limit` rows after the
+ * row `after`.
+ */
 export interface AuditPage {
   after?: { at: Date; id: number };
   limit?: number;
@@ -163,7 +166,10 @@ export interface EnvironmentsStore {
   ): Promise<AuditEvent[]>;
 
   /** Every status the environment entered, oldest first, starting with `requested`. */
-  listStatusTransitions(environmentId: string): Promise<StatusTransition[]>;
+  listStatusTransitions(
+    environmentId: string,
+    page?: AuditPage,
+  ): Promise<StatusTransition[]>;
 
   /**
    * Queues a job unless one of the same kind is already pending for the

@@ -488,16 +488,30 @@ export class EnvironmentsService {
     };
   }
 
-  /** Every status the environment entered, oldest first; for whoever may read it. */
+  /** One page of the statuses the environment entered, oldest first; for whoever may read it. */
   async getStatusHistory(
     id: string,
+    { limit = DEFAULT_PAGE_SIZE, pageToken }: PageRequest,
     { credentials }: Credentials,
-  ): Promise<ApiStatusTransition[]> {
+  ): Promise<{ items: ApiStatusTransition[]; nextPageToken?: string }> {
+    const after =
+      pageToken === undefined
+        ? undefined
+        : decodePageToken(pageToken, 'number');
     const environment = await this.store.getEnvironment(id);
     await this.authorizer.authorize('read', environment, credentials);
-    return (await this.store.listStatusTransitions(id)).map(
-      toApiStatusTransition,
-    );
+    const transitions = await this.store.listStatusTransitions(id, {
+      after,
+      limit: limit + 1,
+    });
+    const page = transitions.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toApiStatusTransition),
+      ...(transitions.length > limit && {
+        nextPageToken: encodePageToken(last.at, last.id),
+      }),
+    };
   }
 
   /** A valid request is one more check away: its resources need drivers. */

@@ -65,8 +65,10 @@ export class PublishingEnvironmentsStore implements EnvironmentsStore {
     return this.inner.listAuditEvents(...args);
   }
 
-  listStatusTransitions(environmentId: string) {
-    return this.inner.listStatusTransitions(environmentId);
+  listStatusTransitions(
+    ...args: Parameters<EnvironmentsStore['listStatusTransitions']>
+  ) {
+    return this.inner.listStatusTransitions(...args);
   }
 
   async enqueueJob(...args: Parameters<EnvironmentsStore['enqueueJob']>) {

@@ -75,7 +75,7 @@ describe.each(databases.eachSupportedId())(
         ],
       });
       const api = request(server);
-      return (method: 'get' | 'post' | 'patch', path: string) =>
+      return (method: 'get' | 'post' | 'patch' | 'delete', path: string) =>
         api[method](`/api/environments${path}`).set(
           'Authorization',
           mockCredentials.user.header(JANE),
@@ -146,16 +146,42 @@ describe.each(databases.eachSupportedId())(
       expect(pages.sizes).toEqual([2, 2, 1]);
     });
 
+    it('pages the status history', async () => {
+      const as = await startApi();
+      const { body } = await as('post', '/environments').send({
+        componentRef: 'component:orders-service',
+        type: 'preview',
+        name: 'pr-1',
+      });
+      expect((await as('delete', `/environments/${body.id}`)).status).toBe(202);
+
+      const path = `/environments/${body.id}/status-history`;
+      const whole = await as('get', path);
+      const pages = await everyPage(as, path, 1);
+
+      // requested, then deleting, and whatever the reconciler added between.
+      expect(whole.body.items.length).toBeGreaterThanOrEqual(2);
+      expect(pages.ids).toHaveLength(whole.body.items.length);
+      expect(pages.sizes.every(size => size === 1)).toBe(true);
+    });
+
     it.each([
       ['limit=501', 'limit'],
       ['limit=0', 'limit'],
       ['limit=ten', 'limit'],
       ['pageToken=not-a-token', 'pageToken'],
-      [`pageToken=${Buffer.from('["soon",1]').toString('base64url')}`, 'pageToken'],
+      [
+        `pageToken=${Buffer.from('["soon",1]').toString('base64url')}`,
+        'pageToken',
+      ],
     ])('answers 400 naming the parameter for %s', async (query, field) => {
       const as = await startApi();
 
-      for (const path of ['/environments', '/environments/x/audit']) {
+      for (const path of [
+        '/environments',
+        '/environments/x/audit',
+        '/environments/x/status-history',
+      ]) {
         const response = await as('get', `${path}?${query}`);
         expect(response.status).toBe(400);
         expect(response.body.error.message).toContain(field);

@@ -193,9 +193,14 @@ export async function createRouter({
 
   router.get('/environments/:id/status-history', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    res.json({
-      items: await service.getStatusHistory(req.params.id, { credentials }),
-    });
+    const { limit, pageToken } = req.query;
+    res.json(
+      await service.getStatusHistory(
+        req.params.id,
+        { limit, pageToken },
+        { credentials },
+      ),
+    );
   });
 
   router.get('/environments/:id/pods', async (req, res) => {

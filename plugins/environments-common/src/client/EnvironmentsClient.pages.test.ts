@@ -73,4 +73,20 @@ describe('EnvironmentsClient pages', () => {
       'http://backend.test/api/environments/environments/a1b2c3/audit?limit=1',
     ]);
   });
+
+  it('reads the whole status history', async () => {
+    const transition = { status: 'requested', at: '2026-11-21T09:00:00.000Z' };
+    const { client, fetch } = clientAnswering([
+      { items: [transition], nextPageToken: 'more' },
+      { items: [transition] },
+    ]);
+
+    const history = await client.getStatusHistory('a1b2c3');
+
+    expect(history.items).toHaveLength(2);
+    expect(fetch.mock.calls.map(([url]) => url)).toEqual([
+      'http://backend.test/api/environments/environments/a1b2c3/status-history',
+      'http://backend.test/api/environments/environments/a1b2c3/status-history?pageToken=more',
+    ]);
+  });
 });

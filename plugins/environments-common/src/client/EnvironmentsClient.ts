@@ -206,16 +206,26 @@ export class EnvironmentsClient
 
   async getStatusHistory(
     id: string,
-    options?: EnvironmentsRequestOptions,
+    options?: EnvironmentsRequestOptions & {
+      page?: { limit?: number; pageToken?: string };
+    },
   ): Promise<StatusTransitionList> {
-    return this.#request(
-      statusTransitionListSchema,
-      {
-        method: 'GET',
-        path: `/environments/${encodeURIComponent(id)}/status-history`,
-      },
-      options,
-    );
+    const page = (query: { limit?: number; pageToken?: string }) =>
+      this.#request(
+        statusTransitionListSchema,
+        {
+          method: 'GET',
+          path: `/environments/${encodeURIComponent(id)}/status-history`,
+          query: { limit: query.limit?.toString(), pageToken: query.pageToken },
+        },
+        options,
+      );
+    if (options?.page) {
+      return page(options.page);
+    }
+    return {
+      items: await this.#everyPage(pageToken => page({ pageToken })),
+    };
   }
 
   async listTypes(

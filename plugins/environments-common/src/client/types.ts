@@ -126,6 +126,7 @@ export type AuditTrail = z.infer<typeof auditTrailSchema>;
  */
 export const statusTransitionListSchema = z.object({
   items: z.array(statusTransitionSchema),
+  nextPageToken,
 });
 
 /**
@@ -351,11 +352,13 @@ export interface EnvironmentsApi {
 
   /**
    * Every status the environment has been in, oldest first, with why and
-   * when, as the backend recorded it.
+   * when, as the backend recorded it: every page, or the one `page` asks for.
    */
   getStatusHistory(
     id: string,
-    options?: EnvironmentsRequestOptions,
+    options?: EnvironmentsRequestOptions & {
+      page?: { limit?: number; pageToken?: string };
+    },
   ): Promise<StatusTransitionList>;
 
   /** The environment types, and whether the caller may request each. */

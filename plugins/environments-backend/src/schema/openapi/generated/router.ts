@@ -1366,10 +1366,28 @@ export const spec = {
     "/environments/{id}/status-history": {
       "get": {
         "operationId": "GetEnvironmentStatusHistory",
-        "description": "Every status the environment has been in, oldest first, starting with `requested` when it was created; recorded with each change, so it is the same for every reader and survives a reload.",
+        "description": "Every status the environment has been in, oldest first, starting with `requested` when it was created; recorded with each change, so it is the same for every reader and survives a reload; a page at a time.",
         "parameters": [
           {
             "$ref": "#/components/parameters/id"
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "description": "At most this many items in one page; 100 unless set, 500 at most.",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 500
+            }
+          },
+          {
+            "name": "pageToken",
+            "in": "query",
+            "description": "The `nextPageToken` of the previous page; the first page without it.",
+            "schema": {
+              "type": "string"
+            }
           }
         ],
         "responses": {
@@ -1385,6 +1403,10 @@ export const spec = {
                       "items": {
                         "$ref": "#/components/schemas/StatusTransition"
                       }
+                    },
+                    "nextPageToken": {
+                      "type": "string",
+                      "description": "Where the next page starts, as `pageToken`; absent on the last page."
                     }
                   },
                   "required": [
