@@ -128,4 +128,48 @@ describe('migrations', () => {
       },
     );
   });
+
+  describe('20261202000000_environment_version', () => {
+    it.each(databases.eachSupportedId())(
+      'starts existing environments at their generation, and down keeps the rows and their unique names, %p',
+      async databaseId => {
+        const knex = await databases.init(databaseId);
+        await migrateUpTo(knex, '20261201000000_status_transitions.js');
+        const row = {
+          id: 'changed-env',
+          name: 'development',
+          namespace: 'orders-service-development',
+          component_ref: 'component:default/orders-service',
+          owner_ref: 'group:default/team-orders',
+          type: 'development',
+          status: 'ready',
+          spec: '{}',
+          conditions: '[]',
+          generation: 3,
+          observed_generation: 3,
+          created_by: 'user:default/jane',
+          created_at: new Date('2026-11-21T09:00:00.000Z'),
+          updated_at: new Date('2026-11-21T09:05:00.000Z'),
+        };
+        await knex('environments').insert(row);
+
+        await migrateUpTo(knex, '20261202000000_environment_version.js');
+        expect(
+          await knex('environments').where('id', row.id).first('version'),
+        ).toEqual({ version: 3 });
+
+        await knex.migrate.down({ directory: migrationsDir });
+        expect(await knex('environments').where('id', row.id).first()).toEqual(
+          expect.objectContaining({ name: 'development', generation: 3 }),
+        );
+        expect(
+          await knex('environments').where('id', row.id).first(),
+        ).not.toHaveProperty('version');
+        // The live namespace is still taken.
+        await expect(
+          knex('environments').insert({ ...row, id: 'other-env', name: 'dev2' }),
+        ).rejects.toThrow(/unique/i);
+      },
+    );
+  });
 });
