@@ -61,6 +61,8 @@ export const platformGrants = {
   'catalog.location.analyze': 'everyone',
   'catalog.location.create': 'everyone',
   'catalog.location.delete': 'admins',
+  'catalog.ingestion.read': 'admins',
+  'catalog.ingestion.manage': 'admins',
 
   // Scaffolder: everyone runs templates and follows their own tasks; the
   // template editor (dry runs, management) is the platform team's.
