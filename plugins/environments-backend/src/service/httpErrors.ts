@@ -51,10 +51,11 @@ const UNREACHABLE_MESSAGES =
   /Unable to acquire a connection|Timeout acquiring a connection|Connection terminated|Client has encountered a connection error|connection is closed|The database connection is not open/i;
 
 /**
- * Whether an error says that the database cannot be reached right now, as
- * opposed to a fault of the request or of the code.
+ * Whether an error says that the database, or another service the API
+ * depends on, cannot be reached right now, as opposed to a fault of the
+ * request or of the code.
  */
-export function isDatabaseUnavailable(error: unknown): boolean {
+export function isUnreachable(error: unknown): boolean {
   if (!isError(error)) {
     return false;
   }
@@ -72,7 +73,16 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (UNREACHABLE_MESSAGES.test(error.message) && !('statusCode' in error)) {
     return true;
   }
-  return isError(error.cause) && isDatabaseUnavailable(error.cause);
+  return isError(error.cause) && isUnreachable(error.cause);
+}
+
+/** Node's fetch failing to connect: `TypeError('fetch failed')` with the cause. */
+function isFailedFetch(error: unknown): boolean {
+  return (
+    isError(error) &&
+    ((error.name === 'TypeError' && error.message === 'fetch failed') ||
+      isFailedFetch(error.cause))
+  );
 }
 
 // What the framework's error handler answers for the errors of
@@ -130,13 +140,20 @@ export function environmentsErrorHandler(options: {
   };
 
   function answerable(error: unknown, request: string): Error {
-    if (isDatabaseUnavailable(error)) {
+    if (isUnreachable(error)) {
+      // A socket error under a failed fetch is another backend (the catalog,
+      // the permission backend), not the database.
+      const what = isFailedFetch(error)
+        ? 'a backend service it depends on'
+        : 'the database';
       logger.warn(
-        `${request} failed: the database cannot be reached`,
+        `${request} failed: ${what} cannot be reached`,
         toError(error),
       );
       return new ServiceUnavailableError(
-        'The environments database cannot be reached; try again shortly',
+        isFailedFetch(error)
+          ? 'A service the environments API depends on cannot be reached; try again shortly'
+          : 'The environments database cannot be reached; try again shortly',
       );
     }
     if (!isError(error) || statusOf(error) === 500) {

@@ -10,12 +10,14 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import express from 'express';
+import { once } from 'node:events';
+import { AddressInfo, createServer } from 'node:net';
 import knexFactory from 'knex';
 import request from 'supertest';
 import { environmentsPlugin } from '../plugin';
 import { EnvironmentObservability } from './EnvironmentObservability';
 import { EnvironmentsService } from './EnvironmentsService';
-import { isDatabaseUnavailable } from './httpErrors';
+import { isUnreachable } from './httpErrors';
 import { createRouter } from './router';
 
 // How the API fails: the status a client can act on, one sentence it can
@@ -244,7 +246,7 @@ describe('errors of the environments API', () => {
   });
 });
 
-describe('isDatabaseUnavailable', () => {
+describe('isUnreachable', () => {
   it('recognizes a PostgreSQL server that refuses connections', async () => {
     const knex = knexFactory({
       client: 'pg',
@@ -255,15 +257,28 @@ describe('isDatabaseUnavailable', () => {
     const error = await knex.raw('select 1').catch(e => e);
     await knex.destroy();
 
-    expect(isDatabaseUnavailable(error)).toBe(true);
+    expect(isUnreachable(error)).toBe(true);
+  });
+
+  it('recognizes another backend that refuses connections', async () => {
+    // A port that was just free, so that nothing listens on it.
+    const server = createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    await new Promise(resolve => server.close(resolve));
+    const error = await fetch(`http://127.0.0.1:${port}/api/catalog`).catch(
+      e => e,
+    );
+
+    expect(isUnreachable(error)).toBe(true);
   });
 
   it('does not take a bad value for an outage', () => {
     expect(
-      isDatabaseUnavailable(
+      isUnreachable(
         Object.assign(new Error('invalid message format'), { code: '08P01' }),
       ),
     ).toBe(false);
-    expect(isDatabaseUnavailable(new TypeError('x is undefined'))).toBe(false);
+    expect(isUnreachable(new TypeError('x is undefined'))).toBe(false);
   });
 });
