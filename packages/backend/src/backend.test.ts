@@ -33,8 +33,8 @@ describe.each(databases)('the backend on $name', database => {
         mockServices.rootConfig.factory({ data: config }),
         // The real scheduler, so that background work runs as in production.
         schedulerServiceFactory,
-        // The backend's policy allows everything; the mock decides the same without
-        // the token round trip that mock credentials cannot make.
+        // Every decision allowed: this test is about the seed catalog and search;
+        // the platform policy is walked in permissions.integration.test.ts.
         mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
       ],
     });

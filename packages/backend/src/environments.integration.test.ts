@@ -59,8 +59,8 @@ describeWithCluster('environments in the catalog, whole backend', kc => {
         // The real events service: the test backend's default mock gives each
         // plugin its own, and the catalog would never hear of a change.
         eventsServiceFactory,
-        // The platform policy is tested on its own (modules/permissionPolicy.test.ts);
-        // mock credentials cannot make the permission backend's token round trip.
+        // The platform policy is walked through the whole backend in
+        // permissions.integration.test.ts; here the guest acts as an admin would.
         mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
         createServiceFactory({
           service: coreServices.userInfo,
