@@ -19,7 +19,10 @@ import path from 'node:path';
 import request from 'supertest';
 import { backendFeatures } from './features';
 import { grantOf, platformGrants } from './modules/permissionPolicy';
-import { localConfigWithAbsoluteLocations, repoRoot } from './__testUtils__/config';
+import {
+  localConfigWithAbsoluteLocations,
+  repoRoot,
+} from './__testUtils__/config';
 
 jest.setTimeout(180_000);
 
@@ -231,7 +234,10 @@ let ownersTaskId: string;
 
 beforeAll(async () => {
   const config = (await localConfigWithAbsoluteLocations()) as any;
-  config.backend.database = { client: 'better-sqlite3', connection: ':memory:' };
+  config.backend.database = {
+    client: 'better-sqlite3',
+    connection: ':memory:',
+  };
   config.catalog.locations = [];
   const backend = await startTestBackend({
     features: [
@@ -399,7 +405,9 @@ describe('the permission table, through the whole backend', () => {
     );
     // Five callers, each once, on production; none on development.
     expect(reads.map(e => e.meta)).toEqual(
-      CALLERS.map(() => expect.objectContaining({ environmentId: productionId })),
+      CALLERS.map(() =>
+        expect.objectContaining({ environmentId: productionId }),
+      ),
     );
   });
 });

@@ -209,6 +209,7 @@ export class EnvironmentJobRunner {
     lease: AbortController,
     logger: LoggerService,
   ) {
+    let timer: NodeJS.Timeout | undefined = undefined;
     const stop = (reason: string) => {
       logger.warn(`${reason}; stopping the job`);
       clearInterval(timer);
@@ -217,7 +218,7 @@ export class EnvironmentJobRunner {
     // A renewal that hangs (a database that does not answer) is no renewal:
     // once the lease has run out without one, another worker may hold it.
     let renewedAt = Date.now();
-    const timer = setInterval(() => {
+    timer = setInterval(() => {
       if (Date.now() - renewedAt >= this.leaseMs) {
         stop(`no renewal succeeded for ${this.leaseMs / 1000} s`);
         return;

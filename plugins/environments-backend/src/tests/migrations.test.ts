@@ -167,7 +167,11 @@ describe('migrations', () => {
         ).not.toHaveProperty('version');
         // The live namespace is still taken.
         await expect(
-          knex('environments').insert({ ...row, id: 'other-env', name: 'dev2' }),
+          knex('environments').insert({
+            ...row,
+            id: 'other-env',
+            name: 'dev2',
+          }),
         ).rejects.toThrow(/unique/i);
       },
     );
