@@ -270,6 +270,7 @@ export class FakeEnvironmentsApi implements EnvironmentsApi {
         name: fields.name,
         resources: [],
       },
+      version: 1,
       createdBy: 'user:default/mock',
       createdAt: FAKE_TIME,
       updatedAt: FAKE_TIME,
