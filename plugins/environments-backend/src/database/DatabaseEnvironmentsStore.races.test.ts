@@ -228,5 +228,55 @@ describe.each(databases.eachSupportedId())(
         );
       });
     });
+    describe('caps', () => {
+      it('lets concurrent creates together pass no cap, counting only live environments', async () => {
+        const caps = { perComponent: 3, perTeam: 4 };
+        const attempts = await Promise.allSettled(
+          Array.from({ length: 8 }, () =>
+            store.createEnvironment({ ...newEnvironment(), caps }),
+          ),
+        );
+        const created = attempts.filter(a => a.status === 'fulfilled');
+        const refused = attempts.flatMap(a =>
+          a.status === 'rejected' ? [a.reason] : [],
+        );
+        expect(created).toHaveLength(3);
+        expect(refused).toHaveLength(5);
+        for (const error of refused) {
+          expect(error).toBeInstanceOf(ConflictError);
+          expect(error.message).toBe(
+            'Type preview allows at most 3 live environments per component (maxEnvironments.perComponent), and component component:default/checkout has 3: delete one of them first',
+          );
+        }
+
+        // A delete is final once accepted: the one being deleted frees its place.
+        const [first] = await store.listEnvironments();
+        await store.markDeleting({ id: first.id, actor: 'user:default/alice' });
+        await expect(
+          store.createEnvironment({ ...newEnvironment(), caps }),
+        ).resolves.toMatchObject({ status: 'requested' });
+      });
+
+      it('caps a team across its components', async () => {
+        const caps = { perTeam: 2 };
+        const forComponent = (name: string) => {
+          const request = newEnvironment();
+          const componentRef = `component:default/${name}`;
+          return {
+            ...request,
+            componentRef,
+            spec: { ...request.spec, componentRef },
+            caps,
+          };
+        };
+        await store.createEnvironment(forComponent('checkout'));
+        await store.createEnvironment(forComponent('basket'));
+        await expect(
+          store.createEnvironment(forComponent('orders')),
+        ).rejects.toThrow(
+          'Type preview allows at most 2 live environments per team (maxEnvironments.perTeam), and team group:default/payments has 2: delete one of them first',
+        );
+      });
+    });
   },
 );

@@ -5,8 +5,13 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
-import { AuditPage, canonicalJson } from '../model';
-import { isUniqueViolation, lockedOnPostgres } from './dialect';
+import {
+  AuditPage,
+  canonicalJson,
+  environmentCapChecks,
+  environmentCapReached,
+} from '../model';
+import { isPostgres, isUniqueViolation, lockedOnPostgres } from './dialect';
 import {
   EnvironmentFilter,
   EnvironmentsStore,
@@ -80,6 +85,7 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
     const now = new Date();
     try {
       await this.db.transaction(async tx => {
+        await this.assertWithinCaps(tx, request);
         await tx<EnvironmentRow>(ENVIRONMENTS_TABLE).insert({
           id,
           name: request.name,
@@ -126,6 +132,41 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
       throw error;
     }
     return this.getEnvironment(id);
+  }
+
+  /**
+   * Counts the live environments a cap covers inside the creating
+   * transaction, so that concurrent requests cannot together pass a cap each
+   * saw unreached. PostgreSQL serializes the creators of one cap holder with
+   * a transaction-scoped advisory lock (taken in a stable order); SQLite lets
+   * one writer in at a time anyway.
+   */
+  private async assertWithinCaps(
+    tx: Knex.Transaction,
+    request: NewEnvironment,
+  ) {
+    const checks = environmentCapChecks(request.caps, request);
+    for (const check of checks) {
+      if (isPostgres(tx)) {
+        await tx.raw('select pg_advisory_xact_lock(hashtext(?))', [
+          `environments-cap:${request.type}:${check.scope}:${check.holder}`,
+        ]);
+      }
+    }
+    for (const check of checks) {
+      const [{ count }] = await tx<EnvironmentRow>(ENVIRONMENTS_TABLE)
+        .where('type', request.type)
+        .where(
+          check.scope === 'componentRef' ? 'component_ref' : 'owner_ref',
+          check.holder,
+        )
+        .whereNotIn('status', ['deleting', 'deleted'])
+        .count({ count: '*' });
+      const live = Number(count);
+      if (live >= check.max) {
+        throw environmentCapReached(request.type, check, live);
+      }
+    }
   }
 
   async getEnvironment(id: string): Promise<Environment> {

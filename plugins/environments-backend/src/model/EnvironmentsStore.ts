@@ -1,3 +1,4 @@
+import { EnvironmentCaps } from './environmentCaps';
 import {
   AuditEvent,
   AuditOutcome,
@@ -20,6 +21,8 @@ export interface NewEnvironment {
   spec: EnvironmentSpec;
   createdBy: string;
   expiresAt?: Date;
+  /** The type's caps on live environments, checked in the creating transaction. */
+  caps?: EnvironmentCaps;
 }
 
 export interface EnvironmentFilter {

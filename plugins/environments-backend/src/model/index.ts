@@ -1,6 +1,8 @@
 export * from './types';
 export * from './EnvironmentsStore';
 export { canonicalJson } from './canonicalJson';
+export { environmentCapChecks, environmentCapReached } from './environmentCaps';
+export type { EnvironmentCaps, EnvironmentCapCheck } from './environmentCaps';
 export { StaleVersionError } from './errors';
 export {
   toApiAuditEvent,

@@ -34,7 +34,6 @@ import {
   toApiStatusTransition,
 } from '../model';
 import { EnvironmentAuthorizer } from '../permissions/EnvironmentAuthorizer';
-import { assertWithinEnvironmentCaps } from './environmentCaps';
 import { ReconcileRateLimiter } from './ReconcileRateLimiter';
 import {
   decodePageToken,
@@ -219,13 +218,6 @@ export class EnvironmentsService {
       { componentRef: spec.componentRef, ownerRef, type: spec.type },
       credentials,
     );
-    await assertWithinEnvironmentCaps(this.store, {
-      typeName: spec.type,
-      type: this.types[spec.type],
-      componentRef: spec.componentRef,
-      ownerRef,
-    });
-
     const now = this.clock();
     const environment = await this.store.createEnvironment({
       name: spec.name,
@@ -239,6 +231,7 @@ export class EnvironmentsService {
       ...(spec.ttl && {
         expiresAt: new Date(now.getTime() + parseDuration(spec.ttl)),
       }),
+      caps: this.types[spec.type]?.maxEnvironments,
     });
     return toApiEnvironment(environment);
   }
