@@ -228,6 +228,40 @@ describe.each(databases.eachSupportedId())(
         );
       });
     });
+    describe('requests that queue a job', () => {
+      it('write their audit event with the job, or neither', async () => {
+        const created = await store.createEnvironment(newEnvironment());
+        const audit = {
+          actor: 'user:default/alice',
+          action: 'reconcile',
+          outcome: 'initiated' as const,
+        };
+        await store.enqueueJob({
+          environmentId: created.id,
+          kind: 'reconcile',
+          audit,
+        });
+        expect(
+          (await store.listAuditEvents(created.id)).map(e => e.action),
+        ).toEqual(['create', 'reconcile']);
+
+        await store.markDeleting({
+          id: created.id,
+          actor: 'user:default/alice',
+        });
+        await expect(
+          store.enqueueJob({
+            environmentId: created.id,
+            kind: 'reconcile',
+            audit,
+          }),
+        ).rejects.toThrow();
+        expect(
+          (await store.listAuditEvents(created.id)).map(e => e.action),
+        ).toEqual(['create', 'reconcile', 'delete']);
+      });
+    });
+
     describe('caps', () => {
       it('lets concurrent creates together pass no cap, counting only live environments', async () => {
         const caps = { perComponent: 3, perTeam: 4 };

@@ -464,14 +464,25 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
     environmentId: string;
     kind: JobKind;
     runAfter?: Date;
+    audit?: Omit<NewAuditEvent, 'environmentId'>;
   }): Promise<EnvironmentJob> {
+    const { audit, ...job } = request;
     return this.db.transaction(async tx => {
       // The lock orders this against markDeleting, which drops reconcile work.
-      const row = await this.requireRow(tx, request.environmentId, {
+      const row = await this.requireRow(tx, job.environmentId, {
         lock: true,
       });
-      assertJobFitsLifecycle(row, request.kind);
-      return jobQueue.enqueueJob(tx, { ...request, now: new Date() });
+      assertJobFitsLifecycle(row, job.kind);
+      const now = new Date();
+      const queued = await jobQueue.enqueueJob(tx, { ...job, now });
+      if (audit) {
+        await insertAuditEvent(tx, {
+          at: now,
+          ...audit,
+          environmentId: job.environmentId,
+        });
+      }
+      return queued;
     });
   }
 

@@ -184,6 +184,8 @@ export interface EnvironmentsStore {
     environmentId: string;
     kind: JobKind;
     runAfter?: Date;
+    /** An audit event of the request, written in the same transaction. */
+    audit?: Omit<NewAuditEvent, 'environmentId'>;
   }): Promise<EnvironmentJob>;
 
   /**

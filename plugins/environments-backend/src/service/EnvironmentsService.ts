@@ -445,12 +445,11 @@ export class EnvironmentsService {
     await this.store.enqueueJob({
       environmentId: id,
       kind: environment.status === 'deleting' ? 'teardown' : 'reconcile',
-    });
-    await this.store.appendAuditEvent({
-      environmentId: id,
-      actor: this.actor(credentials),
-      action: 'reconcile',
-      outcome: 'initiated',
+      audit: {
+        actor: this.actor(credentials),
+        action: 'reconcile',
+        outcome: 'initiated',
+      },
     });
     return toApiEnvironment(await this.store.getEnvironment(id));
   }
