@@ -7,9 +7,18 @@ import {
 } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { applyAll } from './apply';
-import { ensureReadOnlyAccess } from './readOnlyAccess';
+import {
+  MANAGED_BY_ENVIRONMENTS,
+  MANAGED_BY_LABEL,
+  READER_CLUSTER_ROLE,
+} from '@internal/backstage-plugin-environments-common';
+import { ensureReadOnlyAccess, readerBindingObject } from './readOnlyAccess';
 import { kubeConfigForAccess } from './serviceAccountAccess';
-import { describeWithCluster, eventually } from './testUtils';
+import {
+  describeWithCluster,
+  eventually,
+  orchestratorKubeConfig,
+} from './testUtils';
 
 jest.setTimeout(120_000);
 
@@ -116,7 +125,11 @@ describeWithCluster('the local control plane', kc => {
     const access = await ensureReadOnlyAccess(kc());
     const reader = kubeConfigForAccess(access, 'reader');
     const readerCore = reader.makeApiClient(CoreV1Api);
-    const { items } = await readerCore.listNamespacedPod({ namespace });
+    // Bound in this namespace, as `seed` binds it in the seed workloads' ones.
+    await applyAll(kc(), [readerBindingObject(namespace)]);
+    const { items } = await eventually('the binding in effect', () =>
+      readerCore.listNamespacedPod({ namespace }),
+    );
     expect(items.length).toBe(3);
     await expect(
       readerCore.readNamespacedPodLog({
@@ -139,6 +152,113 @@ describeWithCluster('the local control plane', kc => {
         } as any,
       }),
     ).rejects.toMatchObject({ code: 403 });
+  });
+
+  it("reads only the namespaces that bind it: not kube-system's pods or ConfigMaps, nothing cluster-wide", async () => {
+    // A cluster connected before the reader lost its cluster-wide binding.
+    await applyAll(kc(), [
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: READER_CLUSTER_ROLE },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: READER_CLUSTER_ROLE,
+        },
+        subjects: [
+          {
+            kind: 'ServiceAccount',
+            name: 'backstage-reader',
+            namespace: 'idp-system',
+          },
+        ],
+      } as KubernetesObject,
+    ]);
+    const readerCore = kubeConfigForAccess(
+      await ensureReadOnlyAccess(kc()),
+      'reader',
+    ).makeApiClient(CoreV1Api);
+    // RBAC takes the removal of a binding into account within milliseconds.
+    await eventually('the cluster-wide binding gone', () =>
+      readerCore.listConfigMapForAllNamespaces().then(
+        () => undefined,
+        (error: { code?: number }) => (error.code === 403 ? true : undefined),
+      ),
+    );
+
+    for (const read of [
+      () => readerCore.listNamespacedConfigMap({ namespace: 'kube-system' }),
+      () =>
+        readerCore.readNamespacedConfigMap({
+          name: 'kube-root-ca.crt',
+          namespace: 'kube-system',
+        }),
+      () => readerCore.listNamespacedPod({ namespace: 'kube-system' }),
+      () => readerCore.listConfigMapForAllNamespaces(),
+      () =>
+        readerCore.listPodForAllNamespaces({
+          labelSelector: 'backstage.io/kubernetes-id=echo',
+        }),
+      () => readerCore.listNamespace(),
+    ]) {
+      await expect(read()).rejects.toMatchObject({ code: 403 });
+    }
+    // Still bound where it is meant to read.
+    await expect(
+      readerCore.listNamespacedPod({ namespace }),
+    ).resolves.toMatchObject({ items: expect.any(Array) });
+  });
+
+  it('reads an environment namespace once the orchestrator has bound it there', async () => {
+    const envNamespace = `it-env-${randomBytes(3).toString('hex')}`;
+    const readerCore = kubeConfigForAccess(
+      await ensureReadOnlyAccess(kc()),
+      'reader',
+    ).makeApiClient(CoreV1Api);
+    const orchestrator = await orchestratorKubeConfig(kc());
+    try {
+      await applyAll(kc(), [
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: {
+            name: envNamespace,
+            labels: { [MANAGED_BY_LABEL]: MANAGED_BY_ENVIRONMENTS },
+          },
+        },
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'echo', namespace: envNamespace, labels },
+          spec: {
+            containers: [
+              { name: 'echo', image: 'registry.acme.example/echo:1.0.0' },
+            ],
+          },
+        } as KubernetesObject,
+      ]);
+      await expect(
+        readerCore.listNamespacedPod({ namespace: envNamespace }),
+      ).rejects.toMatchObject({ code: 403 });
+
+      // As the orchestrator renders it in every environment namespace: it
+      // may bind the reader's role, which it does not hold itself.
+      await applyAll(orchestrator, [
+        readerBindingObject(envNamespace, {
+          [MANAGED_BY_LABEL]: MANAGED_BY_ENVIRONMENTS,
+        }),
+      ]);
+      const { items } = await eventually('the binding in effect', () =>
+        readerCore.listNamespacedPod({
+          namespace: envNamespace,
+          labelSelector: 'backstage.io/kubernetes-id=echo',
+        }),
+      );
+      expect(items.map(p => p.metadata?.name)).toEqual(['echo']);
+    } finally {
+      await core.deleteNamespace({ name: envNamespace }).catch(() => {});
+    }
   });
 
   it('deleting the namespace leaves nothing behind', async () => {

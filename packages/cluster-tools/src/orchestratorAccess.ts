@@ -17,6 +17,7 @@ import {
   ORCHESTRATOR_SCOPE_POLICY,
   ORCHESTRATOR_SERVICE_ACCOUNT,
   ORCHESTRATOR_USERNAME,
+  READER_CLUSTER_ROLE,
 } from '@internal/backstage-plugin-environments-common';
 
 const READ = ['get', 'list', 'watch'];
@@ -28,10 +29,11 @@ const APPLY_AND_PRUNE = [...APPLY, 'list', 'delete'];
 /**
  * What the orchestrator may do everywhere. It holds no access to what is in a
  * namespace, secrets above all, beyond the workloads its status watch lists by
- * label, and it can bind only two roles: the environment owner role for an
- * environment's owning team (RBAC's escalation check demands `bind`, since the
- * orchestrator does not hold every permission of that role itself) and its own
- * namespace role.
+ * label, and it can bind only three roles: the environment owner role for an
+ * environment's owning team and the portal's reader role for the portal's
+ * ServiceAccount (RBAC's escalation check demands `bind`, since the
+ * orchestrator does not hold every permission of those roles itself), and its
+ * own namespace role.
  */
 export const orchestratorClusterRules = [
   {
@@ -50,7 +52,11 @@ export const orchestratorClusterRules = [
     apiGroups: ['rbac.authorization.k8s.io'],
     resources: ['clusterroles'],
     verbs: ['bind'],
-    resourceNames: [ENVIRONMENT_OWNER_ROLE, ORCHESTRATOR_NAMESPACE_ROLE],
+    resourceNames: [
+      ENVIRONMENT_OWNER_ROLE,
+      ORCHESTRATOR_NAMESPACE_ROLE,
+      READER_CLUSTER_ROLE,
+    ],
   },
   {
     // The status watch: list and watch by label selector across namespaces.

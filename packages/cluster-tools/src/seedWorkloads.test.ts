@@ -33,4 +33,48 @@ describe('seed workloads', () => {
         .sort(),
     ).toEqual(['payments', 'storefront']);
   });
+
+  it("binds the portal's reader in each seed namespace, where the components' Kubernetes tab reads", () => {
+    const components = readDeployableComponents(catalogDir);
+    const objects = seedWorkloadObjects(components);
+    const bindings = objects.filter(o => o.kind === 'RoleBinding') as any[];
+    expect(bindings.map(b => b.metadata.namespace).sort()).toEqual([
+      'payments',
+      'storefront',
+    ]);
+    for (const binding of bindings) {
+      expect(binding).toMatchObject({
+        metadata: { name: 'backstage-reader' },
+        roleRef: { kind: 'ClusterRole', name: 'idp-backstage-reader' },
+        subjects: [
+          {
+            kind: 'ServiceAccount',
+            name: 'backstage-reader',
+            namespace: 'idp-system',
+          },
+        ],
+      });
+      // After its namespace, which it needs.
+      const index = objects.indexOf(binding);
+      expect(objects.slice(0, index)).toContainEqual(
+        expect.objectContaining({
+          kind: 'Namespace',
+          metadata: expect.objectContaining({
+            name: binding.metadata.namespace,
+          }),
+        }),
+      );
+    }
+    // The tab lists in the component's namespace only: a cluster-wide list is refused.
+    for (const deployment of objects.filter(o => o.kind === 'Deployment')) {
+      const component = components.find(
+        c =>
+          c.metadata.annotations!['backstage.io/kubernetes-id'] ===
+          deployment.metadata!.name,
+      )!;
+      expect(
+        component.metadata.annotations!['backstage.io/kubernetes-namespace'],
+      ).toBe(deployment.metadata!.namespace);
+    }
+  });
 });

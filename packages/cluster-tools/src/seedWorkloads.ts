@@ -2,7 +2,13 @@ import { KubernetesObject } from '@kubernetes/client-node';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { KUBERNETES_ID_LABEL } from '@internal/backstage-plugin-environments-common';
+import {
+  KUBERNETES_ID_LABEL,
+  KUBERNETES_NAMESPACE_ANNOTATION,
+} from '@internal/backstage-plugin-environments-common';
+import { readerBindingObject } from './readOnlyAccess';
+
+const SEED_MANAGED_BY = { 'app.kubernetes.io/managed-by': 'idp-platform-seed' };
 
 type CatalogComponent = {
   kind: string;
@@ -31,10 +37,20 @@ export function readDeployableComponents(
     );
 }
 
+/** Where a seed component runs: its `backstage.io/kubernetes-namespace`, else its system. */
+export function seedNamespaceOf(component: CatalogComponent): string {
+  return (
+    component.metadata.annotations?.[KUBERNETES_NAMESPACE_ANNOTATION] ??
+    component.spec.system ??
+    'default'
+  );
+}
+
 /**
- * A Deployment and a Service per component, in a namespace per system, labelled for
- * Backstage's Kubernetes plugin. Images are illustrative: kwok's simulated nodes run
- * pods without pulling anything.
+ * A Deployment and a Service per component, in its namespace (one per system),
+ * labelled for Backstage's Kubernetes plugin, and in each namespace the RoleBinding
+ * that lets the portal's reader read it. Images are illustrative: kwok's simulated
+ * nodes run pods without pulling anything.
  */
 export function seedWorkloadObjects(
   components: CatalogComponent[],
@@ -43,12 +59,12 @@ export function seedWorkloadObjects(
   const objects: KubernetesObject[] = [];
   for (const component of components) {
     const id = component.metadata.annotations![KUBERNETES_ID_LABEL];
-    const namespace = component.spec.system ?? 'default';
+    const namespace = seedNamespaceOf(component);
     const labels = {
       [KUBERNETES_ID_LABEL]: id,
       'app.kubernetes.io/name': id,
       'app.kubernetes.io/part-of': namespace,
-      'app.kubernetes.io/managed-by': 'idp-platform-seed',
+      ...SEED_MANAGED_BY,
     };
     namespaces.add(namespace);
     objects.push(
@@ -89,14 +105,14 @@ export function seedWorkloadObjects(
     );
   }
   return [
-    ...[...namespaces].map(name => ({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
-        name,
-        labels: { 'app.kubernetes.io/managed-by': 'idp-platform-seed' },
+    ...[...namespaces].flatMap(name => [
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name, labels: SEED_MANAGED_BY },
       },
-    })),
+      readerBindingObject(name, SEED_MANAGED_BY),
+    ]),
     ...objects,
   ];
 }

@@ -50,7 +50,27 @@ export const ORCHESTRATOR_SCOPE_POLICY = 'idp-environments-orchestrator-scope';
 export const READER_SERVICE_ACCOUNT = 'backstage-reader';
 
 /**
+ * The ClusterRole of {@link READER_SERVICE_ACCOUNT}: get, list and watch on
+ * what the Kubernetes tab shows, plus pod logs. It is never bound
+ * cluster-wide, only by a RoleBinding ({@link READER_BINDING_NAME}) in each
+ * namespace the platform serves: every environment namespace (the
+ * orchestrator renders it) and the seed workloads' namespaces.
+ */
+export const READER_CLUSTER_ROLE = `idp-${READER_SERVICE_ACCOUNT}`;
+
+/** The RoleBinding of {@link READER_CLUSTER_ROLE} in a namespace the portal reads. */
+export const READER_BINDING_NAME = READER_SERVICE_ACCOUNT;
+
+/**
  * Backstage's Kubernetes plugin finds a component's objects by this label,
  * whose value the component's annotation of the same name gives.
  */
 export const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
+
+/**
+ * The one namespace in which Backstage's Kubernetes plugin reads an entity's
+ * objects. The portal's reader holds no cluster-wide reads, so an entity
+ * without it shows nothing (but 403 errors) in its Kubernetes tab.
+ */
+export const KUBERNETES_NAMESPACE_ANNOTATION =
+  'backstage.io/kubernetes-namespace';

@@ -237,6 +237,27 @@ describe('desiredObjects', () => {
     expect(binding.metadata.namespace).toBe('orders-service-development');
   });
 
+  it("binds the portal's reader in the namespace, since it reads no namespace cluster-wide", () => {
+    const binding = find(
+      desiredObjects(input),
+      'RoleBinding',
+      'backstage-reader',
+    );
+    expect(binding.metadata.namespace).toBe('orders-service-development');
+    expect(binding.roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'idp-backstage-reader',
+    });
+    expect(binding.subjects).toEqual([
+      {
+        kind: 'ServiceAccount',
+        name: 'backstage-reader',
+        namespace: 'idp-system',
+      },
+    ]);
+  });
+
   it('runs the workload under the workload ServiceAccount, visible to the Kubernetes tab', () => {
     const objects = desiredObjects({
       ...input,

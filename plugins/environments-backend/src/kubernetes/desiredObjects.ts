@@ -2,6 +2,10 @@ import {
   ENVIRONMENT_OWNER_ROLE,
   EnvironmentSpec,
   EnvironmentType,
+  PLATFORM_NAMESPACE,
+  READER_BINDING_NAME,
+  READER_CLUSTER_ROLE,
+  READER_SERVICE_ACCOUNT,
 } from '@internal/backstage-plugin-environments-common';
 import {
   KubernetesObject,
@@ -231,6 +235,26 @@ export function desiredObjects({
     ],
   };
 
+  // The portal's Kubernetes tab reads as READER_SERVICE_ACCOUNT, which is
+  // bound in the namespaces the platform serves only, never cluster-wide.
+  const readerBinding: V1RoleBinding = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: meta(READER_BINDING_NAME),
+    roleRef: {
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: READER_CLUSTER_ROLE,
+    },
+    subjects: [
+      {
+        kind: 'ServiceAccount',
+        name: READER_SERVICE_ACCOUNT,
+        namespace: PLATFORM_NAMESPACE,
+      },
+    ],
+  };
+
   const resources = spec.resources.map(resource => ({
     resource,
     driver: drivers.driverFor(resource),
@@ -325,6 +349,7 @@ export function desiredObjects({
     networkPolicy,
     serviceAccount,
     ownerBinding,
+    readerBinding,
     ...resourceObjects,
     configMap,
     service,
