@@ -9,3 +9,4 @@ export {
   toApiEnvironment,
   toApiStatusTransition,
 } from './toApi';
+export { componentOwnerRef, componentSystemRef } from './catalogEntity';

@@ -1,7 +1,6 @@
 import { AuthService } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { Environment } from '../model';
+import { componentOwnerRef, Environment } from '../model';
 import { WorkloadSettings } from '../kubernetes';
 
 /** Deployment settings a component declares in its catalog entity. */
@@ -63,15 +62,6 @@ export function catalogComponentOwner(options: {
       environment.componentRef,
       { credentials: await options.auth.getOwnServiceCredentials() },
     );
-    const owner = entity?.spec?.owner;
-    if (typeof owner !== 'string' || owner.trim() === '') {
-      return undefined;
-    }
-    return stringifyEntityRef(
-      parseEntityRef(owner, {
-        defaultKind: 'group',
-        defaultNamespace: entity!.metadata.namespace ?? 'default',
-      }),
-    );
+    return entity ? componentOwnerRef(entity) : undefined;
   };
 }

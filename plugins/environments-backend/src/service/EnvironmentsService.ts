@@ -2,13 +2,7 @@ import {
   BackstageCredentials,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  parseEntityRef,
-  RELATION_OWNED_BY,
-  RELATION_PART_OF,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -32,6 +26,8 @@ import {
   toApiAuditEvent,
   toApiEnvironment,
   toApiStatusTransition,
+  componentOwnerRef,
+  componentSystemRef,
 } from '../model';
 import { EnvironmentAuthorizer } from '../permissions/EnvironmentAuthorizer';
 import { ReconcileRateLimiter } from './ReconcileRateLimiter';
@@ -110,40 +106,6 @@ export function invalidInput(
   return Object.assign(error, { issues });
 }
 
-function ownerOf(entity: Entity): string | undefined {
-  const relation = entity.relations?.find(r => r.type === RELATION_OWNED_BY);
-  if (relation) {
-    return relation.targetRef;
-  }
-  const owner = entity.spec?.owner;
-  return typeof owner === 'string'
-    ? stringifyEntityRef(
-        parseEntityRef(owner, {
-          defaultKind: 'group',
-          defaultNamespace: entity.metadata.namespace,
-        }),
-      )
-    : undefined;
-}
-
-function systemOf(entity: Entity): string | undefined {
-  const relation = entity.relations?.find(
-    r => r.type === RELATION_PART_OF && r.targetRef.startsWith('system:'),
-  );
-  if (relation) {
-    return relation.targetRef;
-  }
-  const system = entity.spec?.system;
-  return typeof system === 'string'
-    ? stringifyEntityRef(
-        parseEntityRef(system, {
-          defaultKind: 'system',
-          defaultNamespace: entity.metadata.namespace,
-        }),
-      )
-    : undefined;
-}
-
 /**
  * What the API does: validates requests, looks components up in the catalog,
  * decides permissions through the permission framework, and records the
@@ -207,7 +169,7 @@ export class EnvironmentsService {
         `Component '${spec.componentRef}' was not found in the catalog`,
       );
     }
-    const ownerRef = ownerOf(component);
+    const ownerRef = componentOwnerRef(component);
     if (!ownerRef) {
       throw new InputError(
         `componentRef: component '${spec.componentRef}' has no owner in the catalog, and environments belong to the component's owner`,
@@ -224,7 +186,7 @@ export class EnvironmentsService {
       namespace: environmentNamespace(spec.componentRef, spec.name),
       componentRef: spec.componentRef,
       ownerRef,
-      systemRef: systemOf(component),
+      systemRef: componentSystemRef(component),
       type: spec.type,
       spec,
       createdBy: this.actor(credentials),
