@@ -77,7 +77,7 @@ export const platformGrants = {
 
   // Kubernetes: the entity tab reads the objects labelled for one entity and
   // the list of cluster names; the proxy reaches anything the portal's
-  // ServiceAccount can read, in every namespace.
+  // ServiceAccount can read (the namespaces that bind it: cluster-tools).
   'kubernetes.clusters.read': 'everyone',
   'kubernetes.resources.read': 'everyone',
   'kubernetes.proxy': 'admins',
