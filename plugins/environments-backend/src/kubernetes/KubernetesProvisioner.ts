@@ -327,16 +327,11 @@ export class KubernetesProvisioner {
       for (const { apiVersion, kind } of PRUNED_KINDS) {
         let items: KubernetesObject[];
         try {
-          ({ items } = await this.objects.list(
-            apiVersion,
-            kind,
+          items = await this.listLabelled(
+            { apiVersion, kind },
             namespace,
-            undefined,
-            undefined,
-            undefined,
-            undefined,
             labelSelector,
-          ));
+          );
         } catch (error) {
           throw new ForwardedError(
             `Failed to list the ${kind} objects in namespace ${namespace}`,
@@ -580,6 +575,26 @@ export class KubernetesProvisioner {
     });
   }
 
+  /** The objects of one kind in a namespace that match a label selector. */
+  private async listLabelled(
+    { apiVersion, kind }: { apiVersion: string; kind: string },
+    namespace: string,
+    labelSelector: string,
+  ): Promise<KubernetesObject[]> {
+    const list = await this.objects.list(
+      apiVersion,
+      kind,
+      namespace,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      labelSelector,
+    );
+    // Items of a list do not say their kind.
+    return list.items.map(item => ({ ...item, apiVersion, kind }));
+  }
+
   /**
    * The state of the environment's Deployments and of its resources, as
    * their drivers read it from the kinds they observe, with the reason from
@@ -590,20 +605,8 @@ export class KubernetesProvisioner {
   ): Promise<EnvironmentWorkloadStatus> {
     const { namespace } = environment;
     const labelSelector = environmentSelector(environment.id);
-    const listObserved = ({ apiVersion, kind }: ObservedKind) =>
-      this.objects
-        .list(
-          apiVersion,
-          kind,
-          namespace,
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          labelSelector,
-        )
-        // Items of a list do not say their kind.
-        .then(list => list.items.map(item => ({ ...item, apiVersion, kind })));
+    const listObserved = (observedKind: ObservedKind) =>
+      this.listLabelled(observedKind, namespace, labelSelector);
     let deployments: V1Deployment[];
     let pods: V1Pod[];
     let observed: KubernetesObject[][];
