@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { AddressInfo } from 'node:net';
@@ -22,6 +23,12 @@ export type ApplyCounter = {
    * apply that finds the object as wanted writes nothing, but it reads it first.
    */
   readsIn(namespace: string): Record<string, number>;
+  /**
+   * The content of each server-side apply in one namespace, by object path: a
+   * digest of each body, in order, so that a test can tell a re-apply after a
+   * change from the same object applied twice.
+   */
+  contentsIn(namespace: string): Record<string, string[]>;
   close(): Promise<void>;
 };
 
@@ -49,6 +56,7 @@ export async function startApplyCounter(
   });
   const applies = new Map<string, number>();
   const reads = new Map<string, number>();
+  const contents = new Map<string, string[]>();
   const add = (counts: Map<string, number>, path: string) =>
     counts.set(path, (counts.get(path) ?? 0) + 1);
   const inNamespace = (counts: Map<string, number>, namespace: string) =>
@@ -63,6 +71,14 @@ export async function startApplyCounter(
       req.headers['content-type']?.startsWith(APPLY_CONTENT_TYPE)
     ) {
       add(applies, path);
+      const digest = createHash('sha256');
+      req.on('data', chunk => digest.update(chunk));
+      req.on('end', () =>
+        contents.set(path, [
+          ...(contents.get(path) ?? []),
+          digest.digest('hex'),
+        ]),
+      );
     } else if (req.method === 'GET' && !/[?&]watch=/.test(req.url ?? '')) {
       add(reads, path);
     }
@@ -98,6 +114,10 @@ export async function startApplyCounter(
     url: `http://127.0.0.1:${port}`,
     appliesIn: namespace => inNamespace(applies, namespace),
     readsIn: namespace => inNamespace(reads, namespace),
+    contentsIn: namespace =>
+      Object.fromEntries(
+        [...contents].filter(([path]) => namespaceOf(path) === namespace),
+      ),
     async close() {
       proxy.closeAllConnections();
       await new Promise(resolve => proxy.close(resolve));
