@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { READER_OBJECT_TYPES } from './readOnlyAccess';
 import { ClusterAccess } from './serviceAccountAccess';
 
 /** How Backstage's Kubernetes plugin reaches the cluster: read-only. */
@@ -15,6 +16,9 @@ function kubernetesSection(name: string, reader: ClusterAccess) {
   return {
     serviceLocatorMethod: { type: 'multiTenant' },
     clusterLocatorMethods: [{ type: 'config', clusters: [cluster] }],
+    // What the reader may list across namespaces; ConfigMaps, quotas and the rest only
+    // where a namespace binds it, so they are not asked for.
+    objectTypes: READER_OBJECT_TYPES,
   };
 }
 

@@ -194,16 +194,19 @@ describeWithCluster('the local control plane', kc => {
           name: 'kube-root-ca.crt',
           namespace: 'kube-system',
         }),
-      () => readerCore.listNamespacedPod({ namespace: 'kube-system' }),
+      () => readerCore.listNamespacedEvent({ namespace: 'kube-system' }),
       () => readerCore.listConfigMapForAllNamespaces(),
-      () =>
-        readerCore.listPodForAllNamespaces({
-          labelSelector: 'backstage.io/kubernetes-id=echo',
-        }),
+      () => readerCore.listSecretForAllNamespaces(),
       () => readerCore.listNamespace(),
     ]) {
       await expect(read()).rejects.toMatchObject({ code: 403 });
     }
+    // What the Kubernetes tab lists by label across namespaces stays readable.
+    await expect(
+      readerCore.listPodForAllNamespaces({
+        labelSelector: 'backstage.io/kubernetes-id=echo',
+      }),
+    ).resolves.toMatchObject({ items: expect.any(Array) });
     // Still bound where it is meant to read.
     await expect(
       readerCore.listNamespacedPod({ namespace }),
@@ -239,7 +242,7 @@ describeWithCluster('the local control plane', kc => {
         } as KubernetesObject,
       ]);
       await expect(
-        readerCore.listNamespacedPod({ namespace: envNamespace }),
+        readerCore.listNamespacedConfigMap({ namespace: envNamespace }),
       ).rejects.toMatchObject({ code: 403 });
 
       // As the orchestrator renders it in every environment namespace: it
@@ -256,6 +259,9 @@ describeWithCluster('the local control plane', kc => {
         }),
       );
       expect(items.map(p => p.metadata?.name)).toEqual(['echo']);
+      await eventually('ConfigMaps readable there', () =>
+        readerCore.listNamespacedConfigMap({ namespace: envNamespace }),
+      );
     } finally {
       await core.deleteNamespace({ name: envNamespace }).catch(() => {});
     }

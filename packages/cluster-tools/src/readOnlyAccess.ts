@@ -16,16 +16,17 @@ import {
   READER_BINDING_NAME,
   READER_CLUSTER_ROLE,
   READER_SERVICE_ACCOUNT,
+  READER_WORKLOADS_CLUSTER_ROLE,
 } from '@internal/backstage-plugin-environments-common';
 
 const READER_NAME = READER_SERVICE_ACCOUNT;
 
 /**
- * What Backstage's Kubernetes plugin reads, and nothing else: get, list and watch on the
- * workload objects it shows, plus pod logs. Granted only in the namespaces the platform
- * serves, by a RoleBinding in each ({@link readerBindingObject}), never cluster-wide: the
- * Kubernetes tab reads one namespace (the entity's `backstage.io/kubernetes-namespace`),
- * and nobody can point an entity at `kube-system` to read its ConfigMaps.
+ * What Backstage's Kubernetes plugin reads in a namespace the platform serves: get, list
+ * and watch on the workload objects it shows, their ConfigMaps, quotas and events, plus
+ * pod logs. Granted only there, by a RoleBinding in each namespace
+ * ({@link readerBindingObject}), never cluster-wide, so nobody can point an entity at
+ * `kube-system` to read its ConfigMaps or logs.
  */
 export const readerRules = [
   {
@@ -69,6 +70,54 @@ export const readerRules = [
   },
 ];
 
+/**
+ * The kinds the Kubernetes tab lists across all namespaces by the entity's label
+ * (`backstage.io/kubernetes-id`) when the entity names no namespace: granted
+ * cluster-wide, and only these. They are also the plugin's `objectTypes`
+ * (see backstageConfig.ts), so the tab asks for nothing it may not list.
+ */
+export const readerWorkloadRules = [
+  {
+    apiGroups: [''],
+    resources: ['pods', 'services'],
+    verbs: ['get', 'list', 'watch'],
+  },
+  {
+    apiGroups: ['apps'],
+    resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'],
+    verbs: ['get', 'list', 'watch'],
+  },
+  {
+    apiGroups: ['autoscaling'],
+    resources: ['horizontalpodautoscalers'],
+    verbs: ['get', 'list', 'watch'],
+  },
+  {
+    apiGroups: ['networking.k8s.io'],
+    resources: ['ingresses'],
+    verbs: ['get', 'list', 'watch'],
+  },
+  {
+    apiGroups: ['batch'],
+    resources: ['jobs', 'cronjobs'],
+    verbs: ['get', 'list', 'watch'],
+  },
+];
+
+/** Backstage's names (`kubernetes.objectTypes`) of the kinds in {@link readerWorkloadRules}. */
+export const READER_OBJECT_TYPES = [
+  'pods',
+  'services',
+  'deployments',
+  'replicasets',
+  'statefulsets',
+  'daemonsets',
+  'horizontalpodautoscalers',
+  'ingresses',
+  'jobs',
+  'cronjobs',
+];
+
 export function readOnlyAccessObjects(): KubernetesObject[] {
   const labels = PLATFORM_LABELS;
   return [
@@ -79,6 +128,29 @@ export function readOnlyAccessObjects(): KubernetesObject[] {
       kind: 'ClusterRole',
       metadata: { name: READER_CLUSTER_ROLE, labels },
       rules: readerRules,
+    } as KubernetesObject,
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: READER_WORKLOADS_CLUSTER_ROLE, labels },
+      rules: readerWorkloadRules,
+    } as KubernetesObject,
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: READER_WORKLOADS_CLUSTER_ROLE, labels },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: READER_WORKLOADS_CLUSTER_ROLE,
+      },
+      subjects: [
+        {
+          kind: 'ServiceAccount',
+          name: READER_NAME,
+          namespace: ACCESS_NAMESPACE,
+        },
+      ],
     } as KubernetesObject,
   ];
 }
@@ -130,9 +202,10 @@ async function removeClusterWideBinding(kc: KubeConfig) {
 /**
  * Creates (or keeps) the read-only ServiceAccount the portal uses and its ClusterRole,
  * with the credentials of the kubeconfig (which need to be allowed to create RBAC
- * objects), and returns how the portal reaches the cluster with it. It can read nothing
- * until a namespace binds it: the orchestrator does in each environment namespace,
- * `seed` in the seed workloads' namespaces.
+ * objects), and returns how the portal reaches the cluster with it. Across namespaces it
+ * can only list workloads by label; everything else it reads only where a namespace binds
+ * it: the orchestrator does in each environment namespace, `seed` in the seed workloads'
+ * namespaces.
  */
 export async function ensureReadOnlyAccess(
   kc: KubeConfig,

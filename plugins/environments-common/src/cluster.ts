@@ -58,6 +58,15 @@ export const READER_SERVICE_ACCOUNT = 'backstage-reader';
  */
 export const READER_CLUSTER_ROLE = `idp-${READER_SERVICE_ACCOUNT}`;
 
+/**
+ * The ClusterRole bound to {@link READER_SERVICE_ACCOUNT} cluster-wide: get,
+ * list and watch on the workload kinds the Kubernetes tab lists by label
+ * across namespaces (pods, services, deployments...), and nothing else: no
+ * ConfigMaps, Secrets, events or logs outside the namespaces that bind
+ * {@link READER_CLUSTER_ROLE}.
+ */
+export const READER_WORKLOADS_CLUSTER_ROLE = `idp-${READER_SERVICE_ACCOUNT}-workloads`;
+
 /** The RoleBinding of {@link READER_CLUSTER_ROLE} in a namespace the portal reads. */
 export const READER_BINDING_NAME = READER_SERVICE_ACCOUNT;
 
