@@ -41,6 +41,14 @@ export async function createRouter({
   logger,
 }: RouterOptions) {
   const router = await createOpenApiRouter({ middleware: [jsonBodies()] });
+  // Status and conditions change without the version (the ETag, which is for
+  // If-Match) changing, so a copy revalidated by its ETag would stay stale:
+  // nothing here is cached, and no conditional GET is answered with a 304.
+  router.use((req, res, next) => {
+    delete req.headers['if-none-match'];
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
 
   router.param('id', (_req, _res, next, id) => {
     next(

@@ -137,6 +137,20 @@ describe.each(databases.eachSupportedId())(
       expect(stored.body.spec).toEqual(accepted.body.spec);
     });
 
+    it('is never answered from a cache: status changes keep the ETag', async () => {
+      const { as, id } = await startApi();
+      const read = await as('get', `/environments/${id}`);
+      expect(read.headers['cache-control']).toBe('no-store');
+
+      // A browser revalidating its copy must get the current body, not a 304.
+      const again = await as('get', `/environments/${id}`).set(
+        'If-None-Match',
+        read.headers.etag,
+      );
+      expect(again.status).toBe(200);
+      expect(again.body.id).toBe(id);
+    });
+
     it('applies both of two PATCHes sent at once without If-Match, one after the other', async () => {
       const { as, id } = await startApi();
 
