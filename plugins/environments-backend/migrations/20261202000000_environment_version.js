@@ -31,4 +31,15 @@ exports.down = async function down(knex) {
   await knex.schema.alterTable('environments', table => {
     table.dropColumn('version');
   });
+  // SQLite has knex rebuild the table to drop a column, recreating its
+  // indexes from their parsed SQL; make sure the partial unique indexes that
+  // keep live names and namespaces unique are there afterwards.
+  if (knex.client.config.client !== 'pg') {
+    await knex.raw(
+      'CREATE UNIQUE INDEX IF NOT EXISTS environments_live_namespace_uniq ON environments (namespace) WHERE deleted_at IS NULL',
+    );
+    await knex.raw(
+      'CREATE UNIQUE INDEX IF NOT EXISTS environments_live_component_name_uniq ON environments (component_ref, name) WHERE deleted_at IS NULL',
+    );
+  }
 };
