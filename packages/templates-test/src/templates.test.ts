@@ -10,6 +10,7 @@ import {
   SchemaValidEntityPolicy,
 } from '@backstage/catalog-model';
 import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
+import { environmentNamespace } from '@internal/backstage-plugin-environments-common';
 import Ajv from 'ajv';
 import ajvErrors from 'ajv-errors';
 import fs from 'node:fs/promises';
@@ -291,8 +292,10 @@ describe.each(goldenPaths)('the $template template', goldenPath => {
     expect(result.output.text).toEqual([
       {
         title: 'Development environment',
-        content:
-          'Environment `env-0001` is **ready** in namespace `good-name-development`.',
+        content: `Environment \`env-0001\` is **ready** in namespace \`${environmentNamespace(
+          'component:default/good-name',
+          'development',
+        )}\`.`,
       },
     ]);
   });
