@@ -459,27 +459,37 @@ describeWithCluster('environments under faults', kc => {
 
     // No object applied more often than its environment's spec changed, nor
     // twice with the same content: a job run again after a kill, or retried
-    // after the outage, finds what it applied before and writes nothing.
-    const overApplied = intents.flatMap(intent =>
-      Object.entries(counter.appliesIn(intent.namespace))
-        .filter(([, applies]) => applies > intent.generations)
-        .map(([path, applies]) => `${path}: ${applies} applies`),
+    // after the outage, finds what it applied before and writes nothing. An
+    // apply the API server refused (a retry after it is fine) applied nothing.
+    const accepted = intents.flatMap(intent =>
+      Object.entries(counter.contentsIn(intent.namespace)).map(
+        ([path, all]) => ({
+          intent,
+          path,
+          digests: all.filter(a => a.status < 300).map(a => a.digest),
+        }),
+      ),
     );
-    const reapplied = intents.flatMap(intent =>
-      Object.entries(counter.contentsIn(intent.namespace))
-        .filter(([, digests]) => new Set(digests).size < digests.length)
-        .map(([path, digests]) => `${path}: ${digests.length} applies`),
+    const refused = intents.flatMap(intent =>
+      Object.entries(counter.contentsIn(intent.namespace)).flatMap(
+        ([path, all]) =>
+          all.filter(a => a.status >= 300).map(a => `${path}: ${a.status}`),
+      ),
     );
-    const applies = intents.flatMap(intent =>
-      Object.values(counter.appliesIn(intent.namespace)),
-    );
+    const overApplied = accepted
+      .filter(a => a.digests.length > a.intent.generations)
+      .map(a => `${a.path}: ${a.digests.length} applies`);
+    const reapplied = accepted
+      .filter(a => new Set(a.digests).size < a.digests.length)
+      .map(a => `${a.path}: ${a.digests.length} applies`);
+    const applies = accepted.map(a => a.digests.length);
     // eslint-disable-next-line no-console
     console.log(
       `${applies.reduce((a, b) => a + b, 0)} server-side applies to ${
         applies.length
-      } objects; ${
-        overApplied.length
-      } applied more often than their spec changed, ${
+      } objects (and ${refused.length} refused${
+        refused.length ? `: ${refused.slice(0, 5).join('; ')}` : ''
+      }); ${overApplied.length} applied more often than their spec changed, ${
         reapplied.length
       } twice with the same content`,
     );

@@ -24,13 +24,17 @@ export type ApplyCounter = {
    */
   readsIn(namespace: string): Record<string, number>;
   /**
-   * The content of each server-side apply in one namespace, by object path: a
-   * digest of each body, in order, so that a test can tell a re-apply after a
-   * change from the same object applied twice.
+   * Each server-side apply in one namespace that the API server answered, by
+   * object path, in order: a digest of its body and the answer's status, so
+   * that a test can tell a re-apply after a change, or a retry of a refused
+   * apply, from the same object applied twice.
    */
-  contentsIn(namespace: string): Record<string, string[]>;
+  contentsIn(namespace: string): Record<string, AppliedContent[]>;
   close(): Promise<void>;
 };
+
+/** One server-side apply: a digest of its body, and the API server's status code. */
+export type AppliedContent = { digest: string; status: number };
 
 const APPLY_CONTENT_TYPE = 'application/apply-patch';
 
@@ -56,7 +60,7 @@ export async function startApplyCounter(
   });
   const applies = new Map<string, number>();
   const reads = new Map<string, number>();
-  const contents = new Map<string, string[]>();
+  const contents = new Map<string, AppliedContent[]>();
   const add = (counts: Map<string, number>, path: string) =>
     counts.set(path, (counts.get(path) ?? 0) + 1);
   const inNamespace = (counts: Map<string, number>, namespace: string) =>
@@ -66,6 +70,7 @@ export async function startApplyCounter(
 
   const proxy = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    let applied: ((status: number) => void) | undefined;
     if (
       req.method === 'PATCH' &&
       req.headers['content-type']?.startsWith(APPLY_CONTENT_TYPE)
@@ -73,12 +78,19 @@ export async function startApplyCounter(
       add(applies, path);
       const digest = createHash('sha256');
       req.on('data', chunk => digest.update(chunk));
-      req.on('end', () =>
-        contents.set(path, [
-          ...(contents.get(path) ?? []),
-          digest.digest('hex'),
-        ]),
-      );
+      let whole: string | undefined;
+      req.on('end', () => {
+        whole = digest.digest('hex');
+      });
+      applied = status => {
+        // One cut off before its body was whole never reached the API server.
+        if (whole) {
+          contents.set(path, [
+            ...(contents.get(path) ?? []),
+            { digest: whole, status },
+          ]);
+        }
+      };
     } else if (req.method === 'GET' && !/[?&]watch=/.test(req.url ?? '')) {
       add(reads, path);
     }
@@ -93,6 +105,7 @@ export async function startApplyCounter(
         ...(upstream.protocol === 'https:' && { agent }),
       },
       answer => {
+        applied?.(answer.statusCode ?? 502);
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       },

@@ -10,4 +10,4 @@ export {
 } from './testCluster';
 export { orchestratorKubeConfig } from './orchestrator';
 export { startApplyCounter } from './applyCounter';
-export type { ApiServer, ApplyCounter } from './applyCounter';
+export type { ApiServer, AppliedContent, ApplyCounter } from './applyCounter';
