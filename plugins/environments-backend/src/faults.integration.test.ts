@@ -473,7 +473,9 @@ describeWithCluster('environments under faults', kc => {
     const refused = intents.flatMap(intent =>
       Object.entries(counter.contentsIn(intent.namespace)).flatMap(
         ([path, all]) =>
-          all.filter(a => a.status >= 300).map(a => `${path}: ${a.status}`),
+          all
+            .filter(a => a.status >= 300)
+            .map(a => `${path}: ${a.status} ${a.message ?? ''}`),
       ),
     );
     const overApplied = accepted

@@ -34,7 +34,12 @@ export type ApplyCounter = {
 };
 
 /** One server-side apply: a digest of its body, and the API server's status code. */
-export type AppliedContent = { digest: string; status: number };
+export type AppliedContent = {
+  digest: string;
+  status: number;
+  /** Why the API server refused it, when it did (the Status's message). */
+  message?: string;
+};
 
 const APPLY_CONTENT_TYPE = 'application/apply-patch';
 
@@ -70,7 +75,7 @@ export async function startApplyCounter(
 
   const proxy = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    let applied: ((status: number) => void) | undefined;
+    let applied: ((answer: http.IncomingMessage) => void) | undefined;
     if (
       req.method === 'PATCH' &&
       req.headers['content-type']?.startsWith(APPLY_CONTENT_TYPE)
@@ -82,13 +87,26 @@ export async function startApplyCounter(
       req.on('end', () => {
         whole = digest.digest('hex');
       });
-      applied = status => {
+      applied = answer => {
         // One cut off before its body was whole never reached the API server.
-        if (whole) {
-          contents.set(path, [
-            ...(contents.get(path) ?? []),
-            { digest: whole, status },
-          ]);
+        if (!whole) return;
+        const entry: AppliedContent = {
+          digest: whole,
+          status: answer.statusCode ?? 502,
+        };
+        contents.set(path, [...(contents.get(path) ?? []), entry]);
+        if (entry.status >= 300) {
+          let text = '';
+          answer.on('data', chunk => {
+            text += chunk;
+          });
+          answer.on('end', () => {
+            try {
+              entry.message = JSON.parse(text).message;
+            } catch {
+              entry.message = text.slice(0, 200);
+            }
+          });
         }
       };
     } else if (req.method === 'GET' && !/[?&]watch=/.test(req.url ?? '')) {
@@ -105,7 +123,7 @@ export async function startApplyCounter(
         ...(upstream.protocol === 'https:' && { agent }),
       },
       answer => {
-        applied?.(answer.statusCode ?? 502);
+        applied?.(answer);
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       },
