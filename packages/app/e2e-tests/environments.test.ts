@@ -5,6 +5,7 @@ import {
   Page,
   test,
 } from '@playwright/test';
+import { environmentNamespace } from '@internal/backstage-plugin-environments-common';
 import {
   collectConsoleErrors,
   screenshot,
@@ -18,7 +19,10 @@ import {
 const component = { name: 'payments-service', title: 'Payments Service' };
 /** A name no earlier run used: environment names are unique per component. */
 const environmentName = `e2e-${Date.now().toString(36)}`;
-const namespace = `${component.name}-${environmentName}`;
+const namespace = environmentNamespace(
+  `component:default/${component.name}`,
+  environmentName,
+);
 
 /** The timeline's step with this title, e.g. "Ready". */
 const timelineStep = (page: Page, title: string) =>
