@@ -28,18 +28,15 @@ exports.up = async function up(knex) {
  * @param {import('knex').Knex} knex
  */
 exports.down = async function down(knex) {
-  await knex.schema.alterTable('environments', table => {
-    table.dropColumn('version');
-  });
-  // SQLite has knex rebuild the table to drop a column, recreating its
-  // indexes from their parsed SQL; make sure the partial unique indexes that
-  // keep live names and namespaces unique are there afterwards.
-  if (knex.client.config.client !== 'pg') {
-    await knex.raw(
-      'CREATE UNIQUE INDEX IF NOT EXISTS environments_live_namespace_uniq ON environments (namespace) WHERE deleted_at IS NULL',
-    );
-    await knex.raw(
-      'CREATE UNIQUE INDEX IF NOT EXISTS environments_live_component_name_uniq ON environments (component_ref, name) WHERE deleted_at IS NULL',
-    );
+  if (knex.client.config.client === 'pg') {
+    await knex.schema.alterTable('environments', table => {
+      table.dropColumn('version');
+    });
+    return;
   }
+  // SQLite drops the column in place (3.35 and later). knex's dropColumn would
+  // rebuild the table instead and recreate its indexes from their parsed SQL,
+  // which must not put the partial unique indexes that keep live names and
+  // namespaces unique at risk.
+  await knex.raw('ALTER TABLE environments DROP COLUMN version');
 };
