@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { pageOfRecords } from './pages';
 import { NewAuditEvent } from '../model';
 import { AUDIT_TABLE, AuditRow, toAuditEvent } from './rows';
 import { AuditEvent, AuditPage } from '../model';
@@ -29,23 +30,11 @@ export async function listAuditEvents(
   environmentId: string,
   page: AuditPage = {},
 ): Promise<AuditEvent[]> {
-  // The id breaks ties between events recorded in the same millisecond.
-  const query = db<AuditRow>(AUDIT_TABLE)
-    .where('environment_id', environmentId)
-    .orderBy(['at', 'id']);
-  const { after, limit } = page;
-  if (after) {
-    query.where(later =>
-      later
-        .where('at', '>', after.at)
-        .orWhere(tie =>
-          tie.where('at', after.at).andWhere('id', '>', after.id),
-        ),
-    );
-  }
-  if (limit !== undefined) {
-    query.limit(limit);
-  }
-  const rows = await query;
+  const rows = await pageOfRecords<AuditRow>(
+    db,
+    AUDIT_TABLE,
+    environmentId,
+    page,
+  );
   return rows.map(toAuditEvent);
 }

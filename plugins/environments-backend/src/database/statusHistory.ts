@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { pageOfRecords } from './pages';
 import { AuditPage, EnvironmentStatus, StatusTransition } from '../model';
 import {
   STATUS_TRANSITIONS_TABLE,
@@ -34,23 +35,11 @@ export async function listStatusTransitions(
   environmentId: string,
   page: AuditPage = {},
 ): Promise<StatusTransition[]> {
-  // The id breaks ties between transitions recorded in the same millisecond.
-  const query = db<StatusTransitionRow>(STATUS_TRANSITIONS_TABLE)
-    .where('environment_id', environmentId)
-    .orderBy(['at', 'id']);
-  const { after, limit } = page;
-  if (after) {
-    query.where(later =>
-      later
-        .where('at', '>', after.at)
-        .orWhere(tie =>
-          tie.where('at', after.at).andWhere('id', '>', after.id),
-        ),
-    );
-  }
-  if (limit !== undefined) {
-    query.limit(limit);
-  }
-  const rows = await query;
+  const rows = await pageOfRecords<StatusTransitionRow>(
+    db,
+    STATUS_TRANSITIONS_TABLE,
+    environmentId,
+    page,
+  );
   return rows.map(toStatusTransition);
 }

@@ -419,50 +419,59 @@ export class EnvironmentsService {
   /** One page of the environment's audit trail, oldest first. */
   async auditTrail(
     id: string,
-    { limit = DEFAULT_PAGE_SIZE, pageToken }: PageRequest,
+    page: PageRequest,
     { credentials }: Credentials,
   ): Promise<{ items: ApiAuditEvent[]; nextPageToken?: string }> {
-    const after =
-      pageToken === undefined
-        ? undefined
-        : decodePageToken(pageToken, 'number');
-    const environment = await this.store.getEnvironment(id);
-    await this.authorizer.authorize('read', environment, credentials);
-    const events = await this.store.listAuditEvents(id, {
-      after,
-      limit: limit + 1,
-    });
-    const page = events.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toApiAuditEvent),
-      ...(events.length > limit && {
-        nextPageToken: encodePageToken(last.at, last.id),
-      }),
-    };
+    return this.pageOfRecords(
+      id,
+      page,
+      credentials,
+      p => this.store.listAuditEvents(id, p),
+      toApiAuditEvent,
+    );
   }
 
   /** One page of the statuses the environment entered, oldest first; for whoever may read it. */
   async getStatusHistory(
     id: string,
-    { limit = DEFAULT_PAGE_SIZE, pageToken }: PageRequest,
+    page: PageRequest,
     { credentials }: Credentials,
   ): Promise<{ items: ApiStatusTransition[]; nextPageToken?: string }> {
+    return this.pageOfRecords(
+      id,
+      page,
+      credentials,
+      p => this.store.listStatusTransitions(id, p),
+      toApiStatusTransition,
+    );
+  }
+
+  /**
+   * One page of records of an environment the caller may read, in the order
+   * they were written, with the token of the next page when there is one.
+   */
+  private async pageOfRecords<T extends { at: Date; id: number }, A>(
+    id: string,
+    { limit = DEFAULT_PAGE_SIZE, pageToken }: PageRequest,
+    credentials: BackstageCredentials,
+    list: (page: {
+      after?: { at: Date; id: number };
+      limit: number;
+    }) => Promise<T[]>,
+    toApi: (record: T) => A,
+  ): Promise<{ items: A[]; nextPageToken?: string }> {
     const after =
       pageToken === undefined
         ? undefined
         : decodePageToken(pageToken, 'number');
     const environment = await this.store.getEnvironment(id);
     await this.authorizer.authorize('read', environment, credentials);
-    const transitions = await this.store.listStatusTransitions(id, {
-      after,
-      limit: limit + 1,
-    });
-    const page = transitions.slice(0, limit);
+    const records = await list({ after, limit: limit + 1 });
+    const page = records.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map(toApiStatusTransition),
-      ...(transitions.length > limit && {
+      items: page.map(toApi),
+      ...(records.length > limit && {
         nextPageToken: encodePageToken(last.at, last.id),
       }),
     };
