@@ -21,6 +21,32 @@ import {
 
 const READER_NAME = READER_SERVICE_ACCOUNT;
 
+/** The workload kinds outside the core group the Kubernetes tab shows. */
+function workloadKindRules() {
+  return [
+    {
+      apiGroups: ['apps'],
+      resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'],
+      verbs: ['get', 'list', 'watch'],
+    },
+    {
+      apiGroups: ['autoscaling'],
+      resources: ['horizontalpodautoscalers'],
+      verbs: ['get', 'list', 'watch'],
+    },
+    {
+      apiGroups: ['networking.k8s.io'],
+      resources: ['ingresses'],
+      verbs: ['get', 'list', 'watch'],
+    },
+    {
+      apiGroups: ['batch'],
+      resources: ['jobs', 'cronjobs'],
+      verbs: ['get', 'list', 'watch'],
+    },
+  ];
+}
+
 /**
  * What Backstage's Kubernetes plugin reads in a namespace the platform serves: get, list
  * and watch on the workload objects it shows, their ConfigMaps, quotas and events, plus
@@ -43,26 +69,7 @@ export const readerRules = [
     ],
     verbs: ['get', 'list', 'watch'],
   },
-  {
-    apiGroups: ['apps'],
-    resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'],
-    verbs: ['get', 'list', 'watch'],
-  },
-  {
-    apiGroups: ['autoscaling'],
-    resources: ['horizontalpodautoscalers'],
-    verbs: ['get', 'list', 'watch'],
-  },
-  {
-    apiGroups: ['networking.k8s.io'],
-    resources: ['ingresses'],
-    verbs: ['get', 'list', 'watch'],
-  },
-  {
-    apiGroups: ['batch'],
-    resources: ['jobs', 'cronjobs'],
-    verbs: ['get', 'list', 'watch'],
-  },
+  ...workloadKindRules(),
   {
     apiGroups: ['metrics.k8s.io'],
     resources: ['pods'],
@@ -82,26 +89,7 @@ export const readerWorkloadRules = [
     resources: ['pods', 'services'],
     verbs: ['get', 'list', 'watch'],
   },
-  {
-    apiGroups: ['apps'],
-    resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'],
-    verbs: ['get', 'list', 'watch'],
-  },
-  {
-    apiGroups: ['autoscaling'],
-    resources: ['horizontalpodautoscalers'],
-    verbs: ['get', 'list', 'watch'],
-  },
-  {
-    apiGroups: ['networking.k8s.io'],
-    resources: ['ingresses'],
-    verbs: ['get', 'list', 'watch'],
-  },
-  {
-    apiGroups: ['batch'],
-    resources: ['jobs', 'cronjobs'],
-    verbs: ['get', 'list', 'watch'],
-  },
+  ...workloadKindRules(),
 ];
 
 /** Backstage's names (`kubernetes.objectTypes`) of the kinds in {@link readerWorkloadRules}. */
