@@ -186,22 +186,11 @@ export class EnvironmentsClient
       page?: { limit?: number; pageToken?: string };
     },
   ): Promise<AuditTrail> {
-    const page = (query: { limit?: number; pageToken?: string }) =>
-      this.#request(
-        auditTrailSchema,
-        {
-          method: 'GET',
-          path: `/environments/${encodeURIComponent(id)}/audit`,
-          query: { limit: query.limit?.toString(), pageToken: query.pageToken },
-        },
-        options,
-      );
-    if (options?.page) {
-      return page(options.page);
-    }
-    return {
-      items: await this.#everyPage(pageToken => page({ pageToken })),
-    };
+    return this.#recordsOf(
+      auditTrailSchema,
+      `/environments/${encodeURIComponent(id)}/audit`,
+      options,
+    );
   }
 
   async getStatusHistory(
@@ -210,12 +199,27 @@ export class EnvironmentsClient
       page?: { limit?: number; pageToken?: string };
     },
   ): Promise<StatusTransitionList> {
+    return this.#recordsOf(
+      statusTransitionListSchema,
+      `/environments/${encodeURIComponent(id)}/status-history`,
+      options,
+    );
+  }
+
+  /** One page of an environment's records when asked for one, else every page. */
+  async #recordsOf<T>(
+    schema: z.ZodType<{ items: T[]; nextPageToken?: string }>,
+    path: string,
+    options?: EnvironmentsRequestOptions & {
+      page?: { limit?: number; pageToken?: string };
+    },
+  ): Promise<{ items: T[]; nextPageToken?: string }> {
     const page = (query: { limit?: number; pageToken?: string }) =>
       this.#request(
-        statusTransitionListSchema,
+        schema,
         {
           method: 'GET',
-          path: `/environments/${encodeURIComponent(id)}/status-history`,
+          path,
           query: { limit: query.limit?.toString(), pageToken: query.pageToken },
         },
         options,
