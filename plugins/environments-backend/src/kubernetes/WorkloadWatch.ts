@@ -9,6 +9,7 @@ import {
 import { ObservedKind } from '@internal/backstage-plugin-environments-node';
 import { makeApiClient, makeObjectApiClient } from './apiClients';
 import { ENVIRONMENT_ID_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from './labels';
+import { errorMessage } from '../model';
 
 /**
  * What the watch follows, by kind name: the workloads whose readiness an
@@ -86,10 +87,6 @@ class WatchExpiredError extends Error {
 function statusCode(error: unknown): number | undefined {
   const e = error as { statusCode?: number; code?: number } | undefined;
   return e?.statusCode ?? (typeof e?.code === 'number' ? e.code : undefined);
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function defaultLister(

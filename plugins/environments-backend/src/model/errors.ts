@@ -20,3 +20,8 @@ export class StaleVersionError extends CustomErrorBase {
     );
   }
 }
+
+/** The message of anything thrown, for logs and reasons. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -3,7 +3,7 @@ export * from './EnvironmentsStore';
 export { canonicalJson } from './canonicalJson';
 export { environmentCapChecks, environmentCapReached } from './environmentCaps';
 export type { EnvironmentCaps, EnvironmentCapCheck } from './environmentCaps';
-export { StaleVersionError } from './errors';
+export { errorMessage, StaleVersionError } from './errors';
 export {
   toApiAuditEvent,
   toApiEnvironment,

@@ -8,6 +8,7 @@ import {
   Environment,
   EnvironmentJob,
   EnvironmentsStore,
+  errorMessage,
   ResourceCondition,
 } from '../model';
 import {
@@ -74,10 +75,6 @@ const MAX_NAMED_CONDITIONS = 3;
 
 /** The statuses in which an environment's workloads are followed. */
 const FOLLOWED_STATUSES: Environment['status'][] = ['provisioning', 'ready'];
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * The reason of an environment that made no progress for its type's

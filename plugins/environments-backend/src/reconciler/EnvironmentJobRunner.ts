@@ -1,5 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { EnvironmentJob, EnvironmentsStore, JobKind } from '../model';
+import {
+  EnvironmentJob,
+  EnvironmentsStore,
+  errorMessage,
+  JobKind,
+} from '../model';
 
 /** The part of the store that leases jobs. */
 export type JobQueue = Pick<
@@ -82,10 +87,6 @@ const UNLIMITED_ATTEMPTS = 2_147_483_647;
 /** The wait before retry `attempt` (1 for the first retry): 1 s, 2 s, 4 s, ... at most 30 s. */
 export function backoffMs(attempt: number): number {
   return Math.min(2 ** attempt * BACKOFF_BASE_MS, BACKOFF_MAX_MS);
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**

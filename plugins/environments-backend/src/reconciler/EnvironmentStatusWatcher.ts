@@ -3,6 +3,7 @@ import { HumanDuration } from '@backstage/types';
 import { KubeConfig } from '@kubernetes/client-node';
 import { EnvironmentClusters, WorkloadWatch } from '../kubernetes';
 import { EnvironmentReconciler } from './EnvironmentReconciler';
+import { errorMessage } from '../model';
 
 /** What the watcher needs of a watch on one cluster; a `WorkloadWatch` in production. */
 export type ClusterWatch = { start(): void; stop(): Promise<void> };
@@ -42,10 +43,6 @@ export const STATUS_RESYNC_TASK_ID = 'environments-status-resync';
 const DEFAULT_RESYNC_FREQUENCY: HumanDuration = { minutes: 5 };
 const DEFAULT_COALESCE_MS = 250;
 const DEFAULT_RETRY_MS = 5_000;
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Keeps environment statuses up to date from watches instead of polling: a

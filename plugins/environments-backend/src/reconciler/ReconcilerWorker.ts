@@ -1,16 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
-import { EnvironmentsStore } from '../model';
+import { EnvironmentsStore, errorMessage } from '../model';
 import { EnvironmentReconciler } from './EnvironmentReconciler';
 
 export const EXPIRY_ACTOR = 'system:expiry';
 
 const DEFAULT_POLL_INTERVAL_MS = 10_000;
 const DEFAULT_CONCURRENCY = 8;
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Runs an `EnvironmentReconciler` when there is work: woken by each change
