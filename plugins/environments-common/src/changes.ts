@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import {
+  deploymentSchema,
+  deploymentStateSchema,
+} from './deployments/deployment';
 import { environmentSchema, environmentStatusSchema } from './types';
 
 /**
@@ -46,6 +50,33 @@ export type EnvironmentChangedEvent = z.infer<
 export type EnvironmentChangedPayload = EnvironmentChangedEvent;
 
 /**
+ * The events topic on which the environments backend reports every change of
+ * a deployment (created, approved, rolled out, failed, superseded).
+ *
+ * @public
+ */
+export const DEPLOYMENT_CHANGED_TOPIC = 'environments.deployment-changed';
+
+/**
+ * The zod schema of {@link DeploymentChangedEvent}.
+ *
+ * @public
+ */
+export const deploymentChangedEventSchema = z.object({
+  deployment: deploymentSchema,
+});
+
+/**
+ * The payload of `environments.deployment-changed` events, for other backend
+ * plugins; browsers get an {@link EnvironmentSignal} with its `deployment`.
+ *
+ * @public
+ */
+export type DeploymentChangedEvent = z.infer<
+  typeof deploymentChangedEventSchema
+>;
+
+/**
  * The zod schema of {@link EnvironmentSignal}.
  *
  * @public
@@ -53,6 +84,10 @@ export type EnvironmentChangedPayload = EnvironmentChangedEvent;
 export const environmentSignalSchema = z.object({
   id: z.string().min(1, 'must not be empty'),
   status: environmentStatusSchema,
+  /** Set when what changed is one of the environment's deployments. */
+  deployment: z
+    .object({ id: z.string().min(1), state: deploymentStateSchema })
+    .optional(),
 });
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { configLayerValuesSchema } from './deployments/config';
 import { durationSchema, parseDuration } from './duration';
 import { entityRefSchema } from './entityRefs';
 import { isDns1123Label, isLabelKey, isLabelValue } from './names';
@@ -176,6 +177,14 @@ const baselineSchema = z.strictObject({
   podSecurity: podSecuritySchema,
   labels: baselineLabelsSchema.optional(),
   annotations: annotationsSchema.optional(),
+  /**
+   * The lowest layer of every deployment's configuration: replicas,
+   * environment variables and container resources the type's environments
+   * start from (not the image, which is the component's).
+   */
+  workload: configLayerValuesSchema
+    .omit({ image: true, secretRefs: true })
+    .optional(),
 });
 
 /**
@@ -221,6 +230,19 @@ export const environmentTypeSchema = z
       )
       .optional(),
     requiresApproval: z.boolean().default(false),
+    /**
+     * Who may approve what `requiresApproval` gates (deployments, promotions
+     * and new environments); the admin groups when not set.
+     */
+    approverGroups: z
+      .array(entityRefSchema('group'))
+      .min(
+        1,
+        'must list at least one group; leave approverGroups out to let the admin groups approve',
+      )
+      .optional(),
+    /** How long a request waits for approval before it expires; 24h when not set. */
+    approvalTimeout: durationSchema.optional(),
     /** How long an environment may make no progress before its reason says what it waits for; 10m when not set. */
     progressDeadline: durationSchema.optional(),
     /** Logs only owners and admins may read, each read audited (production in app-config). */

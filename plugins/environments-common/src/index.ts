@@ -45,6 +45,8 @@ export {
   RESOURCE_TYPE_ENVIRONMENT,
   environmentCreatePermission,
   environmentDeletePermission,
+  environmentDeployPermission,
+  environmentDeploymentApprovePermission,
   environmentLogsReadPermission,
   environmentReadPermission,
   environmentUpdatePermission,
@@ -59,6 +61,8 @@ export {
   statusTransitionSchema,
 } from './types';
 export {
+  DEPLOYMENT_CHANGED_TOPIC,
+  deploymentChangedEventSchema,
   ENVIRONMENT_CHANGED_TOPIC,
   ENVIRONMENT_EXPIRES_AT_ANNOTATION,
   ENVIRONMENT_ID_ANNOTATION,
@@ -72,6 +76,7 @@ export {
   environmentSignalSchema,
 } from './changes';
 export type {
+  DeploymentChangedEvent,
   EnvironmentChangedEvent,
   EnvironmentChangedPayload,
   EnvironmentSignal,
@@ -93,5 +98,6 @@ export type {
   EnvironmentPod,
   EnvironmentPodContainer,
 } from './observability';
+export * from './deployments';
 export * from './client';
 export * from './cluster';

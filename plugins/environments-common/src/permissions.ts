@@ -69,6 +69,30 @@ export const environmentLogsReadPermission = createPermission({
 });
 
 /**
+ * Allows deploying to an environment: a new version, a rollback, a promotion
+ * into it, and setting its secrets.
+ *
+ * @public
+ */
+export const environmentDeployPermission = createPermission({
+  name: 'environments.environment.deploy',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_ENVIRONMENT,
+});
+
+/**
+ * Allows approving or rejecting a deployment to an environment, on top of
+ * being in one of its type's approver groups; nobody decides their own.
+ *
+ * @public
+ */
+export const environmentDeploymentApprovePermission = createPermission({
+  name: 'environments.environment.deployment.approve',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_ENVIRONMENT,
+});
+
+/**
  * List of all environments permissions, for registering them with the
  * permission framework.
  *
@@ -80,4 +104,6 @@ export const environmentsPermissions = [
   environmentUpdatePermission,
   environmentDeletePermission,
   environmentLogsReadPermission,
+  environmentDeployPermission,
+  environmentDeploymentApprovePermission,
 ];

@@ -34,7 +34,7 @@ const IMAGE_REFERENCE_PATTERN = new RegExp(
   `^(?:${REGISTRY}/)?${PATH_PART}(?:/${PATH_PART})*(?::${TAG})?(?:@${DIGEST})?$`,
 );
 
-const imageReferenceSchema = z.string().superRefine((image, ctx) => {
+export const imageReferenceSchema = z.string().superRefine((image, ctx) => {
   if (!IMAGE_REFERENCE_PATTERN.test(image)) {
     ctx.addIssue({
       code: 'custom',

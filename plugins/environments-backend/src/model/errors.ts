@@ -25,3 +25,40 @@ export class StaleVersionError extends CustomErrorBase {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * An automatic deployment (CI, a webhook, a promotion) was asked of an
+ * environment pinned by a rollback. Answered as 409 Conflict.
+ */
+export class PinnedEnvironmentError extends CustomErrorBase {
+  name = 'PinnedEnvironmentError' as const;
+  readonly statusCode = 409;
+
+  constructor(
+    readonly environmentId: string,
+    readonly pin: { deploymentId: string; reason: string; by: string },
+  ) {
+    super(
+      `Environment '${environmentId}' is pinned by rollback ${pin.deploymentId} (by ${pin.by}: "${pin.reason}"); only a deployment made by hand rolls it forward`,
+    );
+  }
+}
+
+/**
+ * A deployment was computed from a current deployment that is no longer the
+ * environment's current one. Answered as 409 Conflict; read and retry.
+ */
+export class StaleDeploymentError extends CustomErrorBase {
+  name = 'StaleDeploymentError' as const;
+  readonly statusCode = 409;
+
+  constructor(
+    readonly environmentId: string,
+    readonly expected: string | null,
+    readonly current: string | null,
+  ) {
+    super(
+      `Environment '${environmentId}' now runs deployment ${current ?? '(none)'}, not ${expected ?? '(none)'}: another deployment landed since it was read; read it again and retry`,
+    );
+  }
+}

@@ -1,9 +1,15 @@
 export * from './types';
 export * from './EnvironmentsStore';
+export * from './deployments';
 export { canonicalJson } from './canonicalJson';
 export { environmentCapChecks, environmentCapReached } from './environmentCaps';
 export type { EnvironmentCaps, EnvironmentCapCheck } from './environmentCaps';
-export { errorMessage, StaleVersionError } from './errors';
+export {
+  errorMessage,
+  PinnedEnvironmentError,
+  StaleDeploymentError,
+  StaleVersionError,
+} from './errors';
 export {
   toApiAuditEvent,
   toApiEnvironment,

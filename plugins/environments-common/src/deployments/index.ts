@@ -1,0 +1,4 @@
+export * from './config';
+export * from './deployment';
+export * from './diff';
+export * from './promotion';
