@@ -181,7 +181,10 @@ export interface DeploymentsStore {
   }): Promise<Deployment | undefined>;
 
   /** Updates the reason of a deployment still rolling out (what it waits for); writes only a change. */
-  updateRolloutReason(update: { id: string; reason: string | null }): Promise<boolean>;
+  updateRolloutReason(update: {
+    id: string;
+    reason: string | null;
+  }): Promise<boolean>;
 
   /** Every deployment rolling out now, for the sweep after a restart. */
   listRollingOut(): Promise<Deployment[]>;

@@ -58,7 +58,11 @@ export class StaleDeploymentError extends CustomErrorBase {
     readonly current: string | null,
   ) {
     super(
-      `Environment '${environmentId}' now runs deployment ${current ?? '(none)'}, not ${expected ?? '(none)'}: another deployment landed since it was read; read it again and retry`,
+      `Environment '${environmentId}' now runs deployment ${
+        current ?? '(none)'
+      }, not ${
+        expected ?? '(none)'
+      }: another deployment landed since it was read; read it again and retry`,
     );
   }
 }
