@@ -12,6 +12,7 @@ export {
 } from './errors';
 export {
   toApiAuditEvent,
+  toApiDeployment,
   toApiEnvironment,
   toApiStatusTransition,
 } from './toApi';

@@ -1,8 +1,10 @@
 import {
   AuditEvent as ApiAuditEvent,
+  Deployment as ApiDeployment,
   Environment as ApiEnvironment,
   StatusTransition as ApiStatusTransition,
 } from '@internal/backstage-plugin-environments-common';
+import { Deployment } from './deployments';
 import { AuditEvent, Environment, StatusTransition } from './types';
 
 /*
@@ -52,5 +54,52 @@ export function toApiStatusTransition(
     status: transition.status,
     ...(transition.reason && { reason: transition.reason }),
     at: transition.at.toISOString(),
+  };
+}
+
+export function toApiDeployment(deployment: Deployment): ApiDeployment {
+  const { resolved, approval } = deployment;
+  return {
+    id: deployment.id,
+    environmentId: deployment.environmentId,
+    environmentName: deployment.environmentName,
+    type: deployment.type,
+    componentRef: deployment.componentRef,
+    sequence: deployment.sequence,
+    kind: deployment.kind,
+    state: deployment.state,
+    ...(deployment.reason && { reason: deployment.reason }),
+    version: deployment.version,
+    config: resolved.config,
+    origins: resolved.origins,
+    layers: resolved.layers,
+    contentHash: deployment.contentHash,
+    message: deployment.message,
+    source: deployment.source,
+    ...(deployment.commit && { commit: deployment.commit }),
+    ...(deployment.rollbackOf && { rollbackOf: deployment.rollbackOf }),
+    ...(deployment.promotedFrom && { promotedFrom: deployment.promotedFrom }),
+    ...(deployment.replaces && { replaces: deployment.replaces }),
+    ...(approval && {
+      approval: {
+        groups: approval.groups,
+        expiresAt: approval.expiresAt.toISOString(),
+        ...(approval.decision && {
+          decision: {
+            ...approval.decision,
+            at: approval.decision.at.toISOString(),
+          },
+        }),
+      },
+    }),
+    createdBy: deployment.createdBy,
+    createdAt: deployment.createdAt.toISOString(),
+    ...(deployment.startedAt && {
+      startedAt: deployment.startedAt.toISOString(),
+    }),
+    ...(deployment.finishedAt && {
+      finishedAt: deployment.finishedAt.toISOString(),
+    }),
+    updatedAt: deployment.updatedAt.toISOString(),
   };
 }

@@ -9,7 +9,7 @@ import { EnvironmentType } from '@internal/backstage-plugin-environments-common'
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { EnvironmentsStore } from '../model';
+import { DeploymentsStore, EnvironmentsStore } from '../model';
 import { EnvironmentClusters, ResourceDrivers } from '../kubernetes';
 import {
   catalogComponentOwner,
@@ -27,6 +27,8 @@ import { ReconcilerWorker } from './ReconcilerWorker';
  */
 export async function scheduleReconciliation(options: {
   store: EnvironmentsStore;
+  /** The environments' deployments: what their workloads run, and whose rollouts to follow. */
+  deployments?: DeploymentsStore;
   clusters: EnvironmentClusters;
   drivers: ResourceDrivers;
   catalog: CatalogService;
