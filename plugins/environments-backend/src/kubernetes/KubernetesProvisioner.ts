@@ -39,6 +39,8 @@ import {
   orchestratorBinding,
 } from './namespaceAccess';
 import { ResourceDrivers } from './ResourceDrivers';
+import { RolloutObservation } from './rollout';
+import { WorkloadSecretKey } from './secrets';
 
 export const FIELD_MANAGER = 'idp-environments';
 
@@ -635,6 +637,43 @@ export class KubernetesProvisioner {
         conditions.length > 0 && conditions.every(c => c.status === 'ready'),
       conditions,
     };
+  }
+
+  /**
+   * Where the rollout of the environment's component stands: one read of
+   * its Deployment and one labelled list of its pods.
+   */
+  async observeRollout(
+    _environment: EnvironmentLocation,
+  ): Promise<RolloutObservation> {
+    throw new Error('not implemented yet');
+  }
+
+  /**
+   * Sets one key of the environment's workload Secret (creating the Secret
+   * on first write). The value is never logged nor part of an error.
+   */
+  async writeSecret(
+    _environment: EnvironmentLocation,
+    _key: string,
+    _value: string,
+  ): Promise<void> {
+    throw new Error('not implemented yet');
+  }
+
+  /** Removes one key of the environment's workload Secret; no-op when absent. */
+  async deleteSecret(
+    _environment: EnvironmentLocation,
+    _key: string,
+  ): Promise<void> {
+    throw new Error('not implemented yet');
+  }
+
+  /** The keys of the environment's workload Secret and when each was set, never the values. */
+  async listSecrets(
+    _environment: EnvironmentLocation,
+  ): Promise<WorkloadSecretKey[]> {
+    throw new Error('not implemented yet');
   }
 
   private async read(

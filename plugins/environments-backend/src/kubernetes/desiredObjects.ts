@@ -50,8 +50,24 @@ export type WorkloadSettings = {
   image: string;
   /** The container port, 8080 when not given. */
   port?: number;
-  /** 1 when not given; never more than the type's `bounds.replicas`. */
+  /** 1 when not given (0 is allowed); never more than the type's `bounds.replicas`. */
   replicas?: number;
+  /** Plain environment variables of the container, by name. */
+  env?: Record<string, string>;
+  /**
+   * Environment variable name → key of the environment's workload Secret
+   * (`WORKLOAD_SECRET_NAME`). Not optional in the pod: a key that does not
+   * exist keeps the container from starting (CreateContainerConfigError).
+   */
+  secretRefs?: Record<string, string>;
+  /** The container's limits; the type's LimitRange gives the rest. */
+  resources?: { cpu?: string; memory?: string };
+  /**
+   * The deployment this workload is, set as the pod template annotation
+   * `DEPLOYMENT_ID_ANNOTATION`: every deployment is a new rollout, and
+   * every pod says which deployment it belongs to.
+   */
+  deploymentId?: string;
 };
 
 /**

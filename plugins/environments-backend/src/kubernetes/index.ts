@@ -1,3 +1,4 @@
+export { DEPLOYMENT_ID_ANNOTATION } from './labels';
 export { desiredObjects } from './desiredObjects';
 export type {
   DesiredObjectsInput,
@@ -39,3 +40,6 @@ export type {
   WorkloadLister,
   WorkloadWatchOptions,
 } from './WorkloadWatch';
+export type { RolloutObservation } from './rollout';
+export { WORKLOAD_SECRET_NAME } from './secrets';
+export type { WorkloadSecretKey } from './secrets';

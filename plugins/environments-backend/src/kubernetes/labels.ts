@@ -18,6 +18,12 @@ export { KUBERNETES_ID_LABEL };
 /** A hash of the desired object, so that an unchanged object is not written again. */
 export const SPEC_HASH_ANNOTATION = 'environments.idp.dev/spec-hash';
 
+/**
+ * On the pod template of a component's Deployment (so on every pod): the
+ * deployment the workload is. A new deployment is a new rollout.
+ */
+export const DEPLOYMENT_ID_ANNOTATION = 'environments.idp.dev/deployment-id';
+
 /** A label selector for everything that belongs to one environment. */
 export function environmentSelector(environmentId: string): string {
   return `${ENVIRONMENT_ID_LABEL}=${environmentId}`;
