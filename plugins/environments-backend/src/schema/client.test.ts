@@ -36,6 +36,31 @@ const calls: Record<PublicMethod, (client: EnvironmentsClient) => unknown> = {
   listPods: client => client.listPods('env-1'),
   listEvents: client => client.listEvents('env-1'),
   openLogs: client => client.openLogs('env-1', { pod: 'web-1' }),
+  getConfiguration: client => client.getConfiguration('env-1'),
+  listDeployments: client => client.listDeployments('env-1', { limit: 10 }),
+  deploy: client => client.deploy('env-1', { tag: '1.5.0' }),
+  rollback: client =>
+    client.rollback('env-1', { deploymentId: 'dep-1', reason: 'broken' }),
+  promote: client => client.promote('env-2', {}),
+  getDeployment: client => client.getDeployment('dep-1'),
+  diffDeployments: client => client.diffDeployments('dep-1', 'dep-2'),
+  approveDeployment: client =>
+    client.approveDeployment('dep-1', { comment: 'ok' }),
+  rejectDeployment: client =>
+    client.rejectDeployment('dep-1', { comment: 'not now' }),
+  listPendingApprovals: client => client.listPendingApprovals(),
+  getWhatRunsWhere: client =>
+    client.getWhatRunsWhere('component:default/orders-service'),
+  ciDeploy: client =>
+    client.ciDeploy({
+      componentRef: 'component:default/orders-service',
+      environment: 'development',
+      image: 'ghcr.io/acme/orders:1.5.0',
+      commit: { sha: 'abc1234' },
+    }),
+  listSecrets: client => client.listSecrets('env-1'),
+  setSecret: client => client.setSecret('env-1', 'DB_PASSWORD', 's3cret'),
+  deleteSecret: client => client.deleteSecret('env-1', 'DB_PASSWORD'),
 };
 
 /** Every operation of the spec, as `GET /environments/{id}`. */

@@ -90,12 +90,11 @@ export function shapeOfJsonSchema(
  */
 function asHttpBody(shape: Shape): Shape {
   const variants = shape.oneOf?.map(variant => variant.type);
-  if (
-    variants?.length === 2 &&
-    variants.includes('number') &&
-    variants.includes('string')
-  ) {
-    return { type: 'string' };
+  if (variants?.includes('number') && variants.includes('string')) {
+    // Also a nullable quantity (a deploy request's `resources.cpu: null`).
+    return union(
+      shape.oneOf!.filter(variant => variant.type !== 'number'),
+    );
   }
   return mapChildren(shape, asHttpBody);
 }

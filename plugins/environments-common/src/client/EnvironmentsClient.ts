@@ -1,11 +1,30 @@
 import { ResponseError } from '@backstage/errors';
 import { z } from 'zod';
+import {
+  ApprovalDecisionRequest,
+  CiDeployRequest,
+  Deployment,
+  DeploymentDiff,
+  deploymentDiffSchema,
+  deploymentSchema,
+  DeployRequest,
+  PromoteRequest,
+  ResolvedConfig,
+  resolvedConfigSchema,
+  RollbackRequest,
+  WhatRunsWhere,
+  whatRunsWhereSchema,
+} from '../deployments';
 import { EnvironmentRequest, EnvironmentUpdate } from '../request';
 import { Environment, environmentSchema } from '../types';
 import { formatValidationIssues, parseWithIssues } from '../validation';
 import {
   AuditTrail,
   auditTrailSchema,
+  DeploymentList,
+  deploymentListSchema,
+  EnvironmentSecretList,
+  environmentSecretListSchema,
   environmentEventListSchema,
   environmentListSchema,
   environmentPodListSchema,
@@ -238,6 +257,226 @@ export class EnvironmentsClient
     return this.#request(
       environmentTypeListSchema,
       { method: 'GET', path: '/types' },
+      options,
+    );
+  }
+
+  async getConfiguration(
+    environmentId: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<ResolvedConfig> {
+    return this.#request(
+      resolvedConfigSchema,
+      {
+        method: 'GET',
+        path: `/environments/${encodeURIComponent(
+          environmentId,
+        )}/configuration`,
+      },
+      options,
+    );
+  }
+
+  async listDeployments(
+    environmentId: string,
+    page: { limit?: number; pageToken?: string } = {},
+    options?: EnvironmentsRequestOptions,
+  ): Promise<DeploymentList> {
+    return this.#request(
+      deploymentListSchema,
+      {
+        method: 'GET',
+        path: `/environments/${encodeURIComponent(environmentId)}/deployments`,
+        query: { limit: page.limit?.toString(), pageToken: page.pageToken },
+      },
+      options,
+    );
+  }
+
+  async deploy(
+    environmentId: string,
+    request: DeployRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Deployment> {
+    return this.#request(
+      deploymentSchema,
+      {
+        method: 'POST',
+        path: `/environments/${encodeURIComponent(environmentId)}/deployments`,
+        body: request,
+      },
+      options,
+    );
+  }
+
+  async rollback(
+    environmentId: string,
+    request: RollbackRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Deployment> {
+    return this.#request(
+      deploymentSchema,
+      {
+        method: 'POST',
+        path: `/environments/${encodeURIComponent(environmentId)}/rollback`,
+        body: request,
+      },
+      options,
+    );
+  }
+
+  async promote(
+    environmentId: string,
+    request: PromoteRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Deployment> {
+    return this.#request(
+      deploymentSchema,
+      {
+        method: 'POST',
+        path: `/environments/${encodeURIComponent(environmentId)}/promote`,
+        body: request,
+      },
+      options,
+    );
+  }
+
+  async getDeployment(
+    id: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Deployment> {
+    return this.#request(
+      deploymentSchema,
+      { method: 'GET', path: `/deployments/${encodeURIComponent(id)}` },
+      options,
+    );
+  }
+
+  async diffDeployments(
+    fromId: string,
+    toId: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<DeploymentDiff> {
+    return this.#request(
+      deploymentDiffSchema,
+      {
+        method: 'GET',
+        path: `/deployments/${encodeURIComponent(fromId)}/diff`,
+        query: { to: toId },
+      },
+      options,
+    );
+  }
+
+  async approveDeployment(
+    id: string,
+    decision: ApprovalDecisionRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Deployment> {
+    return this.#decide(id, 'approve', decision, options);
+  }
+
+  async rejectDeployment(
+    id: string,
+    decision: ApprovalDecisionRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Deployment> {
+    return this.#decide(id, 'reject', decision, options);
+  }
+
+  async #decide(
+    id: string,
+    outcome: 'approve' | 'reject',
+    decision: ApprovalDecisionRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Deployment> {
+    return this.#request(
+      deploymentSchema,
+      {
+        method: 'POST',
+        path: `/deployments/${encodeURIComponent(id)}/${outcome}`,
+        body: decision,
+      },
+      options,
+    );
+  }
+
+  async listPendingApprovals(
+    options?: EnvironmentsRequestOptions,
+  ): Promise<DeploymentList> {
+    return this.#request(
+      deploymentListSchema,
+      { method: 'GET', path: '/approvals' },
+      options,
+    );
+  }
+
+  async getWhatRunsWhere(
+    componentRef: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<WhatRunsWhere> {
+    return this.#request(
+      whatRunsWhereSchema,
+      { method: 'GET', path: '/what-runs-where', query: { componentRef } },
+      options,
+    );
+  }
+
+  async ciDeploy(
+    request: CiDeployRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Deployment> {
+    return this.#request(
+      deploymentSchema,
+      { method: 'POST', path: '/ci/deployments', body: request },
+      options,
+    );
+  }
+
+  async listSecrets(
+    environmentId: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<EnvironmentSecretList> {
+    return this.#request(
+      environmentSecretListSchema,
+      {
+        method: 'GET',
+        path: `/environments/${encodeURIComponent(environmentId)}/secrets`,
+      },
+      options,
+    );
+  }
+
+  async setSecret(
+    environmentId: string,
+    key: string,
+    value: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<void> {
+    await this.#send(
+      {
+        method: 'PUT',
+        path: `/environments/${encodeURIComponent(
+          environmentId,
+        )}/secrets/${encodeURIComponent(key)}`,
+        body: { value },
+      },
+      options,
+    );
+  }
+
+  async deleteSecret(
+    environmentId: string,
+    key: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<void> {
+    await this.#send(
+      {
+        method: 'DELETE',
+        path: `/environments/${encodeURIComponent(
+          environmentId,
+        )}/secrets/${encodeURIComponent(key)}`,
+      },
       options,
     );
   }

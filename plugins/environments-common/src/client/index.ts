@@ -1,6 +1,8 @@
 export { EnvironmentsClient } from './EnvironmentsClient';
 export {
   auditTrailSchema,
+  deploymentListSchema,
+  environmentSecretListSchema,
   environmentEventListSchema,
   environmentListSchema,
   environmentLogsQuerySchema,
@@ -17,6 +19,8 @@ export type {
 } from './EnvironmentsClient';
 export type {
   AuditTrail,
+  DeploymentList,
+  EnvironmentSecretList,
   EnvironmentEventList,
   EnvironmentList,
   EnvironmentLogsQuery,

@@ -2,6 +2,19 @@ import { z } from 'zod';
 import { durationSchema } from '../duration';
 import { environmentTypeSchema } from '../environmentTypes';
 import { environmentEventSchema, environmentPodSchema } from '../observability';
+import {
+  ApprovalDecisionRequest,
+  CiDeployRequest,
+  Deployment,
+  deploymentSchema,
+  DeploymentDiff,
+  DeployRequest,
+  environmentSecretSchema,
+  PromoteRequest,
+  ResolvedConfig,
+  RollbackRequest,
+  WhatRunsWhere,
+} from '../deployments';
 import { EnvironmentRequest, EnvironmentUpdate } from '../request';
 import {
   auditEventSchema,
@@ -269,6 +282,40 @@ export type EnvironmentsStreamOptions = EnvironmentsRequestOptions & {
 };
 
 /**
+ * The zod schema of {@link DeploymentList}.
+ *
+ * @public
+ */
+export const deploymentListSchema = z.object({
+  items: z.array(deploymentSchema),
+  nextPageToken,
+});
+
+/**
+ * Deployments, newest first: one page of an environment's history, or the
+ * deployments waiting for the caller's approval.
+ *
+ * @public
+ */
+export type DeploymentList = z.infer<typeof deploymentListSchema>;
+
+/**
+ * The zod schema of {@link EnvironmentSecretList}.
+ *
+ * @public
+ */
+export const environmentSecretListSchema = z.object({
+  items: z.array(environmentSecretSchema),
+});
+
+/**
+ * The secrets of an environment, by key: never their values.
+ *
+ * @public
+ */
+export type EnvironmentSecretList = z.infer<typeof environmentSecretListSchema>;
+
+/**
  * The environments backend's HTTP API. Writes answer as soon as the change is
  * stored; follow the environment's `status` with {@link EnvironmentsApi.getEnvironment}.
  *
@@ -363,6 +410,124 @@ export interface EnvironmentsApi {
 
   /** The environment types, and whether the caller may request each. */
   listTypes(options?: EnvironmentsRequestOptions): Promise<EnvironmentTypeList>;
+
+  /**
+   * The configuration a deployment with no changes would roll out now, with
+   * the layer each value comes from.
+   */
+  getConfiguration(
+    environmentId: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<ResolvedConfig>;
+
+  /** One page of an environment's deployments, newest first. */
+  listDeployments(
+    environmentId: string,
+    page?: { limit?: number; pageToken?: string },
+    options?: EnvironmentsRequestOptions,
+  ): Promise<DeploymentList>;
+
+  /**
+   * Deploys to an environment: the changes apply to its current overrides.
+   * It answers once the deployment is recorded (`rolling-out`, or
+   * `pending-approval` when its type needs approval). 409 when the
+   * environment is pinned and the source is automatic, or when another
+   * deployment landed since the current one was read.
+   */
+  deploy(
+    environmentId: string,
+    request: DeployRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Deployment>;
+
+  /**
+   * Rolls an environment back to one of its earlier deployments that
+   * succeeded, with a reason; the environment is pinned until someone
+   * deploys to it by hand.
+   */
+  rollback(
+    environmentId: string,
+    request: RollbackRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Deployment>;
+
+  /**
+   * Promotes into an environment what succeeded in the one before it in the
+   * promotion path (or the deployment named in the request).
+   */
+  promote(
+    environmentId: string,
+    request: PromoteRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Deployment>;
+
+  /** One deployment, of any environment the caller may see. */
+  getDeployment(
+    id: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Deployment>;
+
+  /** What changed from one deployment to another, of any environments. */
+  diffDeployments(
+    fromId: string,
+    toId: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<DeploymentDiff>;
+
+  /** Approves a pending deployment; it starts rolling out. */
+  approveDeployment(
+    id: string,
+    decision: ApprovalDecisionRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Deployment>;
+
+  /** Rejects a pending deployment; it never rolls out. */
+  rejectDeployment(
+    id: string,
+    decision: ApprovalDecisionRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Deployment>;
+
+  /** The pending deployments the caller may decide, oldest first. */
+  listPendingApprovals(
+    options?: EnvironmentsRequestOptions,
+  ): Promise<DeploymentList>;
+
+  /** For one component, what runs in each of its environments. */
+  getWhatRunsWhere(
+    componentRef: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<WhatRunsWhere>;
+
+  /**
+   * Deploys an image built by a pipeline to a component's environment, by
+   * the environment's name; for the CI's service token.
+   */
+  ciDeploy(
+    request: CiDeployRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Deployment>;
+
+  /** The keys of an environment's secrets; never their values. */
+  listSecrets(
+    environmentId: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<EnvironmentSecretList>;
+
+  /** Sets the value of one of an environment's secrets. */
+  setSecret(
+    environmentId: string,
+    key: string,
+    value: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<void>;
+
+  /** Removes one of an environment's secrets; removing a missing one succeeds. */
+  deleteSecret(
+    environmentId: string,
+    key: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<void>;
 }
 
 /**

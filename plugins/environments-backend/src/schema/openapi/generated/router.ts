@@ -48,6 +48,24 @@ export const spec = {
           "type": "string"
         }
       },
+      "deploymentId": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "description": "The deployment's id.",
+        "schema": {
+          "type": "string"
+        }
+      },
+      "secretKey": {
+        "name": "key",
+        "in": "path",
+        "required": true,
+        "description": "The secret's key (letters, digits, \"-\", \"_\" and \".\").",
+        "schema": {
+          "type": "string"
+        }
+      },
       "ifMatch": {
         "name": "If-Match",
         "in": "header",
@@ -890,6 +908,729 @@ export const spec = {
           "firstSeen",
           "lastSeen"
         ]
+      },
+      "ContainerResources": {
+        "type": "object",
+        "description": "The cpu and memory limit of the component's container, as Kubernetes quantities (\"500m\", \"512Mi\"); the type's `baseline.limits` apply where left out.",
+        "properties": {
+          "cpu": {
+            "type": "string"
+          },
+          "memory": {
+            "type": "string"
+          }
+        }
+      },
+      "ConfigLayerValues": {
+        "type": "object",
+        "description": "What one layer of a configuration sets; every field optional.",
+        "properties": {
+          "image": {
+            "type": "string"
+          },
+          "port": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 65535
+          },
+          "replicas": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "env": {
+            "type": "object",
+            "description": "Environment variables by name, at most 100.",
+            "additionalProperties": {
+              "type": "string"
+            }
+          },
+          "secretRefs": {
+            "type": "object",
+            "description": "Environment variable name → key of one of the environment's secrets (`GET /environments/{id}/secrets`); never a value.",
+            "additionalProperties": {
+              "type": "string"
+            }
+          },
+          "resources": {
+            "$ref": "#/components/schemas/ContainerResources"
+          }
+        }
+      },
+      "ConfigLayers": {
+        "type": "object",
+        "description": "The layers a configuration is resolved from, lowest first: the environment type's baseline, the component's defaults (its catalog annotations), the environment's overrides. A later layer wins value by value.",
+        "properties": {
+          "baseline": {
+            "$ref": "#/components/schemas/ConfigLayerValues"
+          },
+          "component": {
+            "$ref": "#/components/schemas/ConfigLayerValues"
+          },
+          "override": {
+            "$ref": "#/components/schemas/ConfigLayerValues"
+          }
+        },
+        "required": [
+          "baseline",
+          "component",
+          "override"
+        ]
+      },
+      "DeploymentConfig": {
+        "type": "object",
+        "description": "What a component runs with in one environment, every layer resolved.",
+        "properties": {
+          "image": {
+            "type": "string"
+          },
+          "port": {
+            "type": "integer"
+          },
+          "replicas": {
+            "type": "integer"
+          },
+          "env": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            }
+          },
+          "secretRefs": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            }
+          },
+          "resources": {
+            "$ref": "#/components/schemas/ContainerResources"
+          }
+        },
+        "required": [
+          "image",
+          "port",
+          "replicas",
+          "env",
+          "secretRefs",
+          "resources"
+        ]
+      },
+      "ConfigOrigins": {
+        "type": "object",
+        "description": "The layer each value came from, by path: `image`, `replicas`, `env.LOG_LEVEL`, `secretRefs.DB_PASSWORD`, `resources.cpu`.",
+        "additionalProperties": {
+          "type": "string",
+          "enum": [
+            "baseline",
+            "component",
+            "override"
+          ]
+        }
+      },
+      "ResolvedConfig": {
+        "type": "object",
+        "description": "A configuration with the layers it was resolved from.",
+        "properties": {
+          "config": {
+            "$ref": "#/components/schemas/DeploymentConfig"
+          },
+          "origins": {
+            "$ref": "#/components/schemas/ConfigOrigins"
+          },
+          "layers": {
+            "$ref": "#/components/schemas/ConfigLayers"
+          }
+        },
+        "required": [
+          "config",
+          "origins",
+          "layers"
+        ]
+      },
+      "DeploymentCommit": {
+        "type": "object",
+        "description": "The commit a deployment's image was built from.",
+        "properties": {
+          "sha": {
+            "type": "string",
+            "description": "7 to 64 lowercase hexadecimal digits."
+          },
+          "time": {
+            "type": "string",
+            "description": "When it was committed (ISO 8601), the start of its lead time."
+          },
+          "url": {
+            "type": "string",
+            "description": "Where to see it, an http(s) URL."
+          }
+        },
+        "required": [
+          "sha"
+        ]
+      },
+      "DeploymentApproval": {
+        "type": "object",
+        "description": "Who must approve a deployment, until when, and what they decided.",
+        "properties": {
+          "groups": {
+            "type": "array",
+            "description": "Any member of these groups, other than the requester, may decide.",
+            "items": {
+              "type": "string"
+            }
+          },
+          "expiresAt": {
+            "type": "string"
+          },
+          "decision": {
+            "type": "object",
+            "properties": {
+              "outcome": {
+                "type": "string",
+                "enum": [
+                  "approved",
+                  "rejected"
+                ]
+              },
+              "by": {
+                "type": "string"
+              },
+              "at": {
+                "type": "string"
+              },
+              "comment": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "outcome",
+              "by",
+              "at",
+              "comment"
+            ]
+          }
+        },
+        "required": [
+          "groups",
+          "expiresAt"
+        ]
+      },
+      "Deployment": {
+        "type": "object",
+        "description": "An immutable record of one deployment to an environment: the configuration it rolls out (content-addressed by `contentHash`), who asked for it, when, why and from where, and what became of it. Only `state`, `reason`, `approval.decision`, `startedAt`, `finishedAt` and `updatedAt` change after it is written. Never holds a secret value.",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "environmentId": {
+            "type": "string"
+          },
+          "environmentName": {
+            "type": "string"
+          },
+          "type": {
+            "type": "string"
+          },
+          "componentRef": {
+            "type": "string"
+          },
+          "sequence": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "1 for an environment's first deployment, then one more for each."
+          },
+          "kind": {
+            "type": "string",
+            "enum": [
+              "deploy",
+              "rollback",
+              "promotion"
+            ]
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "pending-approval",
+              "rolling-out",
+              "succeeded",
+              "failed",
+              "superseded",
+              "rolled-back",
+              "rejected",
+              "expired"
+            ]
+          },
+          "reason": {
+            "type": "string",
+            "description": "Why it has its state, when that needs explaining."
+          },
+          "version": {
+            "type": "string",
+            "description": "The image's tag, for people, e.g. `1.4.2`."
+          },
+          "config": {
+            "$ref": "#/components/schemas/DeploymentConfig"
+          },
+          "origins": {
+            "$ref": "#/components/schemas/ConfigOrigins"
+          },
+          "layers": {
+            "$ref": "#/components/schemas/ConfigLayers"
+          },
+          "contentHash": {
+            "type": "string",
+            "description": "sha256 (hex) of `config` as canonical JSON."
+          },
+          "message": {
+            "type": "string"
+          },
+          "source": {
+            "type": "string",
+            "enum": [
+              "ui",
+              "api",
+              "cli",
+              "scaffolder",
+              "ci",
+              "webhook"
+            ]
+          },
+          "commit": {
+            "$ref": "#/components/schemas/DeploymentCommit"
+          },
+          "rollbackOf": {
+            "type": "string",
+            "description": "For a rollback, the earlier deployment it rolls out again."
+          },
+          "promotedFrom": {
+            "type": "object",
+            "description": "For a promotion, the deployment it was promoted from.",
+            "properties": {
+              "deploymentId": {
+                "type": "string"
+              },
+              "environmentId": {
+                "type": "string"
+              },
+              "environmentName": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "deploymentId",
+              "environmentId",
+              "environmentName"
+            ]
+          },
+          "replaces": {
+            "type": "string",
+            "description": "The deployment that ran in the environment when this one was asked for."
+          },
+          "approval": {
+            "$ref": "#/components/schemas/DeploymentApproval"
+          },
+          "createdBy": {
+            "type": "string",
+            "description": "A user entity reference, or the CI service that asked for it."
+          },
+          "createdAt": {
+            "type": "string"
+          },
+          "startedAt": {
+            "type": "string"
+          },
+          "finishedAt": {
+            "type": "string"
+          },
+          "updatedAt": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "id",
+          "environmentId",
+          "environmentName",
+          "type",
+          "componentRef",
+          "sequence",
+          "kind",
+          "state",
+          "version",
+          "config",
+          "origins",
+          "layers",
+          "contentHash",
+          "message",
+          "source",
+          "createdBy",
+          "createdAt",
+          "updatedAt"
+        ]
+      },
+      "DeploymentList": {
+        "type": "object",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Deployment"
+            }
+          },
+          "nextPageToken": {
+            "type": "string",
+            "description": "Where the next page starts, as `pageToken`; absent on the last page."
+          }
+        },
+        "required": [
+          "items"
+        ]
+      },
+      "DeployRequest": {
+        "type": "object",
+        "description": "What to change against the environment's current overrides; fields left out keep the override they had, `null` removes one so that the lower layers apply again. Validated with the contract's zod schema, which names each bad field and its rule.",
+        "properties": {
+          "image": {
+            "type": "string",
+            "description": "A whole image reference; or give only `tag`."
+          },
+          "tag": {
+            "type": "string",
+            "description": "A new tag of the image that runs now (or of the component's default image)."
+          },
+          "replicas": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          },
+          "env": {
+            "type": "object",
+            "additionalProperties": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          },
+          "secretRefs": {
+            "type": "object",
+            "description": "Variable name → secret key; `null` removes one.",
+            "additionalProperties": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          },
+          "resources": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "cpu": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "memory": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  }
+                }
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "message": {
+            "type": "string",
+            "description": "Why; \"Deployed <version>\" when left out."
+          },
+          "source": {
+            "type": "string",
+            "enum": [
+              "ui",
+              "api",
+              "cli",
+              "scaffolder",
+              "ci",
+              "webhook"
+            ],
+            "description": "Where it is asked from; `api` when left out."
+          },
+          "commit": {
+            "$ref": "#/components/schemas/DeploymentCommit"
+          }
+        }
+      },
+      "RollbackRequest": {
+        "type": "object",
+        "properties": {
+          "deploymentId": {
+            "type": "string",
+            "description": "An earlier deployment of the same environment that succeeded."
+          },
+          "reason": {
+            "type": "string",
+            "description": "Why; required, and the pin's reason."
+          },
+          "source": {
+            "type": "string",
+            "enum": [
+              "ui",
+              "api",
+              "cli",
+              "scaffolder",
+              "ci",
+              "webhook"
+            ]
+          }
+        },
+        "required": [
+          "deploymentId",
+          "reason"
+        ]
+      },
+      "PromoteRequest": {
+        "type": "object",
+        "properties": {
+          "deploymentId": {
+            "type": "string",
+            "description": "The deployment to promote; by default the current deployment of the environment before this one in the component's promotion path."
+          },
+          "message": {
+            "type": "string"
+          },
+          "source": {
+            "type": "string",
+            "enum": [
+              "ui",
+              "api",
+              "cli",
+              "scaffolder",
+              "ci",
+              "webhook"
+            ]
+          }
+        }
+      },
+      "ApprovalDecisionRequest": {
+        "type": "object",
+        "properties": {
+          "comment": {
+            "type": "string",
+            "description": "Required for approvals and rejections alike."
+          }
+        },
+        "required": [
+          "comment"
+        ]
+      },
+      "CiDeployRequest": {
+        "type": "object",
+        "description": "A deployment asked for by a pipeline, by component and environment name.",
+        "properties": {
+          "componentRef": {
+            "type": "string"
+          },
+          "environment": {
+            "type": "string",
+            "description": "The environment's name, e.g. `development`."
+          },
+          "image": {
+            "type": "string"
+          },
+          "commit": {
+            "$ref": "#/components/schemas/DeploymentCommit"
+          },
+          "message": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "componentRef",
+          "environment",
+          "image",
+          "commit"
+        ]
+      },
+      "ConfigChange": {
+        "type": "object",
+        "description": "One value that differs between two configurations; a secret reference shows its key, never a value.",
+        "properties": {
+          "path": {
+            "type": "string"
+          },
+          "change": {
+            "type": "string",
+            "enum": [
+              "added",
+              "removed",
+              "changed"
+            ]
+          },
+          "from": {
+            "type": [
+              "string",
+              "number"
+            ]
+          },
+          "to": {
+            "type": [
+              "string",
+              "number"
+            ]
+          }
+        },
+        "required": [
+          "path",
+          "change"
+        ]
+      },
+      "DeploymentDiff": {
+        "type": "object",
+        "properties": {
+          "from": {
+            "type": "string"
+          },
+          "to": {
+            "type": "string"
+          },
+          "changes": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ConfigChange"
+            }
+          },
+          "text": {
+            "type": "string",
+            "description": "The same changes as lines: `- replicas: 1`, `+ replicas: 2`."
+          }
+        },
+        "required": [
+          "from",
+          "to",
+          "changes",
+          "text"
+        ]
+      },
+      "EnvironmentPin": {
+        "type": "object",
+        "description": "Set by a rollback: nothing automatic (CI, a webhook, a promotion) rolls the environment forward until someone deploys to it by hand.",
+        "properties": {
+          "deploymentId": {
+            "type": "string"
+          },
+          "reason": {
+            "type": "string"
+          },
+          "by": {
+            "type": "string"
+          },
+          "at": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "deploymentId",
+          "reason",
+          "by",
+          "at"
+        ]
+      },
+      "EnvironmentDeployments": {
+        "type": "object",
+        "description": "One environment of a component in \"what runs where\".",
+        "properties": {
+          "environmentId": {
+            "type": "string"
+          },
+          "environmentName": {
+            "type": "string"
+          },
+          "type": {
+            "type": "string"
+          },
+          "current": {
+            "$ref": "#/components/schemas/Deployment"
+          },
+          "pending": {
+            "$ref": "#/components/schemas/Deployment"
+          },
+          "pin": {
+            "$ref": "#/components/schemas/EnvironmentPin"
+          },
+          "upstream": {
+            "type": "string",
+            "description": "The environment before this one in the promotion path."
+          },
+          "promotable": {
+            "$ref": "#/components/schemas/Deployment"
+          }
+        },
+        "required": [
+          "environmentId",
+          "environmentName",
+          "type"
+        ]
+      },
+      "WhatRunsWhere": {
+        "type": "object",
+        "properties": {
+          "componentRef": {
+            "type": "string"
+          },
+          "promotionPath": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "environments": {
+            "type": "array",
+            "description": "Those on the path in its order, then the others by name.",
+            "items": {
+              "$ref": "#/components/schemas/EnvironmentDeployments"
+            }
+          }
+        },
+        "required": [
+          "componentRef",
+          "promotionPath",
+          "environments"
+        ]
+      },
+      "EnvironmentSecret": {
+        "type": "object",
+        "description": "One of an environment's secrets, by key only.",
+        "properties": {
+          "key": {
+            "type": "string"
+          },
+          "updatedAt": {
+            "type": "string",
+            "description": "When its value was last written; never the value."
+          }
+        },
+        "required": [
+          "key",
+          "updatedAt"
+        ]
+      },
+      "SecretValueRequest": {
+        "type": "object",
+        "properties": {
+          "value": {
+            "type": "string",
+            "description": "Written only into the environment's Kubernetes Secret; never returned, logged or stored elsewhere."
+          }
+        },
+        "required": [
+          "value"
+        ]
       }
     },
     "securitySchemes": {
@@ -1603,6 +2344,625 @@ export const spec = {
             "$ref": "#/components/responses/ErrorResponse"
           },
           "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/environments/{id}/configuration": {
+      "get": {
+        "operationId": "GetEnvironmentConfiguration",
+        "description": "The configuration a deployment with no changes would roll out now: the type's baseline, the component's defaults from its catalog annotations and the environment's overrides, with the layer each value comes from.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/id"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The resolved configuration.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ResolvedConfig"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/environments/{id}/deployments": {
+      "get": {
+        "operationId": "ListEnvironmentDeployments",
+        "description": "The environment's deployments, newest first, a page at a time.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/id"
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "description": "At most this many items in one page; 100 unless set, 500 at most.",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 500
+            }
+          },
+          {
+            "name": "pageToken",
+            "in": "query",
+            "description": "The `nextPageToken` of the previous page; the first page without it.",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of the history.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DeploymentList"
+                }
+              }
+            }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "post": {
+        "operationId": "DeployToEnvironment",
+        "description": "Deploys to the environment: the changes apply to its current overrides. Recorded `rolling-out`, or `pending-approval` when its type needs approval; rolled out in the background. 409 when the environment is being deleted, is pinned by a rollback and the source is automatic (ci, webhook), or another deployment landed meanwhile.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/id"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/DeployRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "202": {
+            "description": "The deployment, as recorded.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Deployment"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/environments/{id}/rollback": {
+      "post": {
+        "operationId": "RollbackEnvironment",
+        "description": "Rolls out again the configuration of an earlier deployment of this environment that succeeded. The deployment it replaces becomes `rolled-back`, and the environment is pinned: automatic deployments and promotions are refused (409) until someone deploys by hand.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/id"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RollbackRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "202": {
+            "description": "The rollback, as recorded.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Deployment"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/environments/{id}/promote": {
+      "post": {
+        "operationId": "PromoteToEnvironment",
+        "description": "Promotes into the environment the image and component defaults of a deployment that succeeded in the environment before it in the component's promotion path; the target's own baseline and overrides apply. 400 when the source is not immediately upstream, 409 when it has not succeeded or the environment is pinned.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/id"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PromoteRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "202": {
+            "description": "The promotion, as recorded.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Deployment"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/environments/{id}/secrets": {
+      "get": {
+        "operationId": "ListEnvironmentSecrets",
+        "description": "The keys of the environment's secrets; never their values.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/id"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The secrets, by key.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/EnvironmentSecret"
+                      }
+                    }
+                  },
+                  "required": [
+                    "items"
+                  ]
+                }
+              }
+            }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/environments/{id}/secrets/{key}": {
+      "put": {
+        "operationId": "SetEnvironmentSecret",
+        "description": "Sets the value of one of the environment's secrets. The value is written only into the environment's Kubernetes Secret: never returned, logged, stored in the database or audited. Deployments reference it by key (`secretRefs`); running pods see a new value at their next rollout.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/id"
+          },
+          {
+            "$ref": "#/components/parameters/secretKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/SecretValueRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "204": {
+            "description": "Written."
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "DeleteEnvironmentSecret",
+        "description": "Removes one of the environment's secrets; removing a missing one succeeds.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/id"
+          },
+          {
+            "$ref": "#/components/parameters/secretKey"
+          }
+        ],
+        "responses": {
+          "204": {
+            "description": "Removed."
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/deployments/{id}": {
+      "get": {
+        "operationId": "GetDeployment",
+        "description": "One deployment, of any environment the caller may see.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/deploymentId"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The deployment.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Deployment"
+                }
+              }
+            }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/deployments/{id}/diff": {
+      "get": {
+        "operationId": "DiffDeployments",
+        "description": "What changed from this deployment to another one, of the same environment or of any other the caller may see.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/deploymentId"
+          },
+          {
+            "name": "to",
+            "in": "query",
+            "required": true,
+            "description": "The id of the other deployment.",
+            "schema": {
+              "type": "string",
+              "minLength": 1
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The changes.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DeploymentDiff"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/deployments/{id}/approve": {
+      "post": {
+        "operationId": "ApproveDeployment",
+        "description": "Approves a pending deployment, which then rolls out. Only members of one of its approval groups, and never the one who asked for it (403). 409 when it is no longer pending.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/deploymentId"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ApprovalDecisionRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The deployment, rolling out.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Deployment"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/deployments/{id}/reject": {
+      "post": {
+        "operationId": "RejectDeployment",
+        "description": "Rejects a pending deployment; it never rolls out. Same rules as approving.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/deploymentId"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ApprovalDecisionRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The deployment, rejected.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Deployment"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/approvals": {
+      "get": {
+        "operationId": "ListPendingApprovals",
+        "description": "The deployments waiting for an approval that the caller may give: in one of its groups, and not asked for by the caller. Oldest first.",
+        "responses": {
+          "200": {
+            "description": "The pending deployments.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DeploymentList"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/what-runs-where": {
+      "get": {
+        "operationId": "GetWhatRunsWhere",
+        "description": "For one component, what runs in each of its live environments the caller may see, in promotion-path order, with what waits for approval, pins, and what a promotion would bring.",
+        "parameters": [
+          {
+            "name": "componentRef",
+            "in": "query",
+            "required": true,
+            "allowReserved": true,
+            "schema": {
+              "type": "string",
+              "minLength": 1
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "What runs where.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/WhatRunsWhere"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/ci/deployments": {
+      "post": {
+        "operationId": "CiDeploy",
+        "description": "Deploys an image built by a pipeline to a component's environment, named rather than by id, with source `ci`: refused (409) while the environment is pinned. For a CI service token (external access subjects in `environments.ci.subjects`) or a user allowed to deploy.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CiDeployRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "202": {
+            "description": "The deployment, as recorded.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Deployment"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
             "$ref": "#/components/responses/ErrorResponse"
           },
           "default": {
