@@ -92,9 +92,7 @@ function asHttpBody(shape: Shape): Shape {
   const variants = shape.oneOf?.map(variant => variant.type);
   if (variants?.includes('number') && variants.includes('string')) {
     // Also a nullable quantity (a deploy request's `resources.cpu: null`).
-    return union(
-      shape.oneOf!.filter(variant => variant.type !== 'number'),
-    );
+    return union(shape.oneOf!.filter(variant => variant.type !== 'number'));
   }
   return mapChildren(shape, asHttpBody);
 }
