@@ -10,7 +10,10 @@ import {
   SchemaValidEntityPolicy,
 } from '@backstage/catalog-model';
 import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
-import { environmentNamespace } from '@internal/backstage-plugin-environments-common';
+import {
+  ciDeployRequestSchema,
+  environmentNamespace,
+} from '@internal/backstage-plugin-environments-common';
 import Ajv from 'ajv';
 import ajvErrors from 'ajv-errors';
 import fs from 'node:fs/promises';
@@ -407,8 +410,69 @@ describe.each(goldenPaths)('the $template template', goldenPath => {
       '${{ secrets.REGISTRY_PASSWORD }}',
     );
     expect(ci.jobs.image.steps.find((s: { if?: string }) => s.if).if).toBe(
-      "${{ github.ref == 'refs/heads/main' && env.REGISTRY_PASSWORD != '' }}",
+      "${{ github.event_name == 'push' && env.REGISTRY_PASSWORD != '' }}",
     );
+  });
+
+  it("generates CI that deploys each build of main or a tag through the platform's CI endpoint", () => {
+    const ci = parse(file('.github/workflows/ci.yaml'));
+    expect(ci.on.push).toEqual({ branches: ['main'], tags: ['v*'] });
+    const imageTag =
+      "${{ github.ref_type == 'tag' && github.ref_name || github.sha }}";
+    expect(ci.jobs.image.env.TAG).toBe(imageTag);
+
+    const deploy = ci.jobs.deploy;
+    expect(deploy.needs).toBe('image');
+    // Pushes only (main or a v* tag, by the triggers), once IDP_URL is set.
+    expect(deploy.if).toBe(
+      "${{ github.event_name == 'push' && vars.IDP_URL != '' }}",
+    );
+    expect(deploy.env).toEqual({
+      IDP_URL: '${{ vars.IDP_URL }}',
+      IDP_CI_TOKEN: '${{ secrets.IDP_CI_TOKEN }}',
+      COMPONENT_REF: 'component:default/good-name',
+      IMAGE: 'registry.local/good-name',
+      TAG: imageTag,
+    });
+    const script = deploy.steps
+      .map((s: { run?: string }) => s.run)
+      .filter(Boolean)
+      .join('\n');
+    expect(script).toContain(
+      'curl --fail-with-body --silent --show-error -X POST "$IDP_URL/api/environments/ci/deployments"',
+    );
+    expect(script).toContain('-H "Authorization: Bearer $IDP_CI_TOKEN"');
+    expect(script).toContain('git log -1 --format=%cI "$GITHUB_SHA"');
+
+    // The body the step sends, with the values a tag push gives it, is a
+    // request the CI endpoint accepts.
+    const [, format, argumentList] =
+      /BODY=\$\(printf '([^']+)' \\\s+([^)]+)\)/.exec(script) ?? [];
+    const tagPush: Record<string, string> = {
+      COMPONENT_REF: deploy.env.COMPONENT_REF,
+      IMAGE: deploy.env.IMAGE,
+      TAG: 'v1.2.3',
+      GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+      COMMIT_TIME: '2026-12-02T01:05:06+00:00',
+      COMMIT_URL:
+        'http://localhost:3300/idp/good-name/commit/0123456789abcdef0123456789abcdef01234567',
+      GITHUB_REF_NAME: 'v1.2.3',
+    };
+    const values = [...argumentList.matchAll(/"\$([A-Z_]+)"/g)].map(
+      ([, name]) => tagPush[name],
+    );
+    const body = format.replace(/%s/g, () => values.shift()!);
+    expect(ciDeployRequestSchema.parse(JSON.parse(body))).toEqual({
+      componentRef: 'component:default/good-name',
+      environment: 'development',
+      image: 'registry.local/good-name:v1.2.3',
+      commit: {
+        sha: '0123456789abcdef0123456789abcdef01234567',
+        time: '2026-12-02T01:05:06+00:00',
+        url: 'http://localhost:3300/idp/good-name/commit/0123456789abcdef0123456789abcdef01234567',
+      },
+      message: 'Built by CI from v1.2.3',
+    });
   });
 
   it('renders every file: a README, and no template syntax left over', () => {
