@@ -9,6 +9,8 @@ const tables = [
   'environment_jobs',
   'environment_audit',
   'environment_status_transitions',
+  'deployments',
+  'deployment_targets',
 ];
 
 async function existingTables(knex: Knex): Promise<string[]> {
@@ -180,6 +182,83 @@ describe('migrations', () => {
                 )
             : 'unique (not checked on SQLite)';
         expect(secondLive).toMatch(/unique/i);
+      },
+    );
+  });
+
+  describe('20261203000000_deployments', () => {
+    it.each(databases.eachSupportedId())(
+      'adds the deployment tables next to existing environments, and down drops only them, %p',
+      async databaseId => {
+        const knex = await databases.init(databaseId);
+        await migrateUpTo(knex, '20261202000000_environment_version.js');
+        const environment = {
+          id: 'live-env',
+          name: 'development',
+          namespace: 'orders-service-development',
+          component_ref: 'component:default/orders-service',
+          owner_ref: 'group:default/team-orders',
+          type: 'development',
+          status: 'ready',
+          spec: '{}',
+          conditions: '[]',
+          generation: 1,
+          observed_generation: 1,
+          version: 1,
+          created_by: 'user:default/jane',
+          created_at: new Date('2026-11-21T09:00:00.000Z'),
+          updated_at: new Date('2026-11-21T09:05:00.000Z'),
+        };
+        await knex('environments').insert(environment);
+
+        await migrateUpTo(knex, '20261203000000_deployments.js');
+        const at = new Date('2026-12-03T09:00:00.000Z');
+        const deployment = {
+          id: 'deployment-1',
+          environment_id: environment.id,
+          environment_name: 'development',
+          type: 'development',
+          component_ref: environment.component_ref,
+          sequence: 1,
+          kind: 'deploy',
+          state: 'rolling-out',
+          version: '1.0.0',
+          resolved: '{}',
+          content_hash: '0'.repeat(64),
+          message: 'Deployed 1.0.0',
+          source: 'ui',
+          created_by: 'user:default/jane',
+          created_at: at,
+          started_at: at,
+          updated_at: at,
+        };
+        await knex('deployments').insert(deployment);
+        await knex('deployment_targets').insert({
+          environment_id: environment.id,
+          current_deployment_id: deployment.id,
+          updated_at: at,
+        });
+        // One number per deployment of an environment.
+        const sameNumber = await knex('deployments')
+          .insert({ ...deployment, id: 'deployment-2' })
+          .then(
+            () => 'accepted',
+            (error: Error) => error.message,
+          );
+        expect(sameNumber).toMatch(/unique/i);
+
+        await knex.migrate.down({ directory: migrationsDir });
+        expect(await existingTables(knex)).toEqual(tables.slice(0, 4));
+        expect(await knex('environments').select('id', 'version')).toEqual([
+          { id: environment.id, version: 1 },
+        ]);
+
+        // Up again on the database down left.
+        await migrateUpTo(knex, '20261203000000_deployments.js');
+        expect(await existingTables(knex)).toEqual(tables.slice(0, 6));
+        expect(await knex('deployments').count({ n: '*' })).toEqual([
+          { n: databaseId === 'POSTGRES_15' ? '0' : 0 },
+        ]);
       },
     );
   });
