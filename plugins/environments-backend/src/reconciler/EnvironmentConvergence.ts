@@ -45,8 +45,9 @@ export type EnvironmentConvergenceOptions = {
   types: Record<string, EnvironmentType>;
   logger: LoggerService;
   /**
-   * How the environment's component runs (image, port, replicas), from its
-   * deployment settings in the catalog; an image in the request wins.
+   * How the environment's component runs: its current deployment's
+   * configuration, or before its first deployment the settings in the
+   * catalog, where an image in the environment's spec wins.
    */
   workloadFor: (environment: Environment) => Promise<WorkloadSettings>;
   /** What the environment's resources become, one driver per resource type. */
@@ -388,7 +389,8 @@ export class EnvironmentConvergence implements JobHandler {
       type,
       workload: {
         ...workload,
-        ...(spec.image && { image: spec.image }),
+        // A deployment names its image; the spec's image is only the first one.
+        ...(spec.image && !workload.deploymentId && { image: spec.image }),
       },
       drivers: this.drivers,
       credentials,

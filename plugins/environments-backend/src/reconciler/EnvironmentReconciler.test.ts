@@ -6,7 +6,10 @@ import { EnvironmentWorkloadStatus, ResourceDrivers } from '../kubernetes';
 import { EnvironmentType } from '@internal/backstage-plugin-environments-common';
 import { developmentType } from '../kubernetes/__testUtils__/fixtures';
 import { ReconcilerProvisioner } from './EnvironmentConvergence';
-import { EnvironmentReconciler } from './EnvironmentReconciler';
+import {
+  EnvironmentReconciler,
+  EnvironmentReconcilerOptions,
+} from './EnvironmentReconciler';
 import { ReconcilerWorker } from './ReconcilerWorker';
 
 jest.setTimeout(60_000);
@@ -87,6 +90,7 @@ describe('EnvironmentReconciler', () => {
       maxAttempts?: number;
       ownerFor?: (e: { componentRef: string }) => Promise<string | undefined>;
       types?: Record<string, EnvironmentType>;
+      workloadFor?: EnvironmentReconcilerOptions['workloadFor'];
     } = {},
   ) =>
     new EnvironmentReconciler({
@@ -174,6 +178,37 @@ describe('EnvironmentReconciler', () => {
       action: 'provision',
       outcome: 'succeeded',
     });
+  });
+
+  it('runs the image of the environment’s spec until a deployment names one, then the deployment’s', async () => {
+    const environment = await store.createEnvironment({
+      ...newEnvironment(),
+      spec: {
+        ...newEnvironment().spec,
+        image: 'registry.acme.example/orders:spec',
+      },
+    });
+    const imageApplied = () => {
+      const applied = provisioner.apply.mock.calls.at(-1)![0] as any[];
+      return applied.find(o => o.kind === 'Deployment').spec.template.spec
+        .containers[0].image;
+    };
+    await drain(reconcilerWith());
+    expect(imageApplied()).toBe('registry.acme.example/orders:spec');
+
+    await store.enqueueJob({
+      environmentId: environment.id,
+      kind: 'reconcile',
+    });
+    await drain(
+      reconcilerWith({
+        workloadFor: async () => ({
+          image: 'registry.acme.example/orders:1.0.0',
+          deploymentId: 'dep-1',
+        }),
+      }),
+    );
+    expect(imageApplied()).toBe('registry.acme.example/orders:1.0.0');
   });
 
   it('changes nothing when an unchanged, ready environment is reconciled again', async () => {

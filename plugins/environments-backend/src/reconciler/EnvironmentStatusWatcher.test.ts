@@ -125,6 +125,37 @@ describe('EnvironmentStatusWatcher', () => {
     ]);
   });
 
+  it('tells after each refresh, failed or not, which environment it refreshed', async () => {
+    const refreshed: string[] = [];
+    watcher = new EnvironmentStatusWatcher({
+      clusters: {
+        names: () => ['dev-cluster'],
+        kubeConfig: () => new KubeConfig(),
+      },
+      reconciler,
+      scheduler,
+      logger: mockServices.logger.mock(),
+      coalesceMs: 20,
+      retryMs: 60_000,
+      onRefreshed: id => refreshed.push(id),
+      watchCluster: ({ cluster, onChange }) => {
+        const watch = { onChange, start: jest.fn(), stop: jest.fn() };
+        watches.set(cluster, watch);
+        return watch;
+      },
+    });
+    reconciler.refreshStatus.mockRejectedValueOnce(
+      new Error('database is down'),
+    );
+    await watcher.start();
+
+    changed('dev-cluster', 'env-a');
+    changed('dev-cluster', 'env-b');
+
+    await until('both told', () => refreshed.length === 2);
+    expect(refreshed).toEqual(['env-a', 'env-b']);
+  });
+
   it('tries a failed refresh again later', async () => {
     reconciler.refreshStatus.mockRejectedValueOnce(
       new Error('database is down'),

@@ -29,6 +29,11 @@ export type EnvironmentStatusWatcherOptions = {
   coalesceMs?: number;
   /** After a refresh failed, the environment is refreshed again this much later; 5 s when not given. */
   retryMs?: number;
+  /**
+   * Called after each refresh of an environment, whether it changed anything
+   * or not: the rollout tracker looks at the environment's deployment then.
+   */
+  onRefreshed?: (environmentId: string) => void;
   /** For tests: how a cluster is watched. */
   watchCluster?: (options: {
     cluster: string;
@@ -61,6 +66,7 @@ export class EnvironmentStatusWatcher {
   private readonly resyncFrequency: HumanDuration;
   private readonly coalesceMs: number;
   private readonly retryMs: number;
+  private readonly onRefreshed?: (environmentId: string) => void;
   private readonly watchCluster: NonNullable<
     EnvironmentStatusWatcherOptions['watchCluster']
   >;
@@ -80,6 +86,7 @@ export class EnvironmentStatusWatcher {
     this.resyncFrequency = options.resyncFrequency ?? DEFAULT_RESYNC_FREQUENCY;
     this.coalesceMs = options.coalesceMs ?? DEFAULT_COALESCE_MS;
     this.retryMs = options.retryMs ?? DEFAULT_RETRY_MS;
+    this.onRefreshed = options.onRefreshed;
     this.watchCluster =
       options.watchCluster ??
       (({ kubeConfig, logger, onChange }) =>
@@ -190,6 +197,7 @@ export class EnvironmentStatusWatcher {
             );
             this.retryLater(id);
           }
+          this.onRefreshed?.(id);
         }
       }
     })().finally(() => {

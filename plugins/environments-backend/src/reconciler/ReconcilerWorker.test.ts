@@ -56,6 +56,37 @@ describe('ReconcilerWorker', () => {
     expect(reconciler.processNextJob).toHaveBeenCalledTimes(7);
   });
 
+  it('tells of each job it processed', async () => {
+    const reconciler = fakeReconciler(2);
+    const processed: ProcessedJob[] = [];
+    const worker = new ReconcilerWorker({
+      reconciler,
+      store: {
+        listExpiredEnvironments: jest.fn(async () => []),
+        markDeleting: jest.fn(),
+      },
+      logger: mockServices.logger.mock(),
+      onJobProcessed: job => processed.push(job),
+    });
+
+    worker.start();
+    await jest.advanceTimersByTimeAsync(0);
+    await worker.stop();
+
+    expect(processed).toEqual([
+      expect.objectContaining({
+        environmentId: 'environment',
+        kind: 'reconcile',
+        outcome: 'succeeded',
+      }),
+      expect.objectContaining({
+        environmentId: 'environment',
+        kind: 'reconcile',
+        outcome: 'succeeded',
+      }),
+    ]);
+  });
+
   it('is woken at once by a change, and works the queue off before it sleeps', async () => {
     const reconciler = fakeReconciler();
     const worker = workerWith(reconciler);

@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { EnvironmentsStore, errorMessage } from '../model';
 import { EnvironmentReconciler } from './EnvironmentReconciler';
+import { ProcessedJob } from './EnvironmentJobRunner';
 
 export const EXPIRY_ACTOR = 'system:expiry';
 
@@ -24,6 +25,7 @@ export class ReconcilerWorker {
   private readonly logger: LoggerService;
   private readonly pollIntervalMs: number;
   private readonly concurrency: number;
+  private readonly onJobProcessed?: (job: ProcessedJob) => void;
   private running = false;
   /** Bumped by every wake-up, so that a loop that found the queue empty sees a wake-up it raced with. */
   private wakeUps = 0;
@@ -42,12 +44,15 @@ export class ReconcilerWorker {
      * given. The store never hands one job to two loops.
      */
     concurrency?: number;
+    /** Hears each job processed: the rollout tracker looks at an environment just applied. */
+    onJobProcessed?: (job: ProcessedJob) => void;
   }) {
     this.reconciler = options.reconciler;
     this.store = options.store;
     this.logger = options.logger;
     this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     this.concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+    this.onJobProcessed = options.onJobProcessed;
   }
 
   static create(options: {
@@ -57,6 +62,7 @@ export class ReconcilerWorker {
     concurrency?: number;
     /** The safety poll's interval; 10 s when not given. */
     pollInterval?: HumanDuration;
+    onJobProcessed?: (job: ProcessedJob) => void;
   }): ReconcilerWorker {
     const { pollInterval, ...rest } = options;
     return new ReconcilerWorker({
@@ -163,6 +169,7 @@ export class ReconcilerWorker {
         }
         continue;
       }
+      this.onJobProcessed?.(processed);
       if (processed.retryAt) {
         this.wakeUpAt(processed.retryAt);
       }

@@ -27,3 +27,10 @@ export type {
 } from './EnvironmentStatusWatcher';
 export { EXPIRY_ACTOR, ReconcilerWorker } from './ReconcilerWorker';
 export { scheduleReconciliation } from './scheduleReconciliation';
+export { RolloutTracker, rolloutFailureReason } from './RolloutTracker';
+export type {
+  RolloutCheck,
+  RolloutObserver,
+  RolloutTrackerOptions,
+} from './RolloutTracker';
+export { deploymentWorkload } from './deploymentWorkload';

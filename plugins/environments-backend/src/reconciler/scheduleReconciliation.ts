@@ -4,7 +4,7 @@ import {
   LoggerService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
-import { HumanDuration } from '@backstage/types';
+import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { EnvironmentType } from '@internal/backstage-plugin-environments-common';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -15,15 +15,18 @@ import {
   catalogComponentOwner,
   catalogWorkloadSettings,
 } from './catalogWorkload';
+import { deploymentWorkload } from './deploymentWorkload';
 import { EnvironmentReconciler } from './EnvironmentReconciler';
 import { EnvironmentStatusWatcher } from './EnvironmentStatusWatcher';
 import { ReconcilerWorker } from './ReconcilerWorker';
+import { RolloutTracker } from './RolloutTracker';
 
 /**
  * The reconciler and its background work, started with the backend and
  * stopped with it: the worker that processes jobs when a change wakes it, the
- * status watch on each cluster, and the scheduled expiry of ephemeral
- * environments.
+ * status watch on each cluster, the rollout tracker that records each
+ * deployment's outcome, and the scheduled expiry of ephemeral environments
+ * and of pending approvals.
  */
 export async function scheduleReconciliation(options: {
   store: EnvironmentsStore;
@@ -45,7 +48,9 @@ export async function scheduleReconciliation(options: {
     expiry: { frequency: HumanDuration };
   };
 }): Promise<void> {
-  const { store, clusters, scheduler, lifecycle, logger, settings } = options;
+  const { store, deployments, clusters, scheduler, lifecycle, logger } =
+    options;
+  const { settings } = options;
   const reconciler = EnvironmentReconciler.create({
     store,
     drivers: options.drivers,
@@ -53,35 +58,81 @@ export async function scheduleReconciliation(options: {
     types: settings.types,
     owner: `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
     logger: logger.child({ component: 'reconciler' }),
-    workloadFor: catalogWorkloadSettings({
-      ...options,
-      defaultImagePattern: settings.defaultImagePattern,
+    workloadFor: deploymentWorkload({
+      deployments,
+      fallback: catalogWorkloadSettings({
+        ...options,
+        defaultImagePattern: settings.defaultImagePattern,
+      }),
     }),
     ownerFor: catalogComponentOwner(options),
   });
+  const tracker =
+    deployments &&
+    new RolloutTracker({
+      deployments,
+      environments: store,
+      observerFor: cluster => clusters.provisioner(cluster),
+      types: settings.types,
+      logger: logger.child({ component: 'rollout-tracker' }),
+      concurrency: settings.reconciler.concurrency,
+      sweepIntervalMs: durationToMilliseconds(settings.reconciler.pollInterval),
+    });
   const worker = ReconcilerWorker.create({
     reconciler,
     store,
     logger,
     ...settings.reconciler,
+    // The apply just happened: the rollout may be done already.
+    onJobProcessed: job => {
+      if (job.kind === 'reconcile')
+        tracker?.environmentChanged(job.environmentId);
+    },
   });
   // New work is usually due now; don't wait for the next look at the queue.
   await options.changes.onChange(() => worker.wakeUp());
+  // A deployment that starts rolling out queued its environment's reconcile
+  // in the same transaction; the store tells after the commit.
+  deployments?.onChange(deployment => {
+    if (deployment.state === 'rolling-out') worker.wakeUp();
+  });
   // Readiness comes from watches on each cluster, not from polling.
   const statusWatcher = new EnvironmentStatusWatcher({
     clusters,
     reconciler,
     scheduler,
     logger: logger.child({ component: 'status-watcher' }),
+    // Whatever moved the workloads may have ended a rollout.
+    onRefreshed: id => tracker?.environmentChanged(id),
   });
   lifecycle.addStartupHook(async () => {
     worker.start();
     await statusWatcher.start();
+    // Its first sweep finds the rollouts a stopped backend left.
+    tracker?.start();
   });
   lifecycle.addShutdownHook(async () => {
+    await tracker?.stop();
     await statusWatcher.stop();
     await worker.stop();
   });
+
+  if (deployments) {
+    await scheduler.scheduleTask({
+      id: 'expire-deployment-approvals',
+      frequency: { minutes: 1 },
+      timeout: { minutes: 1 },
+      scope: 'global',
+      fn: async () => {
+        const expired = await deployments.expireApprovals();
+        if (expired.length > 0) {
+          logger.info('Pending approvals expired', {
+            deployments: expired.map(d => d.id).join(', '),
+          });
+        }
+      },
+    });
+  }
 
   await scheduler.scheduleTask({
     id: 'expire-environments',
