@@ -788,8 +788,10 @@ describe.each(databases.eachSupportedId())(
         );
         const update = { id: deployment.id, reason: 'Waiting for 1 of 2 pods' };
 
+        heard = [];
         expect(await store.updateRolloutReason(update)).toBe(true);
         expect(await store.updateRolloutReason(update)).toBe(false);
+        expect(heard.map(d => d.reason)).toEqual(['Waiting for 1 of 2 pods']);
         expect((await store.getDeployment(deployment.id)).reason).toBe(
           'Waiting for 1 of 2 pods',
         );
@@ -840,6 +842,32 @@ describe.each(databases.eachSupportedId())(
         await expect(store.getDeployment('no-such-id')).rejects.toThrow(
           NotFoundError,
         );
+      });
+
+      it('gives 100 deployments a page unless asked for fewer, and never more than 500', async () => {
+        const environmentId = await environment();
+        const template = await store.createDeployment(
+          newDeployment(environmentId),
+        );
+        const row = await knex('deployments').where('id', template.id).first();
+        const rows = Array.from({ length: 600 }, (_, i) => ({
+          ...row,
+          id: `bulk-${i}`,
+          sequence: i + 2,
+          state: 'superseded',
+        }));
+        // In chunks: SQLite binds at most 999 values a statement.
+        for (let start = 0; start < rows.length; start += 20) {
+          await knex('deployments').insert(rows.slice(start, start + 20));
+        }
+
+        expect(await store.listDeployments(environmentId)).toHaveLength(100);
+        const all = await store.listDeployments(environmentId, { limit: 1000 });
+        expect(all).toHaveLength(500);
+        expect(all[0].sequence).toBe(601);
+        expect(
+          await store.listDeployments(environmentId, { limit: 0 }),
+        ).toHaveLength(1);
       });
 
       it('reads the targets of many environments in one query per table, in the order asked', async () => {
