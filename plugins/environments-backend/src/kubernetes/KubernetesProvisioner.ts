@@ -12,6 +12,7 @@ import {
   V1Deployment,
   V1Namespace,
   V1Pod,
+  V1Secret,
 } from '@kubernetes/client-node';
 import {
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -39,8 +40,17 @@ import {
   orchestratorBinding,
 } from './namespaceAccess';
 import { ResourceDrivers } from './ResourceDrivers';
-import { RolloutObservation } from './rollout';
-import { WorkloadSecretKey } from './secrets';
+import { observeRolloutOf, RolloutObservation } from './rollout';
+import {
+  assertSecretKey,
+  SECRET_UPDATED_AT_ANNOTATION,
+  secretKeys,
+  secretUpdateTimes,
+  WORKLOAD_SECRET_NAME,
+  WorkloadSecretKey,
+  withoutValue,
+} from './secrets';
+import { workloadName, workloadSelector } from './desiredObjects';
 
 export const FIELD_MANAGER = 'idp-environments';
 
@@ -104,6 +114,8 @@ const TEARDOWN_POLL_INTERVAL_MS = 500;
 /** RBAC picks up a new binding within milliseconds; this long means it never will. */
 const ACCESS_TIMEOUT_MS = 10_000;
 const ACCESS_POLL_INTERVAL_MS = 50;
+/** Writes of the workload Secret that lose a race before one gives up. */
+const SECRET_WRITE_ATTEMPTS = 5;
 /** 32 characters of base64url: 192 random bits, and safe in a URL. */
 const PASSWORD_BYTES = 24;
 
@@ -342,10 +354,14 @@ export class KubernetesProvisioner {
         }
         for (const item of items) {
           const name = item.metadata?.name;
+          // The workload Secret is never desired (writeSecret writes it, and
+          // gives it no spec hash): said twice, since pruning it would delete
+          // every secret of the environment.
           if (
             !name ||
             desired.has(key(kind, namespace, name)) ||
-            !item.metadata?.annotations?.[SPEC_HASH_ANNOTATION]
+            !item.metadata?.annotations?.[SPEC_HASH_ANNOTATION] ||
+            (kind === 'Secret' && name === WORKLOAD_SECRET_NAME)
           ) {
             continue;
           }
@@ -641,39 +657,251 @@ export class KubernetesProvisioner {
 
   /**
    * Where the rollout of the environment's component stands: one read of
-   * its Deployment and one labelled list of its pods.
+   * its Deployment and one labelled list of its pods, both bounded by the
+   * request timeout.
    */
   async observeRollout(
-    _environment: EnvironmentLocation,
+    environment: EnvironmentLocation & { componentRef: string },
   ): Promise<RolloutObservation> {
-    throw new Error('not implemented yet');
+    const { namespace } = environment;
+    const name = workloadName(environment.componentRef);
+    const labelSelector = [
+      environmentSelector(environment.id),
+      ...Object.entries(workloadSelector(environment.componentRef)).map(
+        ([key, value]) => `${key}=${value}`,
+      ),
+    ].join(',');
+    try {
+      const [deployment, pods] = await Promise.all([
+        this.apps.readNamespacedDeployment({ name, namespace }).catch(error => {
+          if (isNotFound(error)) {
+            return undefined;
+          }
+          throw error;
+        }),
+        this.core
+          .listNamespacedPod({ namespace, labelSelector })
+          .then(list => list.items),
+      ]);
+      return observeRolloutOf(deployment, pods);
+    } catch (error) {
+      throw new ForwardedError(
+        `Failed to read the rollout of Deployment ${name} in namespace ${namespace}`,
+        error,
+      );
+    }
   }
 
   /**
-   * Sets one key of the environment's workload Secret (creating the Secret
-   * on first write). The value is never logged nor part of an error.
+   * Sets one key of the environment's workload Secret, creating the Secret
+   * on first write. The value is never logged, and no error says it.
+   *
+   * @throws InputError when `key` cannot be a Secret key.
+   * @throws ConflictError when the namespace does not exist or is not the
+   * environment's.
    */
   async writeSecret(
-    _environment: EnvironmentLocation,
-    _key: string,
-    _value: string,
+    environment: EnvironmentLocation,
+    key: string,
+    value: string,
   ): Promise<void> {
-    throw new Error('not implemented yet');
+    assertSecretKey(key);
+    await this.changeWorkloadSecret(
+      environment,
+      key,
+      'set',
+      secret => {
+        const updatedAt = secretUpdateTimes(secret);
+        updatedAt[key] = new Date().toISOString();
+        return {
+          data: { [key]: Buffer.from(value, 'utf8').toString('base64') },
+          updatedAt,
+        };
+      },
+      value,
+    );
+    this.logger.info(`Set secret ${key} of environment ${environment.id}`, {
+      environment: environment.id,
+      namespace: environment.namespace,
+      key,
+    });
   }
 
-  /** Removes one key of the environment's workload Secret; no-op when absent. */
+  /** Removes one key of the environment's workload Secret; nothing when it has none. */
   async deleteSecret(
-    _environment: EnvironmentLocation,
-    _key: string,
+    environment: EnvironmentLocation,
+    key: string,
   ): Promise<void> {
-    throw new Error('not implemented yet');
+    assertSecretKey(key);
+    const deleted = await this.changeWorkloadSecret(
+      environment,
+      key,
+      'delete',
+      secret => {
+        if (!secret || secret.data?.[key] === undefined) {
+          return undefined;
+        }
+        const updatedAt = secretUpdateTimes(secret);
+        delete updatedAt[key];
+        return { data: { [key]: null }, updatedAt };
+      },
+    );
+    if (deleted) {
+      this.logger.info(
+        `Deleted secret ${key} of environment ${environment.id}`,
+        {
+          environment: environment.id,
+          namespace: environment.namespace,
+          key,
+        },
+      );
+    }
   }
 
   /** The keys of the environment's workload Secret and when each was set, never the values. */
   async listSecrets(
-    _environment: EnvironmentLocation,
+    environment: EnvironmentLocation,
   ): Promise<WorkloadSecretKey[]> {
-    throw new Error('not implemented yet');
+    const secret = await this.readWorkloadSecret(environment);
+    return secret ? secretKeys(secret) : [];
+  }
+
+  /**
+   * Reads the workload Secret (undefined when there is none), after making
+   * sure that the namespace is the environment's and that our RoleBinding
+   * is in it.
+   */
+  private async readWorkloadSecret(
+    environment: EnvironmentLocation,
+  ): Promise<V1Secret | undefined> {
+    const { namespace } = environment;
+    await this.assertEnvironmentNamespace(environment);
+    try {
+      return await this.core.readNamespacedSecret({
+        name: WORKLOAD_SECRET_NAME,
+        namespace,
+      });
+    } catch (error) {
+      if (isNotFound(error)) {
+        return undefined;
+      }
+      if (isForbidden(error)) {
+        this.accessibleNamespaces.delete(namespace);
+      }
+      throw new ForwardedError(
+        `Failed to read Secret ${WORKLOAD_SECRET_NAME} in namespace ${namespace}`,
+        error,
+      );
+    }
+  }
+
+  /**
+   * Read, change, write: a merge patch that carries the resourceVersion it
+   * read, so that two changes at once (to different keys) do not lose one
+   * another's update time; on a conflict, read again and retry. Resolves to
+   * whether anything was written.
+   */
+  private async changeWorkloadSecret(
+    environment: EnvironmentLocation,
+    key: string,
+    action: 'set' | 'delete',
+    change: (secret: V1Secret | undefined) =>
+      | {
+          data: Record<string, string | null>;
+          updatedAt: Record<string, string>;
+        }
+      | undefined,
+    value?: string,
+  ): Promise<boolean> {
+    const { namespace } = environment;
+    for (let attempt = 1; ; attempt++) {
+      const live = await this.readWorkloadSecret(environment);
+      const next = change(live);
+      if (!next) {
+        return false;
+      }
+      const annotations = {
+        [SECRET_UPDATED_AT_ANNOTATION]: canonicalJson(next.updatedAt),
+      };
+      try {
+        if (!live) {
+          await this.core.createNamespacedSecret({
+            namespace,
+            body: {
+              apiVersion: 'v1',
+              kind: 'Secret',
+              type: 'Opaque',
+              metadata: {
+                name: WORKLOAD_SECRET_NAME,
+                namespace,
+                // The environment's labels, so that it is found with the
+                // rest; no spec-hash annotation, so that prune keeps it.
+                labels: {
+                  [ENVIRONMENT_ID_LABEL]: environment.id,
+                  [MANAGED_BY_LABEL]: MANAGED_BY,
+                },
+                annotations,
+              },
+              data: next.data as Record<string, string>,
+            },
+          });
+        } else {
+          await this.objects.patch(
+            {
+              apiVersion: 'v1',
+              kind: 'Secret',
+              metadata: {
+                name: WORKLOAD_SECRET_NAME,
+                namespace,
+                resourceVersion: live.metadata?.resourceVersion,
+                annotations,
+              },
+              data: next.data,
+            } as KubernetesObject,
+            undefined,
+            undefined,
+            FIELD_MANAGER,
+            undefined,
+            PatchStrategy.MergePatch,
+          );
+        }
+        return true;
+      } catch (error) {
+        const conflict =
+          (error as { code?: number })?.code === 409 &&
+          attempt < SECRET_WRITE_ATTEMPTS;
+        if (!conflict) {
+          throw new ForwardedError(
+            `Failed to ${action} secret ${key} in Secret ${WORKLOAD_SECRET_NAME} of namespace ${namespace}`,
+            withoutValue(error, value),
+          );
+        }
+      }
+    }
+  }
+
+  /** @throws ConflictError when the namespace is not there or is not the environment's. */
+  private async assertEnvironmentNamespace(environment: EnvironmentLocation) {
+    const { namespace } = environment;
+    const live = await this.readNamespace(namespace);
+    if (!live) {
+      throw new ConflictError(
+        `Namespace ${namespace} of environment ${environment.id} does not exist (yet): its secrets are set once it is provisioned`,
+      );
+    }
+    const owner = live.metadata?.labels?.[ENVIRONMENT_ID_LABEL];
+    if (!isEnvironmentNamespace(live) || owner !== environment.id) {
+      throw new ConflictError(
+        `Namespace ${namespace} does not belong to environment ${
+          environment.id
+        } (${
+          owner ? `it belongs to ${owner}` : 'it has no environment label'
+        })`,
+      );
+    }
+    if (!this.accessibleNamespaces.has(namespace)) {
+      await this.bindNamespaceRole(namespace, live.metadata?.labels);
+    }
   }
 
   private async read(

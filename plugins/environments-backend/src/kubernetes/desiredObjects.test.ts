@@ -2,6 +2,8 @@ import { KubernetesObject } from '@kubernetes/client-node';
 import { postgresqlResourceDriver } from '@internal/backstage-plugin-environments-backend-module-postgresql';
 import { desiredObjects, DesiredObjectsInput } from './desiredObjects';
 import { ResourceDrivers } from './ResourceDrivers';
+import { DEPLOYMENT_ID_ANNOTATION } from './labels';
+import { WORKLOAD_SECRET_NAME } from './secrets';
 import {
   developmentEnvironment,
   developmentType,
@@ -334,5 +336,129 @@ describe('desiredObjects', () => {
 
   it('is deterministic', () => {
     expect(desiredObjects(input)).toEqual(desiredObjects(input));
+  });
+
+  describe('a deployment', () => {
+    const deployed: DesiredObjectsInput = {
+      ...input,
+      workload: {
+        image: 'ghcr.io/acme/orders-service:1.5.0',
+        replicas: 2,
+        env: { LOG_LEVEL: 'debug', FEATURE_X: 'on' },
+        secretRefs: { DB_PASSWORD: 'db-password', API_TOKEN: 'api-token' },
+        resources: { cpu: '750m', memory: '384Mi' },
+        deploymentId: 'dep-42',
+      },
+    };
+    const container = (objects: KubernetesObject[]) =>
+      find(objects, 'Deployment').spec.template.spec.containers[0];
+
+    it('gives the container its variables sorted by name, the secret ones from the workload Secret, which they require', () => {
+      expect(container(desiredObjects(deployed)).env).toEqual([
+        {
+          name: 'API_TOKEN',
+          valueFrom: {
+            secretKeyRef: { name: WORKLOAD_SECRET_NAME, key: 'api-token' },
+          },
+        },
+        {
+          name: 'DB_PASSWORD',
+          valueFrom: {
+            secretKeyRef: { name: 'workload-secrets', key: 'db-password' },
+          },
+        },
+        { name: 'FEATURE_X', value: 'on' },
+        { name: 'LOG_LEVEL', value: 'debug' },
+      ]);
+    });
+
+    it('renders the same variables in any order the same way', () => {
+      const reordered = desiredObjects({
+        ...deployed,
+        workload: {
+          ...deployed.workload,
+          env: { FEATURE_X: 'on', LOG_LEVEL: 'debug' },
+          secretRefs: { API_TOKEN: 'api-token', DB_PASSWORD: 'db-password' },
+        },
+      });
+      expect(JSON.stringify(reordered)).toBe(
+        JSON.stringify(desiredObjects(deployed)),
+      );
+    });
+
+    it("sets the container's limits, and leaves requests to the LimitRange", () => {
+      expect(container(desiredObjects(deployed)).resources).toEqual({
+        limits: { cpu: '750m', memory: '384Mi' },
+      });
+      expect(
+        container(
+          desiredObjects({
+            ...deployed,
+            workload: { ...deployed.workload, resources: { memory: '1Gi' } },
+          }),
+        ).resources,
+      ).toEqual({ limits: { memory: '1Gi' } });
+    });
+
+    it('renders no env and no resources when the settings have none, as before deployments', () => {
+      const plain = container(desiredObjects(input));
+      expect(plain).not.toHaveProperty('env');
+      expect(plain).not.toHaveProperty('resources');
+      expect(
+        find(desiredObjects(input), 'Deployment').spec.template.metadata,
+      ).not.toHaveProperty('annotations');
+    });
+
+    it('annotates the pod template with the deployment id, so that a new deployment is a new rollout', () => {
+      const template = find(desiredObjects(deployed), 'Deployment').spec
+        .template;
+      expect(template.metadata.annotations).toEqual({
+        [DEPLOYMENT_ID_ANNOTATION]: 'dep-42',
+      });
+      const next = find(
+        desiredObjects({
+          ...deployed,
+          workload: { ...deployed.workload, deploymentId: 'dep-43' },
+        }),
+        'Deployment',
+      ).spec.template;
+      expect(next).not.toEqual(template);
+    });
+
+    it('allows 0 replicas', () => {
+      expect(
+        find(
+          desiredObjects({
+            ...deployed,
+            workload: { ...deployed.workload, replicas: 0 },
+          }),
+          'Deployment',
+        ).spec.replicas,
+      ).toBe(0);
+    });
+
+    it("fails the rollout after the type's progress deadline, 10 minutes unless set", () => {
+      expect(
+        find(desiredObjects(deployed), 'Deployment').spec
+          .progressDeadlineSeconds,
+      ).toBe(600);
+      expect(
+        find(
+          desiredObjects({
+            ...deployed,
+            type: { ...developmentType, progressDeadline: '2m' },
+          }),
+          'Deployment',
+        ).spec.progressDeadlineSeconds,
+      ).toBe(120);
+    });
+
+    it('never renders the workload Secret: its values are not desired state', () => {
+      expect(
+        desiredObjects(deployed).filter(
+          o => o.kind === 'Secret' && o.metadata?.name === WORKLOAD_SECRET_NAME,
+        ),
+      ).toEqual([]);
+    });
   });
 });

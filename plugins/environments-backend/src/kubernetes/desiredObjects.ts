@@ -2,6 +2,7 @@ import {
   ENVIRONMENT_OWNER_ROLE,
   EnvironmentSpec,
   EnvironmentType,
+  parseDuration,
   PLATFORM_NAMESPACE,
   READER_BINDING_NAME,
   READER_CLUSTER_ROLE,
@@ -11,6 +12,7 @@ import {
   KubernetesObject,
   V1ConfigMap,
   V1Deployment,
+  V1EnvVar,
   V1LimitRange,
   V1Namespace,
   V1NetworkPolicy,
@@ -28,6 +30,7 @@ import {
 import { Environment } from '../model';
 import {
   COMPONENT_LABEL,
+  DEPLOYMENT_ID_ANNOTATION,
   ENVIRONMENT_ID_LABEL,
   ENVIRONMENT_TYPE_LABEL,
   KUBERNETES_ID_LABEL,
@@ -35,6 +38,7 @@ import {
   MANAGED_BY_LABEL,
 } from './labels';
 import { ResourceDrivers } from './ResourceDrivers';
+import { WORKLOAD_SECRET_NAME } from './secrets';
 
 /**
  * The stored environment, with its spec read as the validated request it was
@@ -89,6 +93,8 @@ export const WORKLOAD_SERVICE_ACCOUNT = 'workload';
 /** Bound to the owning team; a RoleBinding's role cannot change, so the name did. */
 export const OWNER_BINDING_NAME = 'environment-owner';
 const DEFAULT_PORT = 8080;
+/** As the reconciler's: how long a rollout may make no progress. */
+const DEFAULT_PROGRESS_DEADLINE = '10m';
 
 type ObjectMeta = (
   name: string,
@@ -116,6 +122,55 @@ function objectName(name: string): string {
     .slice(0, 63)
     .replace(/-+$/, '');
   return cleaned || 'app';
+}
+
+/** The name of the component's Deployment, Service and ConfigMap. */
+export function workloadName(componentRef: string): string {
+  return objectName(entityName(componentRef));
+}
+
+/**
+ * The labels the component's Deployment selects its pods by, so the pods of
+ * its rollout (a resource's StatefulSet pods carry other names).
+ */
+export function workloadSelector(componentRef: string): Record<string, string> {
+  return {
+    [COMPONENT_LABEL]: entityName(componentRef),
+    'app.kubernetes.io/name': workloadName(componentRef),
+  };
+}
+
+/**
+ * The container's own environment variables, sorted by name so that the
+ * same settings always render the same list: plain values, and references
+ * to keys of the workload Secret. Not optional: a key that is not set keeps
+ * the container from starting, which the rollout reports, rather than have
+ * the component start without it.
+ */
+function containerEnv(workload: WorkloadSettings): V1EnvVar[] {
+  const plain: V1EnvVar[] = Object.entries(workload.env ?? {}).map(
+    ([name, value]) => ({ name, value }),
+  );
+  const secret: V1EnvVar[] = Object.entries(workload.secretRefs ?? {}).map(
+    ([name, key]) => ({
+      name,
+      valueFrom: { secretKeyRef: { name: WORKLOAD_SECRET_NAME, key } },
+    }),
+  );
+  return [...plain, ...secret].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
+}
+
+/** Limits only: requests come from the type's LimitRange defaults. */
+function containerLimits(workload: WorkloadSettings) {
+  const { cpu, memory } = workload.resources ?? {};
+  if (!cpu && !memory) {
+    return undefined;
+  }
+  return {
+    limits: { ...(cpu && { cpu }), ...(memory && { memory }) },
+  };
 }
 
 /**
@@ -292,13 +347,12 @@ export function desiredObjects({
     });
   });
 
-  const appName = objectName(componentName);
+  const appName = workloadName(environment.componentRef);
   const appLabels = { [KUBERNETES_ID_LABEL]: componentName };
-  const selector = {
-    [COMPONENT_LABEL]: componentName,
-    'app.kubernetes.io/name': appName,
-  };
+  const selector = workloadSelector(environment.componentRef);
   const port = workload.port ?? DEFAULT_PORT;
+  const env = containerEnv(workload);
+  const resourceLimits = containerLimits(workload);
 
   const configMap: V1ConfigMap = {
     apiVersion: 'v1',
@@ -329,9 +383,25 @@ export function desiredObjects({
     metadata: meta(appName, appLabels),
     spec: {
       replicas: Math.min(workload.replicas ?? 1, type.bounds.replicas),
+      // Whole seconds: the type's deadline for its environments, which a
+      // rollout that makes no progress for as long fails by.
+      progressDeadlineSeconds: Math.max(
+        1,
+        Math.round(
+          parseDuration(type.progressDeadline ?? DEFAULT_PROGRESS_DEADLINE) /
+            1000,
+        ),
+      ),
       selector: { matchLabels: selector },
       template: {
-        metadata: { labels: { ...labels, ...appLabels, ...selector } },
+        metadata: {
+          labels: { ...labels, ...appLabels, ...selector },
+          // A new deployment changes the template, so it is a new rollout,
+          // and each pod says which deployment it belongs to.
+          ...(workload.deploymentId && {
+            annotations: { [DEPLOYMENT_ID_ANNOTATION]: workload.deploymentId },
+          }),
+        },
         spec: {
           serviceAccountName: WORKLOAD_SERVICE_ACCOUNT,
           // Restricted, whatever the type enforces; the component's image
@@ -351,6 +421,8 @@ export function desiredObjects({
                     driver.workloadEnv?.(resource) ?? [],
                 ),
               ],
+              ...(env.length > 0 && { env }),
+              ...(resourceLimits && { resources: resourceLimits }),
             },
           ],
         },

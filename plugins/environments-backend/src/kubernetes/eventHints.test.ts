@@ -150,4 +150,19 @@ describe('eventHint', () => {
       ),
     ).toBeUndefined();
   });
+
+  it('explains a container that refers to a secret the environment does not have', () => {
+    const hint = eventHint(
+      warning(
+        'Failed',
+        "Error: couldn't find key db-password in Secret orders-dev/workload-secrets",
+      ),
+    );
+    expect(hint).toContain(
+      'refers to the secret db-password, which is not set in this environment',
+    );
+    expect(
+      eventHint(warning('CreateContainerConfigError', 'secret "x" not found')),
+    ).toContain('refers to a secret that is not set in this environment');
+  });
 });

@@ -47,6 +47,22 @@ const crashLoop: HintRule = {
     'The container keeps exiting, and Kubernetes restarts it with ever longer pauses (CrashLoopBackOff). Its logs say why: read the logs of the previous container, the one that exited (previous=true), for example a missing setting, a database it cannot reach or an error at start-up.',
 };
 
+// The kubelet says so when an environment variable refers to a Secret key
+// (or a ConfigMap) that is not there: the container is never created.
+const missingConfig: HintRule = {
+  matches: ({ reason, message }) =>
+    reason === 'CreateContainerConfigError' ||
+    /CreateContainerConfigError|couldn't find key .* in Secret|secret ".*" not found/i.test(
+      message,
+    ),
+  hint: ({ message }) => {
+    const key = message.match(/couldn't find key (\S+) in Secret/i)?.[1];
+    return `The container cannot be created because its configuration refers to ${
+      key ? `the secret ${key}, which` : 'a secret that'
+    } is not set in this environment. Set it among the environment's secrets (PUT /environments/{id}/secrets/{key}), or remove the reference from the configuration, and deploy again.`;
+  },
+};
+
 const quotaExceeded: HintRule = {
   matches: ({ reason, message }) =>
     reason === 'FailedCreate' && /exceeded quota/i.test(message),
@@ -79,6 +95,7 @@ const RULES: HintRule[] = [
   imagePull,
   outOfMemory,
   crashLoop,
+  missingConfig,
   quotaExceeded,
   failedScheduling,
 ];
