@@ -14,6 +14,7 @@ IDP_KWOKCTL_LOG_LEVEL="${IDP_KWOKCTL_LOG_LEVEL:-WARN}"
 
 CLUSTER_DIR="${KWOK_WORKDIR}/clusters/${IDP_CLUSTER_NAME}"
 KWOK_CONFIG="${KWOK_WORKDIR}/${IDP_CLUSTER_NAME}-kwokctl.yaml"
+KWOK_STAGES="${LC_SCRIPT_DIR}/kwok-stages.yaml"
 INTERNAL_KUBECONFIG="${CLUSTER_DIR}/kubeconfig.yaml"
 POD_LOG_DIR="${CLUSTER_DIR}/pod-logs"
 POD_LOG_FILE="${POD_LOG_DIR}/containers.log"
@@ -140,7 +141,12 @@ spec:
   - logsFile: ${POD_LOG_FILE}
     previousLogsFile: ${POD_PREVIOUS_LOG_FILE}
     follow: true
+---
 EOF
+  # Pods become Running and Ready, except those whose image is from a
+  # registry host ending in .invalid: they wait in ImagePullBackOff. Not in
+  # the heredoc: the Stages' templates are full of $.
+  cat "${KWOK_STAGES}" >>"${KWOK_CONFIG}"
 }
 
 cri_line() { printf '%s stdout F %s\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)" "$*"; }
@@ -201,6 +207,10 @@ cmd_up() {
   fi
   if [[ -f "${CLUSTER_DIR}/kwok.yaml" ]] && ! grep -q leader-elect "${CLUSTER_DIR}/kwok.yaml"; then
     log "cluster ${IDP_CLUSTER_NAME} runs its controllers with leader election, which an API server outage kills; recreating it"
+    cmd_down
+  fi
+  if [[ -f "${CLUSTER_DIR}/kwok.yaml" ]] && ! grep -q idp-stage-image-pull-failed "${CLUSTER_DIR}/kwok.yaml"; then
+    log "cluster ${IDP_CLUSTER_NAME} predates the Stages that fail pods with an image from a .invalid registry; recreating it"
     cmd_down
   fi
   if [[ -f "${CLUSTER_DIR}/kwok.yaml" ]]; then
