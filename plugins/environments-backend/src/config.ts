@@ -12,6 +12,8 @@ export type EnvironmentsConfig = {
   types: Record<string, EnvironmentType>;
   /** The names of the configured clusters. */
   clusterNames: string[];
+  /** `environments.adminGroups`: who approves for the types that name no `approverGroups`. */
+  adminGroups: string[];
   /** The image pattern of a component that declares none; the built-in default when not given. */
   defaultImagePattern?: string;
   reconciler: {
@@ -81,6 +83,8 @@ export function readEnvironmentsConfig(
   const settings: EnvironmentsConfig = {
     types: parseEnvironmentTypes(config.getOptional('environments.types')),
     clusterNames,
+    adminGroups:
+      config.getOptionalStringArray('environments.adminGroups') ?? [],
     defaultImagePattern: config.getOptionalString('environments.defaultImage'),
     reconciler: {
       concurrency: positiveIntegerAt(

@@ -39,7 +39,7 @@ export type {
   EnvironmentSpec,
 } from './request';
 export * from './resources';
-export { formatValidationIssues } from './validation';
+export { formatValidationIssues, parseWithIssues } from './validation';
 export type { ValidationIssue } from './validation';
 export {
   RESOURCE_TYPE_ENVIRONMENT,

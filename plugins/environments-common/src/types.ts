@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deploymentApprovalSchema } from './deployments/deployment';
 import { environmentSpecSchema } from './request';
 
 // Everything here travels as JSON between the backend, its database and the
@@ -111,6 +112,12 @@ export const environmentSchema = z.object({
   updatedAt: timestamp,
   /** When it will be deleted, as an ISO 8601 timestamp; ephemeral only. */
   expiresAt: timestamp.optional(),
+  /**
+   * Set when its type `requiresApproval`: it stays `requested`, with nothing
+   * provisioned, until one of `groups` other than its requester approves.
+   * The same approval as a deployment's.
+   */
+  approval: deploymentApprovalSchema.optional(),
 });
 
 /**

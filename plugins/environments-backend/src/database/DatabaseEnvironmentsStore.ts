@@ -10,6 +10,7 @@ import {
   canonicalJson,
   environmentCapChecks,
   environmentCapReached,
+  toApiApproval,
 } from '../model';
 import { isPostgres, isUniqueViolation, lockedOnPostgres } from './dialect';
 import {
@@ -52,6 +53,63 @@ const migrationsDir = resolvePackagePath(
   'migrations',
 );
 
+/** The reason of an environment whose approval nobody gave in time. */
+export const APPROVAL_EXPIRED = 'Approval expired';
+
+/** Who expires approvals, in the audit trail. */
+export const APPROVAL_EXPIRY_ACTOR = 'system:approval-expiry';
+
+function pendingUntil(row: EnvironmentRow): Date | undefined {
+  return row.approval_pending_until === null ||
+    row.approval_pending_until === undefined
+    ? undefined
+    : new Date(row.approval_pending_until);
+}
+
+/** Waiting for a decision that may still be made at `now`. */
+function isPendingApproval(row: EnvironmentRow, now: Date): boolean {
+  const until = pendingUntil(row);
+  return row.status === 'requested' && until !== undefined && until >= now;
+}
+
+function isExpiredApproval(row: EnvironmentRow, now: Date): boolean {
+  const until = pendingUntil(row);
+  return row.status === 'requested' && until !== undefined && until < now;
+}
+
+/** Says why a decision on the environment can no longer be made. */
+function notPendingError(row: EnvironmentRow, now: Date): ConflictError {
+  const { approval } = toEnvironment(row);
+  const name = `Environment '${row.name}'`;
+  if (!approval) {
+    return new ConflictError(
+      `${name} did not need approval: its type does not require it`,
+    );
+  }
+  if (approval.decision) {
+    return new ConflictError(
+      `${name} is no longer waiting for approval: ${approval.decision.outcome} by ${approval.decision.by}`,
+    );
+  }
+  if (isExpiredApproval(row, now) || row.reason === APPROVAL_EXPIRED) {
+    return new ConflictError(
+      `${name} is no longer waiting for approval: it expired at ${approval.expiresAt.toISOString()}`,
+    );
+  }
+  return new ConflictError(
+    `${name} is no longer waiting for approval: it is ${row.status}`,
+  );
+}
+
+/** Provisioning work waits for the approval. */
+function assertNotAwaitingApproval(row: EnvironmentRow, what: string): void {
+  if (pendingUntil(row) !== undefined) {
+    throw new ConflictError(
+      `Environment '${row.name}' is waiting for approval; ${what} once it is approved`,
+    );
+  }
+}
+
 function assertVersion(row: EnvironmentRow, expectedVersion?: number) {
   if (expectedVersion !== undefined && expectedVersion !== row.version) {
     throw new StaleVersionError(row.id, expectedVersion, row.version);
@@ -83,6 +141,7 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
   async createEnvironment(request: NewEnvironment): Promise<Environment> {
     const id = randomUUID();
     const now = new Date();
+    const { approval } = request;
     try {
       await this.db.transaction(async tx => {
         await this.assertWithinCaps(tx, request);
@@ -95,7 +154,7 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
           system_ref: request.systemRef ?? null,
           type: request.type,
           status: 'requested',
-          reason: null,
+          reason: approval?.reason ?? null,
           spec: canonicalJson(request.spec),
           conditions: canonicalJson([]),
           generation: 1,
@@ -106,22 +165,36 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
           updated_at: now,
           expires_at: request.expiresAt ?? null,
           deleted_at: null,
+          approval: approval
+            ? canonicalJson(
+                toApiApproval({
+                  groups: approval.groups,
+                  expiresAt: approval.expiresAt,
+                }),
+              )
+            : null,
+          approval_pending_until: approval?.expiresAt ?? null,
         });
-        await jobQueue.enqueueJob(tx, {
-          environmentId: id,
-          kind: 'reconcile',
-          now,
-        });
+        // One waiting for approval gets its job once approved.
+        if (!approval) {
+          await jobQueue.enqueueJob(tx, {
+            environmentId: id,
+            kind: 'reconcile',
+            now,
+          });
+        }
         await insertAuditEvent(tx, {
           environmentId: id,
           actor: request.createdBy,
           action: 'create',
           outcome: 'succeeded',
+          message: approval?.reason,
           at: now,
         });
         await insertStatusTransition(tx, {
           environmentId: id,
           status: 'requested',
+          reason: approval?.reason,
           at: now,
         });
       });
@@ -167,6 +240,132 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
         throw environmentCapReached(request.type, check, live);
       }
     }
+  }
+
+  async decideApproval(decision: {
+    id: string;
+    outcome: 'approved' | 'rejected';
+    by: string;
+    comment: string;
+    now?: Date;
+  }): Promise<Environment> {
+    const now = decision.now ?? new Date();
+    return this.db.transaction(async tx => {
+      const row = await this.requireRow(tx, decision.id, { lock: true });
+      const pending = toEnvironment(row).approval;
+      if (!pending || !isPendingApproval(row, now)) {
+        throw notPendingError(row, now);
+      }
+      const approval = canonicalJson(
+        toApiApproval({
+          ...pending,
+          decision: {
+            outcome: decision.outcome,
+            by: decision.by,
+            at: now,
+            comment: decision.comment,
+          },
+        }),
+      );
+      const decided = {
+        approval,
+        approval_pending_until: null,
+        updated_at: now,
+      };
+      if (decision.outcome === 'approved') {
+        await this.compareAndSet(tx, row, { ...decided, reason: null });
+        await jobQueue.enqueueJob(tx, {
+          environmentId: row.id,
+          kind: 'reconcile',
+          now,
+        });
+      } else {
+        await this.endUnprovisioned(tx, row, {
+          changes: decided,
+          reason: `Rejected by ${decision.by}: ${decision.comment}`,
+          now,
+        });
+      }
+      await insertAuditEvent(tx, {
+        environmentId: row.id,
+        actor: decision.by,
+        action: decision.outcome === 'approved' ? 'approve' : 'reject',
+        outcome: 'succeeded',
+        message: decision.comment,
+        at: now,
+      });
+      return toEnvironment(await this.requireRow(tx, row.id));
+    });
+  }
+
+  async expireApprovals(options: { now?: Date } = {}): Promise<Environment[]> {
+    const now = options.now ?? new Date();
+    const due = await this.db<EnvironmentRow>(ENVIRONMENTS_TABLE)
+      .whereNotNull('approval_pending_until')
+      .where('approval_pending_until', '<', now)
+      .orderBy(['approval_pending_until', 'id'])
+      .select('id');
+    const expired: Environment[] = [];
+    for (const { id } of due) {
+      // Each in its own transaction, re-read under the lock: a decision that
+      // landed since the query wins.
+      const environment = await this.db.transaction(async tx => {
+        const row = await this.requireRow(tx, id, { lock: true });
+        if (!isExpiredApproval(row, now)) {
+          return undefined;
+        }
+        await this.endUnprovisioned(tx, row, {
+          changes: { approval_pending_until: null, updated_at: now },
+          reason: APPROVAL_EXPIRED,
+          now,
+        });
+        await insertAuditEvent(tx, {
+          environmentId: id,
+          actor: APPROVAL_EXPIRY_ACTOR,
+          action: 'expire-approval',
+          outcome: 'succeeded',
+          message: APPROVAL_EXPIRED,
+          at: now,
+        });
+        return toEnvironment(await this.requireRow(tx, id));
+      });
+      if (environment) {
+        expired.push(environment);
+      }
+    }
+    return expired;
+  }
+
+  async listPendingApprovals(): Promise<Environment[]> {
+    const rows = await this.db<EnvironmentRow>(ENVIRONMENTS_TABLE)
+      .whereNotNull('approval_pending_until')
+      .where('status', 'requested')
+      .orderBy(['created_at', 'id']);
+    return rows.map(toEnvironment);
+  }
+
+  /**
+   * Ends an environment that was never provisioned (no job ever ran for it):
+   * straight to `deleted`, which frees its name and namespace.
+   */
+  private async endUnprovisioned(
+    tx: Knex.Transaction,
+    row: EnvironmentRow,
+    options: { changes: Partial<EnvironmentRow>; reason: string; now: Date },
+  ) {
+    const { changes, reason, now } = options;
+    await this.compareAndSet(tx, row, {
+      ...changes,
+      status: 'deleted',
+      reason,
+      deleted_at: now,
+    });
+    await insertStatusTransition(tx, {
+      environmentId: row.id,
+      status: 'deleted',
+      reason,
+      at: now,
+    });
   }
 
   async getEnvironment(id: string): Promise<Environment> {
@@ -281,6 +480,8 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
       const row = await this.requireRow(tx, request.id, { lock: true });
       assertNotBeingDeleted(row);
       assertVersion(row, request.expectedVersion);
+      // The approver approves the environment as it was requested.
+      assertNotAwaitingApproval(row, 'change it');
       const spec = canonicalJson(request.spec);
       if (spec === row.spec) {
         return toEnvironment(row);
@@ -321,6 +522,8 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
       await this.compareAndSet(tx, row, {
         status: 'deleting',
         updated_at: now,
+        // Deleting one that waits for approval withdraws the request.
+        approval_pending_until: null,
       });
       // Reconciling would recreate what the teardown removes.
       await tx(JOBS_TABLE)
@@ -473,6 +676,9 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
         lock: true,
       });
       assertJobFitsLifecycle(row, job.kind);
+      if (job.kind === 'reconcile') {
+        assertNotAwaitingApproval(row, 'it is provisioned');
+      }
       const now = new Date();
       const queued = await jobQueue.enqueueJob(tx, { ...job, now });
       if (audit) {

@@ -1,4 +1,5 @@
 import {
+  deploymentApprovalSchema,
   environmentSpecSchema,
   environmentStatusSchema,
   resourceConditionSchema,
@@ -43,6 +44,10 @@ export interface EnvironmentRow {
   updated_at: DbTimestamp;
   expires_at: DbTimestamp | null;
   deleted_at: DbTimestamp | null;
+  /** JSON in the contract's shape (`deploymentApprovalSchema`). */
+  approval: string | null;
+  /** Set while the approval is pending: when it expires. */
+  approval_pending_until: DbTimestamp | null;
 }
 
 export interface JobRow {
@@ -155,6 +160,31 @@ export function toEnvironment(row: EnvironmentRow): Environment {
     updatedAt: toDate(row.updated_at),
     expiresAt: toOptionalDate(row.expires_at),
     deletedAt: toOptionalDate(row.deleted_at),
+    // Left out, not undefined, so that environments without one compare equal.
+    ...(row.approval
+      ? {
+          approval: toApproval(
+            parseJsonColumn(
+              row,
+              'approval',
+              deploymentApprovalSchema,
+              row.approval,
+            ),
+          ),
+        }
+      : {}),
+  };
+}
+
+function toApproval(
+  approval: z.output<typeof deploymentApprovalSchema>,
+): NonNullable<Environment['approval']> {
+  return {
+    groups: approval.groups,
+    expiresAt: new Date(approval.expiresAt),
+    ...(approval.decision && {
+      decision: { ...approval.decision, at: new Date(approval.decision.at) },
+    }),
   };
 }
 

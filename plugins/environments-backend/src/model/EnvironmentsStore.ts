@@ -23,6 +23,11 @@ export interface NewEnvironment {
   expiresAt?: Date;
   /** The type's caps on live environments, checked in the creating transaction. */
   caps?: EnvironmentCaps;
+  /**
+   * Set when its type requires approval: it is stored `requested` with this
+   * reason and no job, and waits for `decideApproval`.
+   */
+  approval?: { groups: string[]; expiresAt: Date; reason: string };
 }
 
 export interface EnvironmentFilter {
@@ -110,8 +115,34 @@ export type ReconcileFence =
  * every change of status records a status transition in that transaction.
  */
 export interface EnvironmentsStore {
-  /** Stores a requested environment with its first reconcile job. Throws `ConflictError` if the name or namespace is taken. */
+  /**
+   * Stores a requested environment with its first reconcile job, or, with
+   * `approval`, without one (nothing is provisioned until it is approved).
+   * Throws `ConflictError` if the name or namespace is taken.
+   */
   createEnvironment(request: NewEnvironment): Promise<Environment>;
+
+  /**
+   * Decides a pending environment: approved, its first reconcile job is
+   * queued; rejected, it ends `deleted` (nothing was provisioned) and its name
+   * is free again. Either way with an audit event, in the same transaction,
+   * and the version bumped. Throws `ConflictError` when it is not pending
+   * (decided, expired or deleted meanwhile), so that of two concurrent
+   * decisions exactly one lands.
+   */
+  decideApproval(decision: {
+    id: string;
+    outcome: 'approved' | 'rejected';
+    by: string;
+    comment: string;
+    now?: Date;
+  }): Promise<Environment>;
+
+  /** Pending environments whose approval expired end `deleted`; returns them. */
+  expireApprovals(options?: { now?: Date }): Promise<Environment[]>;
+
+  /** Every environment waiting for approval, oldest first. */
+  listPendingApprovals(): Promise<Environment[]>;
 
   /** Throws `NotFoundError` if there is no environment with that id. Deleted environments are found too. */
   getEnvironment(id: string): Promise<Environment>;

@@ -11,6 +11,7 @@ export {
   StaleVersionError,
 } from './errors';
 export {
+  toApiApproval,
   toApiAuditEvent,
   toApiDeployment,
   toApiEnvironment,

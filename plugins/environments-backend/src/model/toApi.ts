@@ -4,7 +4,7 @@ import {
   Environment as ApiEnvironment,
   StatusTransition as ApiStatusTransition,
 } from '@internal/backstage-plugin-environments-common';
-import { Deployment } from './deployments';
+import { Deployment, DeploymentApproval } from './deployments';
 import { AuditEvent, Environment, StatusTransition } from './types';
 
 /*
@@ -31,6 +31,25 @@ export function toApiEnvironment(environment: Environment): ApiEnvironment {
     updatedAt: environment.updatedAt.toISOString(),
     ...(environment.expiresAt && {
       expiresAt: environment.expiresAt.toISOString(),
+    }),
+    ...(environment.approval && {
+      approval: toApiApproval(environment.approval),
+    }),
+  };
+}
+
+/** A deployment's or an environment's approval, as the API (and the database's JSON) holds it. */
+export function toApiApproval(
+  approval: DeploymentApproval,
+): NonNullable<ApiEnvironment['approval']> {
+  return {
+    groups: approval.groups,
+    expiresAt: approval.expiresAt.toISOString(),
+    ...(approval.decision && {
+      decision: {
+        ...approval.decision,
+        at: approval.decision.at.toISOString(),
+      },
     }),
   };
 }
@@ -80,18 +99,7 @@ export function toApiDeployment(deployment: Deployment): ApiDeployment {
     ...(deployment.rollbackOf && { rollbackOf: deployment.rollbackOf }),
     ...(deployment.promotedFrom && { promotedFrom: deployment.promotedFrom }),
     ...(deployment.replaces && { replaces: deployment.replaces }),
-    ...(approval && {
-      approval: {
-        groups: approval.groups,
-        expiresAt: approval.expiresAt.toISOString(),
-        ...(approval.decision && {
-          decision: {
-            ...approval.decision,
-            at: approval.decision.at.toISOString(),
-          },
-        }),
-      },
-    }),
+    ...(approval && { approval: toApiApproval(approval) }),
     createdBy: deployment.createdBy,
     createdAt: deployment.createdAt.toISOString(),
     ...(deployment.startedAt && {

@@ -4,6 +4,7 @@ import {
   EnvironmentStatus,
   ResourceCondition,
 } from '@internal/backstage-plugin-environments-common';
+import { DeploymentApproval } from './deployments';
 
 export type { EnvironmentSpec, EnvironmentStatus, ResourceCondition };
 
@@ -39,6 +40,12 @@ export interface Environment {
   /** Set for ephemeral environments, which are torn down once it has passed. */
   expiresAt?: Date;
   deletedAt?: Date;
+  /**
+   * Set when its type requires approval: nothing is provisioned until it is
+   * approved. Pending while it has no `decision` and the environment is
+   * `requested`.
+   */
+  approval?: DeploymentApproval;
 }
 
 export type JobKind = 'reconcile' | 'teardown';

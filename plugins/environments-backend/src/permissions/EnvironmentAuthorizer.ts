@@ -15,6 +15,8 @@ import {
 import {
   environmentCreatePermission,
   environmentDeletePermission,
+  environmentDeployPermission,
+  environmentDeploymentApprovePermission,
   environmentLogsReadPermission,
   environmentReadPermission,
   environmentsPermissions,
@@ -36,6 +38,10 @@ const PERMISSIONS = {
   update: environmentUpdatePermission,
   delete: environmentDeletePermission,
   readLogs: environmentLogsReadPermission,
+  /** Deploying, rolling back, promoting into it and setting its secrets. */
+  deploy: environmentDeployPermission,
+  /** Deciding a pending approval, on top of being one of its approvers. */
+  approve: environmentDeploymentApprovePermission,
 } as const;
 
 /** What a caller may do to an environment. */

@@ -9,7 +9,7 @@ import { EnvironmentType } from '@internal/backstage-plugin-environments-common'
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { DeploymentsStore, EnvironmentsStore } from '../model';
+import { DeploymentsStore, Environment, EnvironmentsStore } from '../model';
 import { EnvironmentClusters, ResourceDrivers } from '../kubernetes';
 import {
   catalogComponentOwner,
@@ -41,6 +41,10 @@ export async function scheduleReconciliation(options: {
   logger: LoggerService;
   /** The changes that may have queued work. */
   changes: { onChange(listener: () => void): Promise<void> };
+  /** Told of each environment whose approval expired, to tell its requester. */
+  approvalNotifier?: {
+    environmentApprovalDecided(environment: Environment): Promise<void>;
+  };
   settings: {
     types: Record<string, EnvironmentType>;
     defaultImagePattern?: string;
@@ -142,6 +146,23 @@ export async function scheduleReconciliation(options: {
     scope: 'global',
     fn: async () => {
       await worker.expireEnvironments();
+    },
+  });
+
+  // Environments of gated types that nobody approved in time end deleted;
+  // nothing was provisioned for them, so there is nothing to tear down.
+  await scheduler.scheduleTask({
+    id: 'expire-environment-approvals',
+    frequency: settings.expiry.frequency,
+    timeout: { minutes: 5 },
+    scope: 'global',
+    fn: async () => {
+      for (const environment of await store.expireApprovals()) {
+        logger.info('Environment approval expired', {
+          environment: environment.id,
+        });
+        await options.approvalNotifier?.environmentApprovalDecided(environment);
+      }
     },
   });
 

@@ -213,6 +213,9 @@ describe('openapi.yaml', () => {
     ['/deployments/{id}/approve', 'post', deploymentSchema],
     ['/deployments/{id}/reject', 'post', deploymentSchema],
     ['/approvals', 'get', deploymentListSchema],
+    ['/environments/{id}/approve', 'post', environmentSchema],
+    ['/environments/{id}/reject', 'post', environmentSchema],
+    ['/environment-approvals', 'get', environmentListSchema],
     ['/what-runs-where', 'get', whatRunsWhereSchema],
     ['/ci/deployments', 'post', deploymentSchema],
   ])('answers %s %s as the contract says', (path, method, schema) => {
@@ -231,6 +234,8 @@ describe('openapi.yaml', () => {
     ['/environments/{id}/secrets/{key}', 'put', secretValueRequestSchema],
     ['/deployments/{id}/approve', 'post', approvalDecisionRequestSchema],
     ['/deployments/{id}/reject', 'post', approvalDecisionRequestSchema],
+    ['/environments/{id}/approve', 'post', approvalDecisionRequestSchema],
+    ['/environments/{id}/reject', 'post', approvalDecisionRequestSchema],
     ['/ci/deployments', 'post', ciDeployRequestSchema],
   ])('takes the body of %s %s as the contract says', (path, method, schema) => {
     expect(specShape(requestBodySchema(path, method))).toEqual(

@@ -3,9 +3,15 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  approvalDecisionRequestSchema,
   AuditEvent as ApiAuditEvent,
   Environment as ApiEnvironment,
   environmentNamespace,
@@ -14,6 +20,7 @@ import {
   EnvironmentRequestValidation,
   formatValidationIssues,
   parseDuration,
+  parseWithIssues,
   validateEnvironmentRequest,
   validateEnvironmentUpdate,
   StatusTransition as ApiStatusTransition,
@@ -21,6 +28,7 @@ import {
 } from '@internal/backstage-plugin-environments-common';
 import { ResourceDrivers } from '../kubernetes';
 import {
+  Environment,
   EnvironmentsStore,
   StaleVersionError,
   toApiAuditEvent,
@@ -92,7 +100,22 @@ export type EnvironmentsServiceOptions = {
   clock?: () => Date;
   /** The least time between two accepted reconciles of one environment; 5 s by default. */
   reconcileIntervalMs?: number;
+  /** `environments.adminGroups`: who approves what a type gates when it names no `approverGroups`. */
+  adminGroups?: string[];
+  /** Tells approvers and requesters about approvals; its failures never fail a request. */
+  approvalNotifier?: EnvironmentApprovalNotifier;
 };
+
+/** What the service tells about the approvals of environments. */
+export interface EnvironmentApprovalNotifier {
+  /** A gated environment was requested: its approvers are told. */
+  environmentApprovalRequested(environment: Environment): Promise<void>;
+  /** It was approved, rejected or expired: its requester is told. */
+  environmentApprovalDecided(environment: Environment): Promise<void>;
+}
+
+/** How long a gated request waits for a decision when its type says nothing. */
+const DEFAULT_APPROVAL_TIMEOUT = '24h';
 
 /** An `InputError` whose body also lists each issue, for forms to show per field. */
 export function invalidInput(
@@ -120,6 +143,8 @@ export class EnvironmentsService {
   private readonly userInfo: UserInfoService;
   private readonly clock: () => Date;
   private readonly reconcileLimiter: ReconcileRateLimiter;
+  private readonly adminGroups: string[];
+  private readonly approvalNotifier?: EnvironmentApprovalNotifier;
 
   constructor(options: EnvironmentsServiceOptions) {
     this.store = options.store;
@@ -129,6 +154,8 @@ export class EnvironmentsService {
     this.authorizer = options.authorizer;
     this.userInfo = options.userInfo;
     this.clock = options.clock ?? (() => new Date());
+    this.adminGroups = options.adminGroups ?? [];
+    this.approvalNotifier = options.approvalNotifier;
     this.reconcileLimiter = new ReconcileRateLimiter({
       intervalMs: options.reconcileIntervalMs ?? 5000,
       clock: () => this.clock().getTime(),
@@ -181,6 +208,10 @@ export class EnvironmentsService {
       credentials,
     );
     const now = this.clock();
+    const type = this.types[spec.type];
+    const approval = type?.requiresApproval
+      ? this.approvalFor(type, now)
+      : undefined;
     const environment = await this.store.createEnvironment({
       name: spec.name,
       namespace: environmentNamespace(spec.componentRef, spec.name),
@@ -193,9 +224,110 @@ export class EnvironmentsService {
       ...(spec.ttl && {
         expiresAt: new Date(now.getTime() + parseDuration(spec.ttl)),
       }),
-      caps: this.types[spec.type]?.maxEnvironments,
+      caps: type?.maxEnvironments,
+      approval,
     });
+    if (approval) {
+      await this.approvalNotifier?.environmentApprovalRequested(environment);
+    }
     return toApiEnvironment(environment);
+  }
+
+  /**
+   * Approves an environment waiting for approval, with a comment; its
+   * provisioning starts. Only a member of its approver groups other than its
+   * requester may decide.
+   */
+  async approve(
+    id: string,
+    input: unknown,
+    { credentials }: Credentials,
+  ): Promise<ApiEnvironment> {
+    return this.decide(id, 'approved', input, credentials);
+  }
+
+  /** Rejects an environment waiting for approval: it ends deleted, and its name is free. */
+  async reject(
+    id: string,
+    input: unknown,
+    { credentials }: Credentials,
+  ): Promise<ApiEnvironment> {
+    return this.decide(id, 'rejected', input, credentials);
+  }
+
+  /** The environments waiting for approval that the caller may decide. */
+  async pendingApprovals({
+    credentials,
+  }: Credentials): Promise<ApiEnvironment[]> {
+    const caller = this.actor(credentials);
+    const claims = await this.claims(credentials);
+    const decidable = (await this.store.listPendingApprovals()).filter(
+      environment =>
+        environment.createdBy !== caller &&
+        isApprover(environment.approval?.groups ?? [], claims),
+    );
+    const allowed = await this.authorizer.filter(
+      'approve',
+      decidable,
+      credentials,
+    );
+    return allowed.map(toApiEnvironment);
+  }
+
+  private async decide(
+    id: string,
+    outcome: 'approved' | 'rejected',
+    input: unknown,
+    credentials: BackstageCredentials,
+  ): Promise<ApiEnvironment> {
+    const parsed = parseWithIssues(approvalDecisionRequestSchema, input);
+    if (!parsed.success) {
+      throw invalidInput('approval decision', parsed.issues);
+    }
+    const environment = await this.store.getEnvironment(id);
+    await this.authorizer.authorize('approve', environment, credentials);
+    const { approval } = environment;
+    if (!approval) {
+      throw new ConflictError(
+        `Environment '${environment.name}' is not waiting for approval: its type ${environment.type} does not require it`,
+      );
+    }
+    const verb = outcome === 'approved' ? 'approve' : 'reject';
+    const by = this.actor(credentials);
+    if (by === environment.createdBy) {
+      throw new NotAllowedError(`You cannot ${verb} your own request`);
+    }
+    if (!isApprover(approval.groups, await this.claims(credentials))) {
+      throw new NotAllowedError(
+        `You cannot ${verb} environment '${
+          environment.name
+        }': only members of ${approval.groups.join(', ')} may`,
+      );
+    }
+    // The store refuses (409) one that is no longer pending, also when
+    // another decision landed since the read above.
+    const decided = await this.store.decideApproval({
+      id,
+      outcome,
+      by,
+      comment: parsed.data.comment,
+      now: this.clock(),
+    });
+    await this.approvalNotifier?.environmentApprovalDecided(decided);
+    return toApiEnvironment(decided);
+  }
+
+  /** Who approves a new environment of `type`, and until when. */
+  private approvalFor(type: EnvironmentType, now: Date) {
+    const groups = type.approverGroups ?? this.adminGroups;
+    const timeoutMs = parseDuration(
+      type.approvalTimeout ?? DEFAULT_APPROVAL_TIMEOUT,
+    );
+    return {
+      groups,
+      expiresAt: new Date(now.getTime() + timeoutMs),
+      reason: `Waiting for approval by ${groups.join(', ') || '(nobody)'}`,
+    };
   }
 
   /**
@@ -517,4 +649,9 @@ export class EnvironmentsService {
     const info = await this.userInfo.getUserInfo(credentials);
     return info.ownershipEntityRefs.map(ref => ref.toLowerCase());
   }
+}
+
+/** Whether someone with these ownership claims (lowercased) is in one of the groups. */
+function isApprover(groups: string[], claims: string[]): boolean {
+  return groups.some(group => claims.includes(group.toLowerCase()));
 }

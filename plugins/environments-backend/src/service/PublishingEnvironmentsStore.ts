@@ -17,6 +17,26 @@ export class PublishingEnvironmentsStore implements EnvironmentsStore {
     return this.published(await this.inner.createEnvironment(...args));
   }
 
+  async decideApproval(
+    ...args: Parameters<EnvironmentsStore['decideApproval']>
+  ) {
+    return this.published(await this.inner.decideApproval(...args));
+  }
+
+  async expireApprovals(
+    ...args: Parameters<EnvironmentsStore['expireApprovals']>
+  ) {
+    const expired = await this.inner.expireApprovals(...args);
+    for (const environment of expired) {
+      await this.published(environment);
+    }
+    return expired;
+  }
+
+  listPendingApprovals() {
+    return this.inner.listPendingApprovals();
+  }
+
   getEnvironment(id: string) {
     return this.inner.getEnvironment(id);
   }

@@ -187,6 +187,32 @@ export async function createRouter({
     res.status(202).location(location(req, id)).json(environment);
   });
 
+  // Decisions are people's: a service token cannot approve.
+  router.post('/environments/:id/approve', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { id } = req.params;
+    res.json(
+      await audited(req, 'environment-approve', { environmentId: id }, () =>
+        service.approve(id, req.body, { credentials }),
+      ),
+    );
+  });
+
+  router.post('/environments/:id/reject', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { id } = req.params;
+    res.json(
+      await audited(req, 'environment-reject', { environmentId: id }, () =>
+        service.reject(id, req.body, { credentials }),
+      ),
+    );
+  });
+
+  router.get('/environment-approvals', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json({ items: await service.pendingApprovals({ credentials }) });
+  });
+
   router.get('/environments/:id/audit', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const { limit, pageToken } = req.query;

@@ -446,6 +446,9 @@ export const spec = {
           },
           "expiresAt": {
             "type": "string"
+          },
+          "approval": {
+            "$ref": "#/components/schemas/DeploymentApproval"
           }
         },
         "required": [
@@ -2691,6 +2694,123 @@ export const spec = {
           },
           "409": {
             "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/environments/{id}/approve": {
+      "post": {
+        "operationId": "ApproveEnvironment",
+        "description": "Approves an environment of a type that requires approval; its provisioning starts. Only members of one of its approval groups, and never the one who requested it (403). 409 when it is no longer waiting for approval.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/id"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ApprovalDecisionRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The environment, queued for provisioning.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Environment"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/environments/{id}/reject": {
+      "post": {
+        "operationId": "RejectEnvironment",
+        "description": "Rejects an environment waiting for approval: it ends `deleted` (nothing was provisioned) and its name is free again. Same rules as approving.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/id"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ApprovalDecisionRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The environment, deleted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Environment"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/environment-approvals": {
+      "get": {
+        "operationId": "ListPendingEnvironmentApprovals",
+        "description": "The environments waiting for an approval that the caller may give: in one of its groups, and not requested by the caller. Oldest first.",
+        "responses": {
+          "200": {
+            "description": "The pending environments, all of them in one page.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/EnvironmentList"
+                }
+              }
+            }
           },
           "default": {
             "$ref": "#/components/responses/ErrorResponse"
