@@ -5,9 +5,13 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { environmentResourceDriversExtensionPoint } from '@internal/backstage-plugin-environments-node';
 import { readEnvironmentsConfig } from './config';
+import { DatabaseDeploymentsStore } from './database/DatabaseDeploymentsStore';
 import { DatabaseEnvironmentsStore } from './database/DatabaseEnvironmentsStore';
+import { DeploymentsService } from './deployments/DeploymentsService';
+import { createApprovalNotifications } from './deployments/notifications/ApprovalNotifications';
 import { EnvironmentClusters, ResourceDrivers } from './kubernetes';
 import { EnvironmentAuthorizer } from './permissions/EnvironmentAuthorizer';
 import { scheduleReconciliation } from './reconciler';
@@ -48,6 +52,7 @@ export const environmentsPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         events: eventsServiceRef,
         signals: signalsServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger } = deps;
@@ -63,15 +68,24 @@ export const environmentsPlugin = createBackendPlugin({
         const store = publisher.publishing(
           await DatabaseEnvironmentsStore.create(deps),
         );
+        // After the environments' store, whose migrations create its tables.
+        const deployments = await DatabaseDeploymentsStore.create(deps);
         const authorizer = EnvironmentAuthorizer.create({
           ...deps,
           types,
           store,
         });
 
+        const approvalNotifier = createApprovalNotifications({
+          ...deps,
+          deployments,
+        });
+
         await scheduleReconciliation({
           ...deps,
+          approvalNotifier,
           store,
+          deployments,
           clusters,
           drivers,
           settings,
@@ -80,6 +94,8 @@ export const environmentsPlugin = createBackendPlugin({
 
         const service = new EnvironmentsService({
           ...deps,
+          adminGroups: settings.adminGroups,
+          approvalNotifier,
           store,
           drivers,
           types,
@@ -91,8 +107,21 @@ export const environmentsPlugin = createBackendPlugin({
           authorizer,
           observerFor: cluster => clusters.observer(cluster),
         });
+        const deploymentsService = DeploymentsService.create({
+          ...deps,
+          deployments,
+          environments: store,
+          types,
+          authorizer,
+          secretsFor: cluster => clusters.provisioner(cluster),
+        });
         deps.httpRouter.use(
-          await createRouter({ ...deps, service, observability }),
+          await createRouter({
+            ...deps,
+            service,
+            observability,
+            deployments: deploymentsService,
+          }),
         );
 
         logger.info('Environments plugin ready', {

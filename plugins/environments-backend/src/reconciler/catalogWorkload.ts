@@ -1,22 +1,10 @@
 import { AuthService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { componentDefaults } from '../deployments/componentDefaults';
 import { componentOwnerRef, Environment } from '../model';
 import { WorkloadSettings } from '../kubernetes';
 
-/** Deployment settings a component declares in its catalog entity. */
-export const IMAGE_ANNOTATION = 'environments.idp.dev/image';
-export const PORT_ANNOTATION = 'environments.idp.dev/port';
-export const REPLICAS_ANNOTATION = 'environments.idp.dev/replicas';
-
 export const DEFAULT_IMAGE_PATTERN = 'registry.local/{component}:latest';
-
-function positiveInteger(value: string | undefined): number | undefined {
-  if (value === undefined || !/^\d+$/.test(value.trim())) {
-    return undefined;
-  }
-  const number = Number(value);
-  return number > 0 ? number : undefined;
-}
 
 /**
  * Reads how an environment's component runs from its catalog annotations, at
@@ -35,15 +23,15 @@ export function catalogWorkloadSettings(options: {
       { credentials: await options.auth.getOwnServiceCredentials() },
     );
     const componentName = environment.componentRef.split('/').pop()!;
-    const annotations = entity?.metadata.annotations ?? {};
-    const port = positiveInteger(annotations[PORT_ANNOTATION]);
-    const replicas = positiveInteger(annotations[REPLICAS_ANNOTATION]);
+    // The same reading as a deployment's component layer; what an
+    // environment without deployments runs.
+    const { image, port, replicas } = componentDefaults(
+      entity?.metadata.annotations,
+    ).values;
     return {
-      image:
-        annotations[IMAGE_ANNOTATION] ??
-        pattern.replace(/\{component\}/g, componentName),
-      ...(port && { port }),
-      ...(replicas && { replicas }),
+      image: image ?? pattern.replace(/\{component\}/g, componentName),
+      ...(port !== undefined && { port }),
+      ...(replicas !== undefined && { replicas }),
     };
   };
 }

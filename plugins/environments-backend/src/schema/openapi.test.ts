@@ -179,11 +179,14 @@ describe('openapi.yaml', () => {
       ['ContainerResources', containerResourcesSchema],
       ['DeploymentCommit', deploymentCommitSchema],
       ['DeployRequest', deployRequestSchema],
-      ['RollbackRequest', rollbackRequestSchema],
+      ['RollbackRequest', leavesRequiredToZod(rollbackRequestSchema)],
       ['PromoteRequest', promoteRequestSchema],
-      ['ApprovalDecisionRequest', approvalDecisionRequestSchema],
-      ['CiDeployRequest', ciDeployRequestSchema],
-      ['SecretValueRequest', secretValueRequestSchema],
+      [
+        'ApprovalDecisionRequest',
+        leavesRequiredToZod(approvalDecisionRequestSchema),
+      ],
+      ['CiDeployRequest', leavesRequiredToZod(ciDeployRequestSchema)],
+      ['SecretValueRequest', leavesRequiredToZod(secretValueRequestSchema)],
     ])('%s, as a client sends it', (name, schema) => {
       expect(specShape(component(name))).toEqual(shapeOfZod(schema, 'input'));
     });
@@ -229,14 +232,38 @@ describe('openapi.yaml', () => {
     ['/environments/{id}', 'patch', environmentUpdateSchema],
     ['/environments/{id}/extend', 'post', extendEnvironmentRequestSchema],
     ['/environments/{id}/deployments', 'post', deployRequestSchema],
-    ['/environments/{id}/rollback', 'post', rollbackRequestSchema],
+    [
+      '/environments/{id}/rollback',
+      'post',
+      leavesRequiredToZod(rollbackRequestSchema),
+    ],
     ['/environments/{id}/promote', 'post', promoteRequestSchema],
-    ['/environments/{id}/secrets/{key}', 'put', secretValueRequestSchema],
-    ['/deployments/{id}/approve', 'post', approvalDecisionRequestSchema],
-    ['/deployments/{id}/reject', 'post', approvalDecisionRequestSchema],
-    ['/environments/{id}/approve', 'post', approvalDecisionRequestSchema],
-    ['/environments/{id}/reject', 'post', approvalDecisionRequestSchema],
-    ['/ci/deployments', 'post', ciDeployRequestSchema],
+    [
+      '/environments/{id}/secrets/{key}',
+      'put',
+      leavesRequiredToZod(secretValueRequestSchema),
+    ],
+    [
+      '/deployments/{id}/approve',
+      'post',
+      leavesRequiredToZod(approvalDecisionRequestSchema),
+    ],
+    [
+      '/deployments/{id}/reject',
+      'post',
+      leavesRequiredToZod(approvalDecisionRequestSchema),
+    ],
+    [
+      '/environments/{id}/approve',
+      'post',
+      leavesRequiredToZod(approvalDecisionRequestSchema),
+    ],
+    [
+      '/environments/{id}/reject',
+      'post',
+      leavesRequiredToZod(approvalDecisionRequestSchema),
+    ],
+    ['/ci/deployments', 'post', leavesRequiredToZod(ciDeployRequestSchema)],
   ])('takes the body of %s %s as the contract says', (path, method, schema) => {
     expect(specShape(requestBodySchema(path, method))).toEqual(
       shapeOfZod(schema, 'input'),

@@ -9,6 +9,7 @@ import { Request, Response } from 'express';
 import { JsonObject } from '@backstage/types';
 import { pipeline } from 'node:stream/promises';
 import { createOpenApiRouter } from '../schema/openapi/generated/router';
+import { DeploymentsService } from '../deployments/DeploymentsService';
 import { EnvironmentObservability } from './EnvironmentObservability';
 import { EnvironmentsService } from './EnvironmentsService';
 import { environmentETag, expectedVersionOf } from './versionHeaders';
@@ -19,6 +20,8 @@ export type RouterOptions = {
   auditor: AuditorService;
   service: EnvironmentsService;
   observability: Pick<EnvironmentObservability, 'pods' | 'events' | 'openLogs'>;
+  /** Deployments, their approvals and the environments' secrets; left out by tests of the rest. */
+  deployments?: DeploymentsService;
   config: RootConfigService;
   logger: LoggerService;
 };
@@ -37,6 +40,7 @@ export async function createRouter({
   auditor,
   service,
   observability,
+  deployments,
   config,
   logger,
 }: RouterOptions) {
@@ -50,11 +54,14 @@ export async function createRouter({
     next();
   });
 
-  router.param('id', (_req, _res, next, id) => {
+  router.param('id', (req, _res, next, id) => {
+    const what = req.path.startsWith('/deployments/')
+      ? 'deployment'
+      : 'environment';
     next(
       typeof id === 'string' && ENVIRONMENT_ID.test(id)
         ? undefined
-        : new NotFoundError(`No environment with id '${id}'`),
+        : new NotFoundError(`No ${what} with id '${id}'`),
     );
   });
 
@@ -287,6 +294,197 @@ export async function createRouter({
       }
     }
   });
+
+  // The deployments' routes: every change answers 202 once recorded (the
+  // rollout happens in the background) and is audited with the deployment
+  // it made; a secret's value is in no audit event, log line or answer.
+  if (deployments) {
+    const auditedDeployment = async <T>(
+      req: Request<any, any, any, any, any>,
+      eventId: string,
+      meta: JsonObject,
+      change: () => Promise<T>,
+      succeeded: (result: T) => JsonObject = () => ({}),
+    ): Promise<T> => {
+      const event = await auditor.createEvent({
+        eventId,
+        severityLevel: 'medium',
+        request: req,
+        meta,
+      });
+      try {
+        const result = await change();
+        await event.success({ meta: succeeded(result) });
+        return result;
+      } catch (error) {
+        await event.fail({ error: error as Error });
+        throw error;
+      }
+    };
+    const recorded = (deployment: { id: string; state: string }) => ({
+      deploymentId: deployment.id,
+      state: deployment.state,
+    });
+
+    router.get('/environments/:id/configuration', async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      res.json(await deployments.configuration(req.params.id, { credentials }));
+    });
+
+    router.get('/environments/:id/deployments', async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      const { limit, pageToken } = req.query;
+      res.json(
+        await deployments.history(
+          req.params.id,
+          { limit, pageToken },
+          { credentials },
+        ),
+      );
+    });
+
+    router.post('/environments/:id/deployments', async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      const { id } = req.params;
+      const deployment = await auditedDeployment(
+        req,
+        'deployment-create',
+        { environmentId: id },
+        () => deployments.deploy(id, req.body, { credentials }),
+        recorded,
+      );
+      res.status(202).json(deployment);
+    });
+
+    router.post('/environments/:id/rollback', async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      const { id } = req.params;
+      const deployment = await auditedDeployment(
+        req,
+        'deployment-rollback',
+        { environmentId: id, rollbackTo: String(req.body?.deploymentId ?? '') },
+        () => deployments.rollback(id, req.body, { credentials }),
+        recorded,
+      );
+      res.status(202).json(deployment);
+    });
+
+    router.post('/environments/:id/promote', async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      const { id } = req.params;
+      const deployment = await auditedDeployment(
+        req,
+        'deployment-promote',
+        { environmentId: id },
+        () => deployments.promote(id, req.body, { credentials }),
+        recorded,
+      );
+      res.status(202).json(deployment);
+    });
+
+    router.get('/environments/:id/secrets', async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      res.json({
+        items: await deployments.listSecrets(req.params.id, { credentials }),
+      });
+    });
+
+    router.put('/environments/:id/secrets/:key', async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      const { id, key } = req.params;
+      // The key only: the value is in the body, which the auditor never sees.
+      await auditedDeployment(
+        req,
+        'environment-secret-set',
+        { environmentId: id, key },
+        () => deployments.setSecret(id, key, req.body, { credentials }),
+      );
+      res.status(204).end();
+    });
+
+    router.delete('/environments/:id/secrets/:key', async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      const { id, key } = req.params;
+      await auditedDeployment(
+        req,
+        'environment-secret-delete',
+        { environmentId: id, key },
+        () => deployments.deleteSecret(id, key, { credentials }),
+      );
+      res.status(204).end();
+    });
+
+    router.get('/deployments/:id', async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      res.json(await deployments.get(req.params.id, { credentials }));
+    });
+
+    router.get('/deployments/:id/diff', async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      res.json(
+        await deployments.diff(req.params.id, req.query.to, { credentials }),
+      );
+    });
+
+    router.post('/deployments/:id/approve', async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const { id } = req.params;
+      res.json(
+        await auditedDeployment(
+          req,
+          'deployment-approve',
+          { deploymentId: id },
+          () => deployments.approve(id, req.body, { credentials }),
+          recorded,
+        ),
+      );
+    });
+
+    router.post('/deployments/:id/reject', async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const { id } = req.params;
+      res.json(
+        await auditedDeployment(
+          req,
+          'deployment-reject',
+          { deploymentId: id },
+          () => deployments.reject(id, req.body, { credentials }),
+          recorded,
+        ),
+      );
+    });
+
+    router.get('/approvals', async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      res.json({ items: await deployments.pendingApprovals({ credentials }) });
+    });
+
+    router.get('/what-runs-where', async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      res.json(
+        await deployments.whatRunsWhere(req.query.componentRef, {
+          credentials,
+        }),
+      );
+    });
+
+    router.post('/ci/deployments', async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      const deployment = await auditedDeployment(
+        req,
+        'deployment-ci',
+        {
+          componentRef: String(req.body?.componentRef ?? ''),
+          environment: String(req.body?.environment ?? ''),
+        },
+        () => deployments.ciDeploy(req.body, { credentials }),
+        recorded,
+      );
+      res.status(202).json(deployment);
+    });
+  }
 
   // Errors of this API are answered here rather than by the root handler,
   // which shows stack traces in development.

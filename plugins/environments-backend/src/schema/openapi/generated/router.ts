@@ -1371,6 +1371,7 @@ export const spec = {
       },
       "RollbackRequest": {
         "type": "object",
+        "description": "`deploymentId` and `reason` are required; the contract's zod schema says so, with every other problem, rather than the spec's validator.",
         "properties": {
           "deploymentId": {
             "type": "string",
@@ -1391,11 +1392,7 @@ export const spec = {
               "webhook"
             ]
           }
-        },
-        "required": [
-          "deploymentId",
-          "reason"
-        ]
+        }
       },
       "PromoteRequest": {
         "type": "object",
@@ -1422,19 +1419,17 @@ export const spec = {
       },
       "ApprovalDecisionRequest": {
         "type": "object",
+        "description": "`comment` is required (checked by the contract's zod schema).",
         "properties": {
           "comment": {
             "type": "string",
             "description": "Required for approvals and rejections alike."
           }
-        },
-        "required": [
-          "comment"
-        ]
+        }
       },
       "CiDeployRequest": {
         "type": "object",
-        "description": "A deployment asked for by a pipeline, by component and environment name.",
+        "description": "A deployment asked for by a pipeline, by component and environment name; all but `message` are required (checked by the contract's zod schema, which reports every problem at once).",
         "properties": {
           "componentRef": {
             "type": "string"
@@ -1452,13 +1447,7 @@ export const spec = {
           "message": {
             "type": "string"
           }
-        },
-        "required": [
-          "componentRef",
-          "environment",
-          "image",
-          "commit"
-        ]
+        }
       },
       "ConfigChange": {
         "type": "object",
@@ -1625,15 +1614,13 @@ export const spec = {
       },
       "SecretValueRequest": {
         "type": "object",
+        "description": "`value` is required (checked by the contract's zod schema).",
         "properties": {
           "value": {
             "type": "string",
             "description": "Written only into the environment's Kubernetes Secret; never returned, logged or stored elsewhere."
           }
-        },
-        "required": [
-          "value"
-        ]
+        }
       }
     },
     "securitySchemes": {
