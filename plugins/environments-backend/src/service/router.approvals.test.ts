@@ -189,11 +189,15 @@ describe.each(databases.eachSupportedId())(
         comment: 'Looks good to me',
       });
       expect(own.status).toBe(403);
-      expect(own.body.error.message).toBe('You cannot approve your own request');
-
-      const outsider = await as(CAROL, 'post', `/environments/${id}/approve`).send(
-        { comment: 'Ship it' },
+      expect(own.body.error.message).toBe(
+        'You cannot approve your own request',
       );
+
+      const outsider = await as(
+        CAROL,
+        'post',
+        `/environments/${id}/approve`,
+      ).send({ comment: 'Ship it' });
       expect(outsider.status).toBe(403);
       expect(outsider.body.error.message).toContain(APPROVERS);
 
@@ -225,9 +229,11 @@ describe.each(databases.eachSupportedId())(
       const { as, requestProduction } = await startApi();
       const { id, version } = await requestProduction();
 
-      const approved = await as(BOB, 'post', `/environments/${id}/approve`).send(
-        { comment: 'Change CHG-7 approved' },
-      );
+      const approved = await as(
+        BOB,
+        'post',
+        `/environments/${id}/approve`,
+      ).send({ comment: 'Change CHG-7 approved' });
 
       expect(approved.status).toBe(200);
       expect(approved.body).toMatchObject({
@@ -272,9 +278,11 @@ describe.each(databases.eachSupportedId())(
       const { as, requestProduction } = await startApi();
       const { id } = await requestProduction();
 
-      const rejected = await as(ANN, 'post', `/environments/${id}/reject`).send({
-        comment: 'Not during the freeze',
-      });
+      const rejected = await as(ANN, 'post', `/environments/${id}/reject`).send(
+        {
+          comment: 'Not during the freeze',
+        },
+      );
 
       expect(rejected.status).toBe(200);
       expect(rejected.body).toMatchObject({
@@ -282,10 +290,14 @@ describe.each(databases.eachSupportedId())(
         reason: `Rejected by ${ANN}: Not during the freeze`,
         approval: { decision: { outcome: 'rejected', by: ANN } },
       });
-      const history = await as(JANE, 'get', `/environments/${id}/status-history`);
-      expect(history.body.items.map((t: { status: string }) => t.status)).toEqual(
-        ['requested', 'deleted'],
+      const history = await as(
+        JANE,
+        'get',
+        `/environments/${id}/status-history`,
       );
+      expect(
+        history.body.items.map((t: { status: string }) => t.status),
+      ).toEqual(['requested', 'deleted']);
 
       const again = await requestProduction();
       expect(again.id).not.toBe(id);
