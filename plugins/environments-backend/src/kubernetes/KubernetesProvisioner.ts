@@ -657,8 +657,8 @@ export class KubernetesProvisioner {
 
   /**
    * Where the rollout of the environment's component stands: one read of
-   * its Deployment and one labelled list of its pods, both bounded by the
-   * request timeout.
+   * its Deployment and one labelled list of its pods, at once, each bounded
+   * by the request timeout.
    */
   async observeRollout(
     environment: EnvironmentLocation & { componentRef: string },
@@ -672,13 +672,16 @@ export class KubernetesProvisioner {
       ),
     ].join(',');
     try {
+      // A list by name rather than a get: the orchestrator may list
+      // Deployments and pods everywhere (its status watch does), so this
+      // works before its RoleBinding is in the namespace, too.
       const [deployment, pods] = await Promise.all([
-        this.apps.readNamespacedDeployment({ name, namespace }).catch(error => {
-          if (isNotFound(error)) {
-            return undefined;
-          }
-          throw error;
-        }),
+        this.apps
+          .listNamespacedDeployment({
+            namespace,
+            fieldSelector: `metadata.name=${name}`,
+          })
+          .then(list => list.items[0]),
         this.core
           .listNamespacedPod({ namespace, labelSelector })
           .then(list => list.items),

@@ -157,8 +157,9 @@ function containerEnv(workload: WorkloadSettings): V1EnvVar[] {
       valueFrom: { secretKeyRef: { name: WORKLOAD_SECRET_NAME, key } },
     }),
   );
-  return [...plain, ...secret].sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  // By code unit, not locale: the same everywhere.
+  return [...plain, ...secret].sort(
+    (a, b) => Number(a.name > b.name) - Number(a.name < b.name),
   );
 }
 
