@@ -223,6 +223,39 @@ describeWithCluster('Deployments on the local control plane', kc => {
     ).toBeGreaterThan(0);
   });
 
+  it("observes pods the quota has no room for as failed, with Kubernetes' message", async () => {
+    // The type's quota allows limits.cpu 2 in all; one pod asking for 3 is refused.
+    const tooBig = {
+      ...v2,
+      replicas: 1,
+      resources: { cpu: '3' },
+      deploymentId: `dep-quota-${suffix}`,
+    };
+    await provisioner.apply(desired(tooBig), { prune: true });
+    const failed = await observed(
+      'ReplicaFailure',
+      o => o.phase === 'failed' && o.deploymentId === tooBig.deploymentId,
+      30_000,
+    );
+    expect(failed).toMatchObject({ reason: 'FailedCreate' });
+    const { message } = failed as { message: string };
+    expect(message).toMatch(
+      /^Kubernetes cannot create the pods: .*exceeded quota: environment-quota/,
+    );
+    expect(message).toContain("The namespace's ResourceQuota (environment-quota)");
+  });
+
+  it('observes a deployment scaled to 0 replicas as complete', async () => {
+    const none = { ...v2, replicas: 0, deploymentId: `dep-zero-${suffix}` };
+    await provisioner.apply(desired(none), { prune: true });
+    await observed(
+      '0 replicas complete',
+      o => o.phase === 'complete' && o.deploymentId === none.deploymentId,
+    );
+    const { items } = await core.listNamespacedPod({ namespace });
+    expect(items.filter(p => !p.metadata?.deletionTimestamp)).toEqual([]);
+  });
+
   it('writes, lists and deletes secrets, never returning a value', async () => {
     expect(await provisioner.listSecrets(environment)).toEqual([]);
     await provisioner.writeSecret(environment, 'db-password', 'hunter2-first');
