@@ -187,6 +187,8 @@ const as = (caller: Caller | 'none') => {
       withAuth(request(server).post(url)).send(body),
     patch: (url: string, body: object) =>
       withAuth(request(server).patch(url)).send(body),
+    put: (url: string, body: object) =>
+      withAuth(request(server).put(url)).send(body),
     delete: (url: string) => withAuth(request(server).delete(url)),
   };
 };
@@ -327,6 +329,26 @@ const LOGS_PAST_PERMISSION = [404, 503];
 // sandbox refuses (500): past the permission check, the proxy can go no further.
 const PROXY_PAST_PERMISSION = 'not refused';
 
+// Setting a secret writes it to the environment's cluster, which is not
+// reachable here: past the permission check, the write fails.
+const SECRETS_PAST_PERMISSION = 'not refused';
+
+/**
+ * A deployment to production waiting for approval (production requires it,
+ * by the platform team), asked for by a service so that the admin is not its
+ * requester: a new one for each caller, since a decision ends it.
+ */
+async function pendingProductionDeployment(): Promise<string> {
+  const res = await as('service').post(
+    `/api/environments/environments/${productionId}/deployments`,
+    { image: `ghcr.io/acme/orders-service:${unique('rc')}` },
+  );
+  if (res.status !== 202 || res.body.state !== 'pending-approval') {
+    throw new Error(`pending deployment: ${res.status} ${res.text}`);
+  }
+  return res.body.id;
+}
+
 // prettier-ignore
 const table: Row[] = [
   //  endpoint                              permission                              call                                                                                                                  owner otherTeam admin guest service
@@ -346,6 +368,9 @@ const table: Row[] = [
   row('DELETE environment',                 'environments.environment.delete',      async c => as(c).delete(`/api/environments/environments/${await environment('development', unique('perm-del'))}`), [A, D, A, D, A]),
   row('GET environment logs (development)', 'environments.environment.logs.read',   c => as(c).get(`/api/environments/environments/${developmentId}/logs?pod=web-0`),                                    [A, A, A, A, A], LOGS_PAST_PERMISSION),
   row('GET environment logs (production)',  'environments.environment.logs.read',   c => as(c).get(`/api/environments/environments/${productionId}/logs?pod=web-0`),                                     [A, D, A, D, A], LOGS_PAST_PERMISSION),
+  row('POST environment deployment',        'environments.environment.deploy',      c => as(c).post(`/api/environments/environments/${developmentId}/deployments`, { image: `ghcr.io/acme/orders-service:${unique('v')}` }), [A, D, A, D, A]),
+  row('PUT environment secret',             'environments.environment.deploy',      c => as(c).put(`/api/environments/environments/${developmentId}/secrets/db-password`, { value: 'not-a-real-secret' }), [A, D, A, D, A], SECRETS_PAST_PERMISSION),
+  row('POST deployment approve',            'environments.environment.deployment.approve', async c => as(c).post(`/api/environments/deployments/${await pendingProductionDeployment()}/approve`, { comment: 'Looks good' }), [D, D, A, D, D]),
 ];
 
 /** What a response says of the decision: refused (403), or allowed as the row expects. */
@@ -393,6 +418,8 @@ describe('the permission table, through the whole backend', () => {
           [A, D, D],
         ],
         admins: [[D, D, D]],
+        // Only the type's approver groups (the admins, for production).
+        approvers: [[D, D, D]],
       };
       expect(shapes[grant]).toContainEqual(byUsers);
       expect(expected.admin).toBe(A);

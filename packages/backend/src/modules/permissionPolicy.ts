@@ -39,9 +39,17 @@ import {
  *   environments stay within the groups a type is restricted to, admins too;
  * - `owners if sensitive`: everyone, except for resources the platform team
  *   marked sensitive (environment types with `sensitiveLogs`): their owners;
- * - `admins`: admins only.
+ * - `admins`: admins only;
+ * - `approvers`: everyone as far as the policy goes; the environments backend
+ *   then lets only members of the type's approver groups (default: the
+ *   admins) decide, and never the one who asked.
  */
-export type Grant = 'everyone' | 'owners' | 'owners if sensitive' | 'admins';
+export type Grant =
+  | 'everyone'
+  | 'owners'
+  | 'owners if sensitive'
+  | 'admins'
+  | 'approvers';
 
 /**
  * Every permission the backend's plugins register, and who gets it; the
@@ -88,6 +96,8 @@ export const platformGrants = {
   'environments.environment.update': 'owners',
   'environments.environment.delete': 'owners',
   'environments.environment.logs.read': 'owners if sensitive',
+  'environments.environment.deploy': 'owners',
+  'environments.environment.deployment.approve': 'approvers',
 } as const satisfies Record<string, Grant>;
 
 /** The grant of a permission: as listed, or admins only. */
@@ -148,7 +158,9 @@ export class PlatformPermissionPolicy implements PermissionPolicy {
     isAdmin: boolean,
   ): PolicyDecision {
     const grant = grantOf(permission);
-    if (grant === 'everyone') {
+    // Approvers are the type's approver groups, which the backend checks on
+    // the deployment itself: the policy cannot see them.
+    if (grant === 'everyone' || grant === 'approvers') {
       return ALLOW;
     }
     const isOwner = environmentConditions.isEnvironmentOwner({ claims });

@@ -427,7 +427,8 @@ export async function createRouter({
     });
 
     router.post('/deployments/:id/approve', async (req, res) => {
-      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      // Services too, to be told 403: only members of the approver groups decide.
+      const credentials = await httpAuth.credentials(req);
       const { id } = req.params;
       res.json(
         await auditedDeployment(
@@ -441,7 +442,8 @@ export async function createRouter({
     });
 
     router.post('/deployments/:id/reject', async (req, res) => {
-      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      // Services too, to be told 403: only members of the approver groups decide.
+      const credentials = await httpAuth.credentials(req);
       const { id } = req.params;
       res.json(
         await auditedDeployment(
