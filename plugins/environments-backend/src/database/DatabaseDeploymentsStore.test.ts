@@ -128,6 +128,35 @@ describe.each(databases.eachSupportedId())(
       await knex('environments').del();
     });
 
+    /** Makes the database refuse audit rows of `action`, until the test ends. */
+    async function refuseAuditAction(action: string) {
+      if (databaseId === 'SQLITE_3') {
+        await knex.raw(
+          `CREATE TRIGGER refuse_audit BEFORE INSERT ON environment_audit
+           WHEN NEW.action = '${action}'
+           BEGIN SELECT RAISE(ABORT, 'audit refused'); END`,
+        );
+      } else {
+        await knex.raw(
+          `CREATE FUNCTION refuse_audit() RETURNS trigger AS $$
+           BEGIN RAISE EXCEPTION 'audit refused'; END $$ LANGUAGE plpgsql`,
+        );
+        await knex.raw(
+          `CREATE TRIGGER refuse_audit BEFORE INSERT ON environment_audit
+           FOR EACH ROW WHEN (NEW.action = '${action}')
+           EXECUTE FUNCTION refuse_audit()`,
+        );
+      }
+      afterTest(async () => {
+        if (databaseId === 'SQLITE_3') {
+          await knex.raw('DROP TRIGGER refuse_audit');
+        } else {
+          await knex.raw('DROP TRIGGER refuse_audit ON environment_audit');
+          await knex.raw('DROP FUNCTION refuse_audit');
+        }
+      });
+    }
+
     /** A new environment, with the job its creation queued already done. */
     async function environment(): Promise<string> {
       const { id } = await environments.createEnvironment(newEnvironment());
@@ -224,18 +253,27 @@ describe.each(databases.eachSupportedId())(
           .del();
         heard = [];
 
-        // A NOT NULL column left null: the audit insert, the last statement
-        // of the transaction, fails.
+        // The database refuses the audit row, the last write of the
+        // transaction.
+        await refuseAuditAction('refused-by-test');
         const failing = newDeployment(environmentId, {
           tag: '2.0.0',
           pin: 'set',
           audit: {
-            actor: null as unknown as string,
-            action: 'deploy',
+            actor: ALICE,
+            action: 'refused-by-test',
             outcome: 'succeeded',
           },
         });
-        await expect(store.createDeployment(failing)).rejects.toThrow();
+        // The message, not `rejects.toThrow`: in a Jest worker that ran
+        // another SQLite test file first, better-sqlite3's native addon
+        // throws errors of that file's realm, which Jest does not take for
+        // errors ("did not throw").
+        const failure = await store.createDeployment(failing).then(
+          () => 'created',
+          (error: Error) => error.message,
+        );
+        expect(failure).toMatch(/audit refused/);
 
         expect(await store.listDeployments(environmentId)).toEqual([first]);
         expect(await store.getTargets([environmentId])).toEqual([
