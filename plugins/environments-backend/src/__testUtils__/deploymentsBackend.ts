@@ -66,14 +66,19 @@ class RecordingLogger implements RootLoggerService {
   ) {}
 
   private log(level: string, message: string, meta?: Error | object) {
-    this.lines.push({
+    const line = {
       level,
       message,
       meta: {
         ...this.meta,
         ...(meta instanceof Error ? { error: meta } : meta),
       },
-    });
+    };
+    this.lines.push(line);
+    // To see what the backend did when a flow test fails.
+    if (process.env.IDP_TEST_LOGS) {
+      process.stderr.write(`${asText(line)}\n`);
+    }
   }
   error(message: string, meta?: Error | object) {
     this.log('error', message, meta);
@@ -289,7 +294,7 @@ export async function startDeploymentsBackend(options: {
     user: string,
     componentRef: string,
     name: keyof typeof flowTypes,
-    options: { approver?: string } = {},
+    { approver }: { approver?: string } = {},
   ): Promise<{ id: string; namespace: string }> {
     const environment = await expectStatus(202, user, 'post', '/environments', {
       componentRef,
@@ -299,14 +304,14 @@ export async function startDeploymentsBackend(options: {
     created.push({ id: environment.id, namespace: environment.namespace });
     // A type that requires approval keeps it `requested`, nothing provisioned.
     if (environment.approval && !environment.approval.decision) {
-      if (!options.approver) {
+      if (!approver) {
         throw new Error(
           `environment ${name} waits for approval; name an approver`,
         );
       }
       await expectStatus(
         200,
-        options.approver,
+        approver,
         'post',
         `/environments/${environment.id}/approve`,
         { comment: 'Approved by the flow test' },
