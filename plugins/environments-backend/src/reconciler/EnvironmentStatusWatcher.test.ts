@@ -125,8 +125,8 @@ describe('EnvironmentStatusWatcher', () => {
     ]);
   });
 
-  it('tells after each refresh, failed or not, which environment it refreshed', async () => {
-    const refreshed: string[] = [];
+  it('tells of each change at once, before its coalesced refresh', async () => {
+    const told: string[] = [];
     watcher = new EnvironmentStatusWatcher({
       clusters: {
         names: () => ['dev-cluster'],
@@ -135,25 +135,21 @@ describe('EnvironmentStatusWatcher', () => {
       reconciler,
       scheduler,
       logger: mockServices.logger.mock(),
-      coalesceMs: 20,
-      retryMs: 60_000,
-      onRefreshed: id => refreshed.push(id),
+      coalesceMs: 60_000,
+      onWorkloadsChanged: id => told.push(id),
       watchCluster: ({ cluster, onChange }) => {
         const watch = { onChange, start: jest.fn(), stop: jest.fn() };
         watches.set(cluster, watch);
         return watch;
       },
     });
-    reconciler.refreshStatus.mockRejectedValueOnce(
-      new Error('database is down'),
-    );
     await watcher.start();
 
     changed('dev-cluster', 'env-a');
     changed('dev-cluster', 'env-b');
 
-    await until('both told', () => refreshed.length === 2);
-    expect(refreshed).toEqual(['env-a', 'env-b']);
+    expect(told).toEqual(['env-a', 'env-b']);
+    expect(reconciler.refreshStatus).not.toHaveBeenCalled();
   });
 
   it('tries a failed refresh again later', async () => {

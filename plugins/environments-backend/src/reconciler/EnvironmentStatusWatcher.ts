@@ -30,10 +30,11 @@ export type EnvironmentStatusWatcherOptions = {
   /** After a refresh failed, the environment is refreshed again this much later; 5 s when not given. */
   retryMs?: number;
   /**
-   * Called after each refresh of an environment, whether it changed anything
-   * or not: the rollout tracker looks at the environment's deployment then.
+   * Called at once with each environment whose workloads changed, before the
+   * coalesced refresh: the rollout tracker, which coalesces and bounds its
+   * own looks, need not wait for the refreshes of other environments.
    */
-  onRefreshed?: (environmentId: string) => void;
+  onWorkloadsChanged?: (environmentId: string) => void;
   /** For tests: how a cluster is watched. */
   watchCluster?: (options: {
     cluster: string;
@@ -66,7 +67,7 @@ export class EnvironmentStatusWatcher {
   private readonly resyncFrequency: HumanDuration;
   private readonly coalesceMs: number;
   private readonly retryMs: number;
-  private readonly onRefreshed?: (environmentId: string) => void;
+  private readonly onWorkloadsChanged?: (environmentId: string) => void;
   private readonly watchCluster: NonNullable<
     EnvironmentStatusWatcherOptions['watchCluster']
   >;
@@ -86,7 +87,7 @@ export class EnvironmentStatusWatcher {
     this.resyncFrequency = options.resyncFrequency ?? DEFAULT_RESYNC_FREQUENCY;
     this.coalesceMs = options.coalesceMs ?? DEFAULT_COALESCE_MS;
     this.retryMs = options.retryMs ?? DEFAULT_RETRY_MS;
-    this.onRefreshed = options.onRefreshed;
+    this.onWorkloadsChanged = options.onWorkloadsChanged;
     this.watchCluster =
       options.watchCluster ??
       (({ kubeConfig, logger, onChange }) =>
@@ -109,7 +110,10 @@ export class EnvironmentStatusWatcher {
         cluster,
         kubeConfig: this.clusters.kubeConfig(cluster),
         logger: this.logger.child({ cluster }),
-        onChange: id => this.environmentChanged(id),
+        onChange: id => {
+          this.onWorkloadsChanged?.(id);
+          this.environmentChanged(id);
+        },
       });
       watch.start();
       return watch;
@@ -197,7 +201,6 @@ export class EnvironmentStatusWatcher {
             );
             this.retryLater(id);
           }
-          this.onRefreshed?.(id);
         }
       }
     })().finally(() => {

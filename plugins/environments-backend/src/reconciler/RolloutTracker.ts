@@ -31,6 +31,8 @@ export type RolloutTrackerOptions = {
   concurrency?: number;
   /** How often every rolling-out deployment is looked at; 10 s when not given. */
   sweepIntervalMs?: number;
+  /** Changes within this time are one look; 50 ms when not given. */
+  coalesceMs?: number;
 };
 
 /**
@@ -42,6 +44,8 @@ export type RolloutCheck = 'idle' | 'waiting' | 'succeeded' | 'failed';
 
 const DEFAULT_CONCURRENCY = 8;
 const DEFAULT_SWEEP_INTERVAL_MS = 10_000;
+// Short: a rollout's watch events come in bursts, and latency counts.
+const DEFAULT_COALESCE_MS = 50;
 
 /** The reason a failed deployment records: the cluster's reason and its message. */
 export function rolloutFailureReason(
@@ -58,9 +62,9 @@ export function rolloutFailureReason(
  * rolling-out deployment: a backend stopped mid-rollout finishes the job
  * after a restart. Nothing polls one deployment.
  *
- * Looks are coalesced per environment (a change while one is looked at means
- * one more look afterwards, however many changes came) and at most
- * `concurrency` environments are looked at together. Two replicas may both
+ * Looks are coalesced per environment (changes within `coalesceMs`, or
+ * while one is looked at, mean one more look, however many came) and at
+ * most `concurrency` environments are looked at together. Two replicas may both
  * see an outcome; the store's compare-and-set records it once.
  */
 export class RolloutTracker {
@@ -71,8 +75,10 @@ export class RolloutTracker {
   private readonly logger: LoggerService;
   private readonly concurrency: number;
   private readonly sweepIntervalMs: number;
+  private readonly coalesceMs: number;
   private running = false;
   private sweepTimer?: NodeJS.Timeout;
+  private coalescing?: NodeJS.Timeout;
   /** Environments to look at, in the order they were asked for. */
   private readonly queued = new Set<string>();
   /** Environments looked at now; a change meanwhile queues them again. */
@@ -87,6 +93,7 @@ export class RolloutTracker {
     this.logger = options.logger;
     this.concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
     this.sweepIntervalMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
+    this.coalesceMs = options.coalesceMs ?? DEFAULT_COALESCE_MS;
   }
 
   /** Sweeps now and then every `sweepIntervalMs`; does nothing if it runs already. */
@@ -104,6 +111,8 @@ export class RolloutTracker {
   async stop(): Promise<void> {
     this.running = false;
     clearInterval(this.sweepTimer);
+    clearTimeout(this.coalescing);
+    this.coalescing = undefined;
     this.queued.clear();
     await Promise.all(this.looks);
   }
@@ -112,7 +121,12 @@ export class RolloutTracker {
   environmentChanged(environmentId: string): void {
     if (!this.running) return;
     this.queued.add(environmentId);
-    this.pump();
+    if (!this.coalescing) {
+      this.coalescing = setTimeout(() => {
+        this.coalescing = undefined;
+        this.pump();
+      }, this.coalesceMs);
+    }
   }
 
   /** Queues a look at every environment with a rolling-out deployment. */

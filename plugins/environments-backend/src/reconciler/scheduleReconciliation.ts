@@ -107,7 +107,7 @@ export async function scheduleReconciliation(options: {
     scheduler,
     logger: logger.child({ component: 'status-watcher' }),
     // Whatever moved the workloads may have ended a rollout.
-    onRefreshed: id => tracker?.environmentChanged(id),
+    onWorkloadsChanged: id => tracker?.environmentChanged(id),
   });
   lifecycle.addStartupHook(async () => {
     worker.start();
