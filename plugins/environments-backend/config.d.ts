@@ -53,6 +53,32 @@ export interface Config {
     };
     /** Groups whose members may act on every environment (the platform team). */
     adminGroups?: string[];
+    /** Deploys from outside the portal: CI pipelines and Git webhooks. */
+    ci?: {
+      /**
+       * The secret Gitea signs its webhooks with (X-Gitea-Signature); without
+       * it POST /webhooks/gitea does not exist.
+       * @visibility secret
+       */
+      webhookSecret?: string;
+      /** The environment a webhook's push deploys to, by name. Default `development`. */
+      webhookEnvironment?: string;
+      /**
+       * The service principals that may call POST /ci/deployments: external
+       * access subjects, as Backstage gives them (a static token keeps its
+       * configured `subject`; JWKS tokens are `external:<subject>`). Default `['ci']`.
+       */
+      subjects?: string[];
+    };
+    /** Promotions between a component's environments. */
+    promotion?: {
+      /**
+       * Environment names, each promoted into from the one before it; a
+       * component's `environments.idp.dev/promotion-path` annotation replaces
+       * it. Default development, staging, production.
+       */
+      path?: string[];
+    };
     /**
      * Environment types by name (a DNS-1123 label). The full schema, with every
      * rule, is `environmentTypeSchema` in @internal/backstage-plugin-environments-common;
