@@ -36,6 +36,11 @@ const calls: Record<PublicMethod, (client: EnvironmentsClient) => unknown> = {
   listPods: client => client.listPods('env-1'),
   listEvents: client => client.listEvents('env-1'),
   openLogs: client => client.openLogs('env-1', { pod: 'web-1' }),
+  approveEnvironment: client =>
+    client.approveEnvironment('env-1', { comment: 'ok' }),
+  rejectEnvironment: client =>
+    client.rejectEnvironment('env-1', { comment: 'no' }),
+  listEnvironmentApprovals: client => client.listEnvironmentApprovals(),
   getConfiguration: client => client.getConfiguration('env-1'),
   listDeployments: client => client.listDeployments('env-1', { limit: 10 }),
   deploy: client => client.deploy('env-1', { tag: '1.5.0' }),

@@ -261,6 +261,48 @@ export class EnvironmentsClient
     );
   }
 
+  async approveEnvironment(
+    id: string,
+    decision: ApprovalDecisionRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Environment> {
+    return this.#request(
+      environmentSchema,
+      {
+        method: 'POST',
+        path: `/environments/${encodeURIComponent(id)}/approve`,
+        body: decision,
+      },
+      options,
+    );
+  }
+
+  async rejectEnvironment(
+    id: string,
+    decision: ApprovalDecisionRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Environment> {
+    return this.#request(
+      environmentSchema,
+      {
+        method: 'POST',
+        path: `/environments/${encodeURIComponent(id)}/reject`,
+        body: decision,
+      },
+      options,
+    );
+  }
+
+  async listEnvironmentApprovals(
+    options?: EnvironmentsRequestOptions,
+  ): Promise<EnvironmentList> {
+    return this.#request(
+      environmentListSchema,
+      { method: 'GET', path: '/environment-approvals' },
+      options,
+    );
+  }
+
   async getConfiguration(
     environmentId: string,
     options?: EnvironmentsRequestOptions,

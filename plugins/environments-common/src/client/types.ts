@@ -412,6 +412,28 @@ export interface EnvironmentsApi {
   listTypes(options?: EnvironmentsRequestOptions): Promise<EnvironmentTypeList>;
 
   /**
+   * Approves an environment waiting for approval (its type requires it);
+   * its provisioning starts. Only another member of its approver groups.
+   */
+  approveEnvironment(
+    id: string,
+    decision: ApprovalDecisionRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Environment>;
+
+  /** Rejects an environment waiting for approval: it ends deleted. */
+  rejectEnvironment(
+    id: string,
+    decision: ApprovalDecisionRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Environment>;
+
+  /** The environments waiting for an approval the caller may give, oldest first. */
+  listEnvironmentApprovals(
+    options?: EnvironmentsRequestOptions,
+  ): Promise<EnvironmentList>;
+
+  /**
    * The configuration a deployment with no changes would roll out now, with
    * the layer each value comes from.
    */

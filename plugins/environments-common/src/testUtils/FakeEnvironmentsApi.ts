@@ -253,6 +253,21 @@ export class FakeEnvironmentsApi implements EnvironmentsApi {
     );
   }
 
+  async approveEnvironment(): Promise<Environment> {
+    throw new Error(
+      'FakeEnvironmentsApi does not implement approveEnvironment',
+    );
+  }
+
+  async rejectEnvironment(): Promise<Environment> {
+    throw new Error('FakeEnvironmentsApi does not implement rejectEnvironment');
+  }
+
+  async listEnvironmentApprovals(options?: EnvironmentsRequestOptions) {
+    this.#record('listEnvironmentApprovals', options);
+    return { items: [] };
+  }
+
   async getAuditTrail(): Promise<never> {
     throw new Error('FakeEnvironmentsApi does not implement getAuditTrail');
   }
