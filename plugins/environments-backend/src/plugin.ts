@@ -10,6 +10,7 @@ import { environmentResourceDriversExtensionPoint } from '@internal/backstage-pl
 import { readEnvironmentsConfig } from './config';
 import { DatabaseDeploymentsStore } from './database/DatabaseDeploymentsStore';
 import { DatabaseEnvironmentsStore } from './database/DatabaseEnvironmentsStore';
+import { DeploymentChangePublisher } from './deployments/DeploymentChangePublisher';
 import { DeploymentsService } from './deployments/DeploymentsService';
 import { createApprovalNotifications } from './deployments/notifications/ApprovalNotifications';
 import { EnvironmentClusters, ResourceDrivers } from './kubernetes';
@@ -70,6 +71,10 @@ export const environmentsPlugin = createBackendPlugin({
         );
         // After the environments' store, whose migrations create its tables.
         const deployments = await DatabaseDeploymentsStore.create(deps);
+        DeploymentChangePublisher.create({
+          ...deps,
+          environments: store,
+        }).subscribe(deployments);
         const authorizer = EnvironmentAuthorizer.create({
           ...deps,
           types,
