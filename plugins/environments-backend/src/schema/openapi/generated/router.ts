@@ -690,6 +690,27 @@ export const spec = {
                 "additionalProperties": {
                   "type": "string"
                 }
+              },
+              "workload": {
+                "type": "object",
+                "description": "The lowest layer of every deployment's configuration: what the type's environments start from (never the image, which is the component's, nor secret references).",
+                "properties": {
+                  "port": {
+                    "type": "integer"
+                  },
+                  "replicas": {
+                    "type": "integer"
+                  },
+                  "env": {
+                    "type": "object",
+                    "additionalProperties": {
+                      "type": "string"
+                    }
+                  },
+                  "resources": {
+                    "$ref": "#/components/schemas/ContainerResources"
+                  }
+                }
               }
             },
             "required": [
@@ -751,6 +772,17 @@ export const spec = {
           },
           "requiresApproval": {
             "type": "boolean"
+          },
+          "approverGroups": {
+            "type": "array",
+            "description": "Who approves what `requiresApproval` gates; the admin groups when left out.",
+            "items": {
+              "type": "string"
+            }
+          },
+          "approvalTimeout": {
+            "type": "string",
+            "description": "How long a request or deployment waits for a decision before it expires (24h when not set)."
           },
           "progressDeadline": {
             "type": "string",
