@@ -206,7 +206,17 @@ async function call(method, path, body) {
   return { status: response.status, ok: response.ok, json };
 }
 async function api(method, path, body) {
-  const { status, ok, json } = await call(method, path, body);
+  let { status, ok, json } = await call(method, path, body);
+  // A read answered 503 (the backend's database busy, as under a teardown of
+  // 100 environments on SQLite) is asked again: it changes nothing.
+  for (
+    let retry = 0;
+    method === 'GET' && status === 503 && retry < 50;
+    retry++
+  ) {
+    await sleep(200);
+    ({ status, ok, json } = await call(method, path, body));
+  }
   if (!ok) {
     throw new Error(`${method} ${path}: ${status} ${JSON.stringify(json)}`);
   }
