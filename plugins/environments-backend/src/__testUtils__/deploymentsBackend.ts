@@ -15,6 +15,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import notificationsPlugin from '@backstage/plugin-notifications-backend';
 import {
   eventually,
   orchestratorKubeConfig,
@@ -199,10 +200,15 @@ export async function startDeploymentsBackend(options: {
   environments?: object;
 }) {
   const knex: Knex = await options.databases.init(options.databaseId);
+  // The notifications backend's, apart: both plugins keep knex_migrations.
+  const notificationsKnex: Knex = await options.databases.init(
+    options.databaseId,
+  );
   const orchestrator = await orchestratorKubeConfig(options.admin);
   const logs: LogLine[] = [];
   const answers: Array<{ method: Method; path: string } & Answer> = [];
   const config = {
+    app: { baseUrl: 'http://localhost:3000' },
     environments: {
       clusters: [clusterConfig(orchestrator)],
       adminGroups: [PLATFORM_TEAM],
@@ -212,10 +218,37 @@ export async function startDeploymentsBackend(options: {
     },
   };
 
+  // The notifications backend finds an approver group's members in the catalog.
+  const groups = new Map<string, string[]>();
+  for (const [user, memberOf] of Object.entries(options.users)) {
+    for (const group of memberOf) {
+      groups.set(group, [...(groups.get(group) ?? []), user]);
+    }
+  }
+  const groupEntities: Entity[] = [...groups].map(([ref, members]) => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: {
+      name: ref.replace(/^group:default\//, ''),
+      namespace: 'default',
+    },
+    spec: { type: 'team', children: [] },
+    relations: members.map(targetRef => ({ type: 'hasMember', targetRef })),
+  }));
+
   const backend = await startTestBackend({
     features: [
       environmentsPlugin,
-      mockServices.database.factory({ knex }),
+      // Approvals notify through it; its tables are in the database scanned too.
+      notificationsPlugin,
+      createServiceFactory({
+        service: coreServices.database,
+        deps: { plugin: coreServices.pluginMetadata },
+        factory: ({ plugin }) => ({
+          getClient: async () =>
+            plugin.getId() === 'environments' ? knex : notificationsKnex,
+        }),
+      }),
       mockServices.rootConfig.factory({ data: config }),
       createServiceFactory({
         service: coreServices.rootLogger,
@@ -223,7 +256,9 @@ export async function startDeploymentsBackend(options: {
         factory: () => new RecordingLogger(logs),
       }),
       schedulerServiceFactory,
-      catalogServiceMock.factory({ entities: options.components }),
+      catalogServiceMock.factory({
+        entities: [...options.components, ...groupEntities],
+      }),
       createServiceFactory({
         service: coreServices.userInfo,
         deps: {},
@@ -243,7 +278,7 @@ export async function startDeploymentsBackend(options: {
     ],
   });
 
-  /** Calls the environments API as `user`; every answer is kept. */
+  /** Calls the environments API (or another plugin's, by `/api/...`) as `user`; every answer is kept. */
   async function call(
     user: string,
     method: Method,
@@ -251,7 +286,7 @@ export async function startDeploymentsBackend(options: {
     body?: object,
   ): Promise<Answer> {
     let test = request(backend.server)
-      [method](`/api/environments${path}`)
+      [method](path.startsWith('/api/') ? path : `/api/environments${path}`)
       .set('Authorization', mockCredentials.user.header(user));
     if (body) test = test.send(body);
     const response = await test;
@@ -398,22 +433,24 @@ export async function startDeploymentsBackend(options: {
     return left;
   }
 
-  /** Every row of every table of this test's database, as text. */
+  /** Every row of every table of this test's databases (the environments' and the notifications'), as text. */
   async function everyRow(): Promise<Array<{ table: string; row: string }>> {
-    const tables: string[] =
-      knex.client.config.client === 'pg'
-        ? (
-            await knex('information_schema.tables')
-              .select('table_name')
-              .whereRaw('table_schema = current_schema()')
-          ).map((t: { table_name: string }) => t.table_name)
-        : (
-            await knex('sqlite_master').select('name').where('type', 'table')
-          ).map((t: { name: string }) => t.name);
     const rows: Array<{ table: string; row: string }> = [];
-    for (const table of tables) {
-      for (const row of await knex(table).select()) {
-        rows.push({ table, row: asText(row) });
+    for (const db of [knex, notificationsKnex]) {
+      const tables: string[] =
+        db.client.config.client === 'pg'
+          ? (
+              await db('information_schema.tables')
+                .select('table_name')
+                .whereRaw('table_schema = current_schema()')
+            ).map((t: { table_name: string }) => t.table_name)
+          : (
+              await db('sqlite_master').select('name').where('type', 'table')
+            ).map((t: { name: string }) => t.name);
+      for (const table of tables) {
+        for (const row of await db(table).select()) {
+          rows.push({ table, row: asText(row) });
+        }
       }
     }
     return rows;

@@ -1,5 +1,8 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { describeWithCluster } from '@internal/cluster-tools/testUtils';
+import {
+  describeWithCluster,
+  eventually,
+} from '@internal/cluster-tools/testUtils';
 import { randomBytes } from 'node:crypto';
 import {
   DeploymentsBackend,
@@ -73,6 +76,17 @@ describeWithCluster('deployments: approvals', kc => {
       expect(answer.status).toBe(202);
       return answer.body;
     };
+    /** Waits until `user` has a notification whose title matches. */
+    const notified = (user: string, title: RegExp) =>
+      eventually(`${user} notified: ${title}`, async () => {
+        const { notifications } = await backend.expectStatus(
+          200,
+          user,
+          'get',
+          '/api/notifications/notifications',
+        );
+        return notifications.find((n: any) => title.test(n.payload.title));
+      });
     const approvalsOf = async (user: string) =>
       (await backend.expectStatus(200, user, 'get', '/approvals')).items.map(
         (d: any) => d.id,
@@ -90,6 +104,7 @@ describeWithCluster('deployments: approvals', kc => {
       expect(pending.startedAt).toBeUndefined();
 
       expect(await approvalsOf(BOB)).toContain(pending.id);
+      await notified(BOB, /^Approval needed: .* 3\.0\.0 to production$/);
       // Not to the requester, nor to someone outside the approver groups.
       expect(await approvalsOf(ALICE)).not.toContain(pending.id);
       expect(await approvalsOf(CAROL)).not.toContain(pending.id);
@@ -155,6 +170,7 @@ describeWithCluster('deployments: approvals', kc => {
         'succeeded',
       );
       expect(approved.startedAt).toEqual(expect.any(String));
+      await notified(ALICE, /^Approved: .* 3\.0\.0 to production$/);
       const running = await backend.workload(production.namespace, name);
       expect(running.spec?.template.spec?.containers[0].image).toBe(
         `registry.local/${name}:3.0.0`,
