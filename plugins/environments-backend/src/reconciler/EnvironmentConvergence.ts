@@ -395,10 +395,19 @@ export class EnvironmentConvergence implements JobHandler {
       drivers: this.drivers,
       credentials,
     });
+    // Converged at its generation, the environment's spec did not change: a
+    // new deployment changes only the workloads, so they go first and the
+    // rollout starts before every other object is compared.
+    const ordered = converged
+      ? [
+          ...objects.filter(o => o.kind === 'Deployment'),
+          ...objects.filter(o => o.kind !== 'Deployment'),
+        ]
+      : objects;
     // Asked again just before the writes; `signal` then stops them between
     // two objects should a deletion be accepted meanwhile.
     await fence.check();
-    const applied = await provisioner.apply(objects, { prune: true, signal });
+    const applied = await provisioner.apply(ordered, { prune: true, signal });
     logger.debug('Applied environment objects', { writes: applied.writes });
 
     // Read once: the status watch follows the workloads from here on.
