@@ -1,6 +1,6 @@
 /**
- * Scaffolder actions for the platform's environments: `environments:request`
- * and `environments:delete`.
+ * Scaffolder actions for the platform's environments: `environments:request`,
+ * `environments:delete`, `environments:deploy` and `environments:promote`.
  *
  * @packageDocumentation
  */
@@ -8,6 +8,8 @@
 export { scaffolderModuleEnvironments as default } from './module';
 export {
   createDeleteEnvironmentAction,
+  createDeployToEnvironmentAction,
+  createPromoteToEnvironmentAction,
   createRequestEnvironmentAction,
 } from './actions';
 export type { EnvironmentsActionOptions } from './actions';

@@ -18,6 +18,8 @@ import environmentsPlugin from '@internal/backstage-plugin-environments-backend'
 import request from 'supertest';
 import yaml from 'yaml';
 import { examples as deleteExamples } from './actions/deleteEnvironment.examples';
+import { examples as deployExamples } from './actions/deployToEnvironment.examples';
+import { examples as promoteExamples } from './actions/promoteToEnvironment.examples';
 import { examples as requestExamples } from './actions/requestEnvironment.examples';
 import { scaffolderModuleEnvironments } from './module';
 
@@ -295,6 +297,25 @@ describe('scaffolder module environments, against the real environments backend'
     expect(deleting.body.status).toBe('deleting');
   });
 
+  it('adds the request, delete, deploy and promote actions to the scaffolder', async () => {
+    const res = await request(env.backend.server)
+      .get('/api/scaffolder/v2/actions')
+      .set('Authorization', mockCredentials.user.header());
+
+    expect(res.status).toBe(200);
+    expect(
+      res.body
+        .map((action: { id: string }) => action.id)
+        .filter((id: string) => id.startsWith('environments:'))
+        .sort(),
+    ).toEqual([
+      'environments:delete',
+      'environments:deploy',
+      'environments:promote',
+      'environments:request',
+    ]);
+  });
+
   it('checks a dry run against the types the backend has', async () => {
     const dryRun = await env.dryRun(
       template({
@@ -327,6 +348,14 @@ describe('scaffolder module environments, against the real environments backend'
       action: 'environments:delete',
       example,
     })),
+    ...deployExamples.map(example => ({
+      action: 'environments:deploy',
+      example,
+    })),
+    ...promoteExamples.map(example => ({
+      action: 'environments:promote',
+      example,
+    })),
   ])(
     'accepts the $action example "$example.description" in a dry run',
     async ({ example }) => {
@@ -339,9 +368,12 @@ describe('scaffolder module environments, against the real environments backend'
 
       expect(dryRun.status).toBe(200);
       expect(dryRun.log.join('\n')).toMatch(
-        /Dry run: (the request|would delete)/,
+        /Dry run: (the request|would delete|the deployment|the promotion)/,
       );
-      expect(await env.listEnvironments()).toEqual(before);
+      // The same environments (the first test's goes on being deleted in the
+      // background, so its status may move): nothing was created.
+      const ids = (items: Array<{ id: string }>) => items.map(e => e.id).sort();
+      expect(ids(await env.listEnvironments())).toEqual(ids(before));
     },
   );
 });

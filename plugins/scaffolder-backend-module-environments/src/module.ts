@@ -7,12 +7,14 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { EnvironmentsClient } from '@internal/backstage-plugin-environments-common';
 import {
   createDeleteEnvironmentAction,
+  createDeployToEnvironmentAction,
+  createPromoteToEnvironmentAction,
   createRequestEnvironmentAction,
 } from './actions';
 
 /**
- * Adds the `environments:request` and `environments:delete` actions to the
- * scaffolder. They call the environments backend as the user who runs the
+ * Adds the `environments:request`, `environments:delete`,
+ * `environments:deploy` and `environments:promote` actions to the scaffolder. They call the environments backend as the user who runs the
  * template, so that the user's permissions apply.
  *
  * @public
@@ -38,6 +40,8 @@ export const scaffolderModuleEnvironments = createBackendModule({
         scaffolder.addActions(
           createRequestEnvironmentAction({ ...options, catalog }),
           createDeleteEnvironmentAction(options),
+          createDeployToEnvironmentAction(options),
+          createPromoteToEnvironmentAction(options),
         );
       },
     });

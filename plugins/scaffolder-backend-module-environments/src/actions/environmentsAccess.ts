@@ -71,3 +71,14 @@ export function environmentPageUrl(appBaseUrl: string, id: string): string {
     id,
   )}`;
 }
+
+/**
+ * What the environments backend said when it refused a call (its error's
+ * message, which names the field and the rule), or the error itself.
+ */
+export function refusalOf(error: unknown): string {
+  if (error instanceof ResponseError) {
+    return error.body?.error?.message ?? error.message;
+  }
+  return String(error);
+}

@@ -1,3 +1,5 @@
 export { createRequestEnvironmentAction } from './requestEnvironment';
 export { createDeleteEnvironmentAction } from './deleteEnvironment';
+export { createDeployToEnvironmentAction } from './deployToEnvironment';
+export { createPromoteToEnvironmentAction } from './promoteToEnvironment';
 export type { EnvironmentsActionOptions } from './environmentsAccess';
