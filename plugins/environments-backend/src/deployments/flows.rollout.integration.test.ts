@@ -301,9 +301,9 @@ describeWithCluster('deployments: deploy, diff, rollback', kc => {
         'failed',
         90_000,
       );
-      // The tracker records the first look that finds the pull failing:
-      // kubelet's ErrImagePull, or the ImagePullBackOff that follows it.
-      expect(failed.reason).toMatch(/^(ImagePullBackOff|ErrImagePull): /);
+      // The kubelet's first ErrImagePull is waited out; its ImagePullBackOff
+      // ends the rollout.
+      expect(failed.reason).toMatch(/^ImagePullBackOff: /);
       expect(failed.reason).toContain(`registry.invalid/flows/${name}:9.9.9`);
       expect(failed.reason).toContain('cannot pull the container image');
       expect(failed.finishedAt).toEqual(expect.any(String));

@@ -215,11 +215,6 @@ describe('observeRolloutOf', () => {
       /Kubernetes cannot pull the container image/,
     ],
     [
-      'ErrImagePull',
-      'failed to pull image "registry.invalid/acme/orders:broken": not found',
-      /Kubernetes cannot pull the container image/,
-    ],
-    [
       'InvalidImageName',
       'Failed to apply default image tag "Orders:1": couldn\'t parse image name',
       /Kubernetes cannot pull the container image/,
@@ -271,11 +266,19 @@ describe('observeRolloutOf', () => {
         pod(
           'orders-5d8f-abcde',
           'dep-2',
-          { reason: 'ErrImagePull' },
+          { reason: 'ImagePullBackOff' },
           { init: true },
         ),
       ]),
-    ).toMatchObject({ phase: 'failed', reason: 'ErrImagePull' });
+    ).toMatchObject({ phase: 'failed', reason: 'ImagePullBackOff' });
+  });
+
+  it('waits out a first ErrImagePull, which the kubelet retries', () => {
+    expect(
+      observeRolloutOf(deployment({ status: { replicas: 2 } }), [
+        pod('orders-5d8f-abcde', 'dep-2', { reason: 'ErrImagePull' }),
+      ]),
+    ).toMatchObject({ phase: 'progressing' });
   });
 
   it("ignores the pods of another deployment (the old ReplicaSet's), pods going away, and waits that end", () => {

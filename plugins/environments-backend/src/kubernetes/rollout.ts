@@ -24,11 +24,12 @@ export type RolloutObservation =
 /**
  * Why a container waits that no retry will fix on its own: the rollout has
  * failed, whatever the progress deadline says. (ContainerCreating and
- * PodInitializing are waits that end.)
+ * PodInitializing are waits that end, and so may a first ErrImagePull: a
+ * registry that hiccups once. The kubelet retries it, and reports
+ * ImagePullBackOff once it backs off: that is when the pull has failed.)
  */
 export const FAILED_CONTAINER_REASONS: ReadonlySet<string> = new Set([
   'ImagePullBackOff',
-  'ErrImagePull',
   'InvalidImageName',
   'CrashLoopBackOff',
   'CreateContainerConfigError',
