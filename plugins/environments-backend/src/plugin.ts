@@ -12,6 +12,7 @@ import { DatabaseDeploymentsStore } from './database/DatabaseDeploymentsStore';
 import { DatabaseEnvironmentsStore } from './database/DatabaseEnvironmentsStore';
 import { DeploymentChangePublisher } from './deployments/DeploymentChangePublisher';
 import { DeploymentsService } from './deployments/DeploymentsService';
+import { createGiteaWebhookRouter } from './deployments/webhooks/giteaWebhook';
 import { createApprovalNotifications } from './deployments/notifications/ApprovalNotifications';
 import { EnvironmentClusters, ResourceDrivers } from './kubernetes';
 import { EnvironmentAuthorizer } from './permissions/EnvironmentAuthorizer';
@@ -120,6 +121,24 @@ export const environmentsPlugin = createBackendPlugin({
           authorizer,
           secretsFor: cluster => clusters.provisioner(cluster),
         });
+        // Before the API's router, whose JSON parser would read the body
+        // first: the webhook's signature is over the raw bytes.
+        deps.httpRouter.addAuthPolicy({
+          path: '/webhooks',
+          allow: 'unauthenticated',
+        });
+        deps.httpRouter.use(
+          createGiteaWebhookRouter({
+            ...deps,
+            deployments: {
+              ciDeploy: (request, { subject, source }) =>
+                deploymentsService.deployFromPipeline(request, {
+                  createdBy: subject,
+                  source: source === 'ci' ? 'ci' : 'webhook',
+                }),
+            },
+          }),
+        );
         deps.httpRouter.use(
           await createRouter({
             ...deps,

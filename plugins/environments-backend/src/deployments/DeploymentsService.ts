@@ -16,6 +16,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   approvalDecisionRequestSchema,
   AUTOMATIC_DEPLOYMENT_SOURCES,
+  CiDeployRequest,
   ciDeployRequestSchema,
   ConfigLayers,
   ConfigLayerValues,
@@ -240,6 +241,26 @@ export class DeploymentsService {
     } else if (principal?.type !== 'user') {
       throw new NotAllowedError('Only CI services and users may deploy');
     }
+    return this.deployFromPipeline(request, {
+      source: 'ci',
+      createdBy: actorOf(credentials),
+      ...(principal.type === 'user' && { credentials }),
+    });
+  }
+
+  /**
+   * A pipeline's deployment, by component and environment name. Without
+   * `credentials` the caller is trusted to have authenticated the pipeline
+   * itself: the Gitea webhook, by its signature.
+   */
+  async deployFromPipeline(
+    request: CiDeployRequest,
+    options: {
+      source: 'ci' | 'webhook';
+      createdBy: string;
+      credentials?: BackstageCredentials;
+    },
+  ): Promise<ApiDeployment> {
     const componentRef = normalizeComponentRef(request.componentRef);
     const environment = (
       await this.environments.listEnvironments({ componentRef })
@@ -249,18 +270,22 @@ export class DeploymentsService {
         `Component '${componentRef}' has no environment named '${request.environment}'`,
       );
     }
-    if (principal.type === 'user') {
-      await this.authorizer.authorize('deploy', environment, credentials);
+    if (options.credentials) {
+      await this.authorizer.authorize(
+        'deploy',
+        environment,
+        options.credentials,
+      );
     }
     assertLive(environment);
     return this.deployChanges(
       environment,
       { image: request.image },
       {
-        source: 'ci',
+        source: options.source,
         message: request.message,
         commit: request.commit,
-        createdBy: actorOf(credentials),
+        createdBy: options.createdBy,
       },
     );
   }
