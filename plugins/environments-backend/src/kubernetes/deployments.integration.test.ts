@@ -242,7 +242,9 @@ describeWithCluster('Deployments on the local control plane', kc => {
     expect(message).toMatch(
       /^Kubernetes cannot create the pods: .*exceeded quota: environment-quota/,
     );
-    expect(message).toContain("The namespace's ResourceQuota (environment-quota)");
+    expect(message).toContain(
+      "The namespace's ResourceQuota (environment-quota)",
+    );
   });
 
   it('observes a deployment scaled to 0 replicas as complete', async () => {
@@ -273,9 +275,9 @@ describeWithCluster('Deployments on the local control plane', kc => {
       name: WORKLOAD_SECRET_NAME,
       namespace,
     });
-    expect(
-      Buffer.from(secret.data!['db-password'], 'base64').toString(),
-    ).toBe('hunter2-second');
+    expect(Buffer.from(secret.data!['db-password'], 'base64').toString()).toBe(
+      'hunter2-second',
+    );
     expect(secret.metadata?.labels).toMatchObject({
       'environments.idp.dev/id': environment.id,
     });
