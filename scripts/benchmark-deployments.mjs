@@ -7,7 +7,7 @@
 //
 //   ./platform benchmark deployments [--deploys 50] [--rollbacks 10]
 //       [--promotions 10] [--concurrent 100] [--redeploys 5]
-//       [--provision-concurrency 10] [--poll-ms 20]
+//       [--provision-concurrency 10] [--poll-ms 20] [--burst-poll-ms 200]
 //
 // Environment: IDP_URL (default http://localhost:7007), KUBECONFIG of the
 // cluster admin (default .local/kube/kubeconfig) to read the API server's
@@ -25,6 +25,7 @@
 // --provision-concurrency at a time) and their provisioning is not timed.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,6 +42,8 @@ const CONCURRENT = option('concurrent', 100);
 const REDEPLOYS = option('redeploys', 5);
 const PROVISION_CONCURRENCY = option('provision-concurrency', 10);
 const POLL_MS = option('poll-ms', 20);
+// The burst's state is read per component, five requests a round.
+const BURST_POLL_MS = option('burst-poll-ms', 200);
 const BASE = process.env.IDP_URL ?? 'http://localhost:7007';
 const KUBECONFIG =
   process.env.KUBECONFIG ?? join(root, '.local/kube/kubeconfig');
@@ -90,6 +93,60 @@ const KUBECTL = findKubectl();
  * of writing (APPLY); the cluster's controllers, scheduler and kwok write
  * with the other verbs.
  */
+// CPU seconds used so far by the local control plane's processes and the
+// backend, read from /proc (Linux, same machine only; empty otherwise): what
+// a burst costs each of them, to tell which one the machine's cores wait on.
+const CPU_PROCESSES = {
+  'kube-apiserver': /\/kube-apiserver\b/,
+  etcd: /\/etcd\b/,
+  'kube-controller-manager': /\/kube-controller-manager\b/,
+  'kube-scheduler': /\/kube-scheduler\b/,
+  kwok: /\/kwok\b/,
+  // The backend as ./platform start runs it, from packages/backend.
+  backend: /nodeTransform\.cjs src\/index |packages\/backend\/dist/,
+};
+function cpuSeconds() {
+  const seconds = {};
+  if (!existsSync('/proc')) return seconds;
+  const tick = 100; // USER_HZ on Linux
+  for (const pid of readdirSync('/proc').filter(name => /^\d+$/.test(name))) {
+    let cmdline;
+    let stat;
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(
+        /\0/g,
+        ' ',
+      );
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // The binaries by their path, the backend by its command line.
+    const [program] = cmdline.split(' ');
+    const name = Object.keys(CPU_PROCESSES).find(key =>
+      CPU_PROCESSES[key].test(key === 'backend' ? cmdline : program),
+    );
+    if (!name) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const used = (Number(fields[11]) + Number(fields[12])) / tick;
+    seconds[name] = (seconds[name] ?? 0) + used;
+  }
+  return seconds;
+}
+function describeCpu(before, after, count) {
+  const parts = Object.keys(after)
+    .filter(name => before[name] !== undefined)
+    .map(name => [name, after[name] - before[name]])
+    .sort((a, b) => b[1] - a[1])
+    .map(
+      ([name, used]) =>
+        `${name} ${used.toFixed(1)} s (${((1000 * used) / count).toFixed(
+          0,
+        )} ms per deploy)`,
+    );
+  return parts.length > 0 ? parts.join(', ') : 'not readable here';
+}
+
 function writeCounts() {
   const metrics = execFileSync(
     KUBECTL,
@@ -627,6 +684,7 @@ Promotion ${upstreamName} → ${downstreamName} → succeeded (${PROMOTIONS} pro
     console.log();
 
     const before = writeCounts();
+    const cpuBefore = cpuSeconds();
     const logAt = logOffset();
     const start = Date.now();
     const deployments = await Promise.all(
@@ -639,11 +697,28 @@ Promotion ${upstreamName} → ${downstreamName} → succeeded (${PROMOTIONS} pro
     );
     const accepted = Date.now() - start;
     const finished = [];
-    // Polled a few at a time, so that the polling itself does not load the backend.
+    // One "what runs where" per component and round, every BURST_POLL_MS:
+    // polling each deployment would load the backend more than the deploys.
     let pending = deployments.map(d => d.id);
     while (pending.length > 0) {
-      const states = await bounded(pending, 10, readDeployment);
-      pending = [];
+      const wanted = new Set(pending);
+      const states = (
+        await Promise.all(
+          BURST_COMPONENTS.map(name =>
+            api(
+              'GET',
+              `/what-runs-where?componentRef=${encodeURIComponent(
+                `component:default/${name}`,
+              )}`,
+            ),
+          ),
+        )
+      )
+        .flatMap(where => where.environments.map(e => e.current))
+        .filter(current => current && wanted.has(current.id));
+      // One not seen (not yet listed as current) stays pending.
+      const seen = new Set(states.map(deployment => deployment.id));
+      pending = pending.filter(id => !seen.has(id));
       for (const deployment of states) {
         if (deployment.state === 'succeeded') finished.push(deployment);
         else if (deployment.state === 'rolling-out')
@@ -657,7 +732,7 @@ Promotion ${upstreamName} → ${downstreamName} → succeeded (${PROMOTIONS} pro
       if (Date.now() - start > 600_000) {
         throw new Error(`${pending.length} deploys not succeeded after 600 s`);
       }
-      if (pending.length > 0) await sleep(POLL_MS);
+      if (pending.length > 0) await sleep(BURST_POLL_MS);
     }
     const allSeconds = (Date.now() - start) / 1000;
     const serverSeconds =
@@ -665,6 +740,7 @@ Promotion ${upstreamName} → ${downstreamName} → succeeded (${PROMOTIONS} pro
         Math.min(...finished.map(d => Date.parse(d.createdAt)))) /
       1000;
     const writes = writesBetween(before, writeCounts());
+    const cpu = describeCpu(cpuBefore, cpuSeconds(), CONCURRENT);
     console.log(`
 ${CONCURRENT} deploys at once, each to its own environment (${
       BURST_COMPONENTS.length
@@ -675,6 +751,9 @@ ${CONCURRENT} deploys at once, each to its own environment (${
       1,
     )} s server side (first createdAt → last finishedAt)   (target ≤ 15 s)
   each deploy, server side: ${figures(finished.map(serverMs))}
+  CPU used meanwhile (of ${cpus().length} cores × ${allSeconds.toFixed(
+      1,
+    )} s): ${cpu}
   Kubernetes writes per deploy by the orchestrator: ${describeOrchestrator(
     orchestratorWrites(
       logAt,
