@@ -458,10 +458,10 @@ describe.each(goldenPaths)('the $template template', goldenPath => {
         'http://localhost:3300/idp/good-name/commit/0123456789abcdef0123456789abcdef01234567',
       GITHUB_REF_NAME: 'v1.2.3',
     };
-    const values = [...argumentList.matchAll(/"\$([A-Z_]+)"/g)].map(
+    const substituted = [...argumentList.matchAll(/"\$([A-Z_]+)"/g)].map(
       ([, name]) => tagPush[name],
     );
-    const body = format.replace(/%s/g, () => values.shift()!);
+    const body = format.replace(/%s/g, () => substituted.shift()!);
     expect(ciDeployRequestSchema.parse(JSON.parse(body))).toEqual({
       componentRef: 'component:default/good-name',
       environment: 'development',

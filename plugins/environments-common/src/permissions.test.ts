@@ -52,6 +52,8 @@ describe('environments permissions', () => {
       'environments.environment.update',
       'environments.environment.delete',
       'environments.environment.logs.read',
+      'environments.environment.deploy',
+      'environments.environment.deployment.approve',
     ]);
   });
 });

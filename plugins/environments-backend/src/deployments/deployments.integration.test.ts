@@ -482,10 +482,11 @@ describeWithCluster('deployments roll out on the local control plane', kc => {
             actor: ALICE,
           });
         }
+        const cluster = core;
         for (const environment of environments) {
           await environmentStatus(replica.store, environment.id, 'deleted');
           await eventually(`namespace ${environment.namespace} gone`, () =>
-            core.readNamespace({ name: environment.namespace }).then(
+            cluster.readNamespace({ name: environment.namespace }).then(
               () => undefined,
               error =>
                 error instanceof ApiException && error.code === 404

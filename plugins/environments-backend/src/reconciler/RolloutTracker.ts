@@ -208,7 +208,8 @@ export class RolloutTracker {
         }
         return 'failed';
       }
-      case 'progressing':
+      default:
+        // progressing: say what it waits for.
         await this.deployments.updateRolloutReason({
           id: deployment.id,
           reason: observation.message,

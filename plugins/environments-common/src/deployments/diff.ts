@@ -77,7 +77,9 @@ export function diffConfigs(
     ['image', 'port', 'replicas', 'env', 'secretRefs', 'resources'].indexOf(
       path.split('.')[0],
     );
-  paths.sort((a, b) => order(a) - order(b) || (a < b ? -1 : a > b ? 1 : 0));
+  // Names sort by code point, the same in every locale.
+  const byName = (a: string, b: string) => Number(a > b) - Number(a < b);
+  paths.sort((a, b) => order(a) - order(b) || byName(a, b));
   const changes: ConfigChange[] = [];
   for (const path of paths) {
     const a = before.get(path);

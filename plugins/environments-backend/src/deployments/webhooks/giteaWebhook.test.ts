@@ -62,11 +62,11 @@ class FakeDeployments implements WebhookDeployments {
   readonly requests: Array<{ request: CiDeployRequest; options: object }> = [];
   failure?: Error;
 
-  async ciDeploy(request: CiDeployRequest, options: object) {
+  async ciDeploy(deployRequest: CiDeployRequest, options: object) {
     if (this.failure) {
       throw this.failure;
     }
-    this.requests.push({ request, options });
+    this.requests.push({ request: deployRequest, options });
     return { id: `dep-${this.requests.length}`, state: 'rolling-out' as const };
   }
 }
