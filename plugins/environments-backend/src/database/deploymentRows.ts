@@ -15,7 +15,7 @@ import {
   DeploymentState,
   EnvironmentPin,
 } from '../model';
-import { z } from 'zod';
+import { columnParsers } from './columns';
 
 export const DEPLOYMENTS_TABLE = 'deployments';
 export const DEPLOYMENT_TARGETS_TABLE = 'deployment_targets';
@@ -73,45 +73,7 @@ function toOptionalDate(value: DbTimestamp | null): Date | undefined {
   return value === null ? undefined : toDate(value);
 }
 
-/**
- * Parses a value read from a row, as `rows.ts` does for environments: a
- * failure means something other than this store wrote the row, and names
- * the deployment and the field.
- */
-function parseColumn<T extends z.ZodType>(
-  row: { id: string },
-  column: string,
-  schema: T,
-  value: unknown,
-): z.output<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const problems = result.error.issues
-      .map(issue => `${[column, ...issue.path].join('.')} ${issue.message}`)
-      .join('; ');
-    throw new Error(`Deployment '${row.id}' has an invalid ${problems}`);
-  }
-  return result.data;
-}
-
-function parseJsonColumn<T extends z.ZodType>(
-  row: { id: string },
-  column: string,
-  schema: T,
-  text: string,
-): z.output<T> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new Error(
-      `Deployment '${row.id}' has an invalid ${column}: not JSON (${
-        (error as Error).message
-      })`,
-    );
-  }
-  return parseColumn(row, column, schema, value);
-}
+const { parseColumn, parseJsonColumn } = columnParsers('Deployment');
 const promotedFromSchema = deploymentSchema.shape.promotedFrom.unwrap();
 
 /** The approval as the `approval` column holds it: JSON, times as ISO 8601. */

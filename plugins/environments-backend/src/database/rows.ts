@@ -15,6 +15,7 @@ import {
   JobState,
   StatusTransition,
 } from '../model';
+import { columnParsers } from './columns';
 
 export const ENVIRONMENTS_TABLE = 'environments';
 export const JOBS_TABLE = 'environment_jobs';
@@ -94,45 +95,7 @@ function toOptionalDate(value: DbTimestamp | null): Date | undefined {
 
 const conditionsSchema = z.array(resourceConditionSchema);
 
-/**
- * Parses a value read from a row, so that the model is what its type says
- * and nothing downstream has to cast. A failure means the row was written by
- * something other than this store, and names the row and the field.
- */
-function parseColumn<T extends z.ZodType>(
-  row: { id: string },
-  column: string,
-  schema: T,
-  value: unknown,
-): z.output<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const problems = result.error.issues
-      .map(issue => `${[column, ...issue.path].join('.')} ${issue.message}`)
-      .join('; ');
-    throw new Error(`Environment '${row.id}' has an invalid ${problems}`);
-  }
-  return result.data;
-}
-
-function parseJsonColumn<T extends z.ZodType>(
-  row: { id: string },
-  column: string,
-  schema: T,
-  text: string,
-): z.output<T> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new Error(
-      `Environment '${row.id}' has an invalid ${column}: not JSON (${
-        (error as Error).message
-      })`,
-    );
-  }
-  return parseColumn(row, column, schema, value);
-}
+const { parseColumn, parseJsonColumn } = columnParsers('Environment');
 
 export function toEnvironment(row: EnvironmentRow): Environment {
   return {
