@@ -16,9 +16,18 @@ export function deploymentApproval(
   adminGroups: ReadonlyArray<string>,
   now: Date,
 ): { groups: string[]; expiresAt: Date } | undefined {
-  if (!type.requiresApproval) {
-    return undefined;
-  }
+  return type.requiresApproval ? approvalOf(type, adminGroups, now) : undefined;
+}
+
+/**
+ * Who decides what `type` gates (a deployment, a new environment), and
+ * until when: the type's `approverGroups`, else the platform's admins.
+ */
+export function approvalOf(
+  type: EnvironmentType,
+  adminGroups: ReadonlyArray<string>,
+  now: Date,
+): { groups: string[]; expiresAt: Date } {
   const timeoutMs = parseDuration(
     type.approvalTimeout ?? DEFAULT_APPROVAL_TIMEOUT,
   );

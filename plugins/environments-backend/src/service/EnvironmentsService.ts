@@ -45,6 +45,7 @@ import {
   encodePageToken,
   PageRequest,
 } from './pageTokens';
+import { approvalOf, isInGroups } from '../deployments/approvers';
 
 type Credentials = { credentials: BackstageCredentials };
 
@@ -113,9 +114,6 @@ export interface EnvironmentApprovalNotifier {
   /** It was approved, rejected or expired: its requester is told. */
   environmentApprovalDecided(environment: Environment): Promise<void>;
 }
-
-/** How long a gated request waits for a decision when its type says nothing. */
-const DEFAULT_APPROVAL_TIMEOUT = '24h';
 
 /** An `InputError` whose body also lists each issue, for forms to show per field. */
 export function invalidInput(
@@ -264,7 +262,7 @@ export class EnvironmentsService {
     const decidable = (await this.store.listPendingApprovals()).filter(
       environment =>
         environment.createdBy !== caller &&
-        isApprover(environment.approval?.groups ?? [], claims),
+        isInGroups(environment.approval?.groups ?? [], claims),
     );
     const allowed = await this.authorizer.filter(
       'approve',
@@ -297,7 +295,7 @@ export class EnvironmentsService {
     if (by === environment.createdBy) {
       throw new NotAllowedError(`You cannot ${verb} your own request`);
     }
-    if (!isApprover(approval.groups, await this.claims(credentials))) {
+    if (!isInGroups(approval.groups, await this.claims(credentials))) {
       throw new NotAllowedError(
         `You cannot ${verb} environment '${
           environment.name
@@ -319,14 +317,12 @@ export class EnvironmentsService {
 
   /** Who approves a new environment of `type`, and until when. */
   private approvalFor(type: EnvironmentType, now: Date) {
-    const groups = type.approverGroups ?? this.adminGroups;
-    const timeoutMs = parseDuration(
-      type.approvalTimeout ?? DEFAULT_APPROVAL_TIMEOUT,
-    );
+    const approval = approvalOf(type, this.adminGroups, now);
     return {
-      groups,
-      expiresAt: new Date(now.getTime() + timeoutMs),
-      reason: `Waiting for approval by ${groups.join(', ') || '(nobody)'}`,
+      ...approval,
+      reason: `Waiting for approval by ${
+        approval.groups.join(', ') || '(nobody)'
+      }`,
     };
   }
 
@@ -649,9 +645,4 @@ export class EnvironmentsService {
     const info = await this.userInfo.getUserInfo(credentials);
     return info.ownershipEntityRefs.map(ref => ref.toLowerCase());
   }
-}
-
-/** Whether someone with these ownership claims (lowercased) is in one of the groups. */
-function isApprover(groups: string[], claims: string[]): boolean {
-  return groups.some(group => claims.includes(group.toLowerCase()));
 }
