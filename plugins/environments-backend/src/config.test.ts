@@ -30,6 +30,7 @@ describe('readEnvironmentsConfig', () => {
     expect(read({}).settings).toEqual({
       types: {},
       clusterNames: [],
+      adminGroups: [],
       reconciler: { concurrency: 8, pollInterval: { seconds: 10 } },
       expiry: { frequency: { seconds: 30 } },
     });
