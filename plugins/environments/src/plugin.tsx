@@ -9,10 +9,14 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import { EnvironmentsClient } from '@internal/backstage-plugin-environments-common';
-import { RiStackLine } from '@remixicon/react';
+import { RiShieldCheckLine, RiStackLine } from '@remixicon/react';
 import { environmentsApiRef } from './api';
 import {
+  approvalsRouteRef,
+  COMPONENT_DEPLOYMENTS_TAB_PATH,
+  deployRouteRef,
   environmentRouteRef,
   requestEnvironmentRouteRef,
   rootRouteRef,
@@ -42,6 +46,59 @@ const environmentsPage = PageBlueprint.make({
   },
 });
 
+/** `/approvals`: what waits for the signed-in user's approval, and their own requests. */
+const approvalsPage = PageBlueprint.make({
+  name: 'approvals',
+  params: {
+    path: '/approvals',
+    title: 'Approvals',
+    icon: <RiShieldCheckLine />,
+    routeRef: approvalsRouteRef,
+    loader: () =>
+      import('./components/Approvals').then(m => <m.ApprovalsPage />),
+  },
+});
+
+/** Home page widgets: the signed-in user's environments, approvals and deployments. */
+const myEnvironmentsWidget = HomePageWidgetBlueprint.make({
+  name: 'my-environments',
+  params: {
+    name: 'EnvironmentsMine',
+    title: 'Your environments',
+    description: "The environments of your teams' components, live",
+    components: () =>
+      import('./components/Home').then(m => ({
+        Content: m.MyEnvironmentsContent,
+      })),
+  },
+});
+
+const myApprovalsWidget = HomePageWidgetBlueprint.make({
+  name: 'my-approvals',
+  params: {
+    name: 'EnvironmentsApprovals',
+    title: 'Waiting for your approval',
+    description: 'Deployments and environments you may approve',
+    components: () =>
+      import('./components/Home').then(m => ({
+        Content: m.MyApprovalsContent,
+      })),
+  },
+});
+
+const recentDeploymentsWidget = HomePageWidgetBlueprint.make({
+  name: 'recent-deployments',
+  params: {
+    name: 'EnvironmentsRecentDeployments',
+    title: 'Recent deployments',
+    description: 'The newest deployments to your environments, live',
+    components: () =>
+      import('./components/Home').then(m => ({
+        Content: m.RecentDeploymentsContent,
+      })),
+  },
+});
+
 /** The "Environments" tab of a component: what runs where, extend, tear down. */
 const componentEnvironmentsContent = EntityContentBlueprint.make({
   name: 'component-environments',
@@ -54,6 +111,35 @@ const componentEnvironmentsContent = EntityContentBlueprint.make({
     loader: () =>
       import('./components/ComponentEnvironments').then(m => (
         <m.ComponentEnvironmentsContent />
+      )),
+  },
+});
+
+/**
+ * The "Deployments" tab of a component: its promotion path, what runs in each
+ * environment, live, and Promote between neighbours.
+ */
+const componentDeploymentsContent = EntityContentBlueprint.make({
+  name: 'component-deployments',
+  params: {
+    path: COMPONENT_DEPLOYMENTS_TAB_PATH,
+    title: 'Deployments',
+    filter: { kind: 'component' },
+    loader: () =>
+      import('./components/ComponentDeployments').then(m => (
+        <m.ComponentDeploymentsContent />
+      )),
+  },
+});
+
+/** The "What runs where" card of a component's overview, linking to its Deployments tab. */
+const whatRunsWhereCard = EntityCardBlueprint.make({
+  name: 'what-runs-where',
+  params: {
+    filter: { kind: 'component' },
+    loader: () =>
+      import('./components/WhatRunsWhereCard').then(m => (
+        <m.WhatRunsWhereCard />
       )),
   },
 });
@@ -86,11 +172,19 @@ export const environmentsPlugin = createFrontendPlugin({
     root: rootRouteRef,
     environment: environmentRouteRef,
     requestEnvironment: requestEnvironmentRouteRef,
+    deploy: deployRouteRef,
+    approvals: approvalsRouteRef,
   },
   extensions: [
     environmentsApi,
     environmentsPage,
+    approvalsPage,
+    myEnvironmentsWidget,
+    myApprovalsWidget,
+    recentDeploymentsWidget,
     componentEnvironmentsContent,
     environmentEntityCard,
+    componentDeploymentsContent,
+    whatRunsWhereCard,
   ],
 });

@@ -20,3 +20,18 @@ export const environmentRouteRef = createSubRouteRef({
   parent: rootRouteRef,
   path: '/:id',
 });
+
+/**
+ * Where a component's "Deployments" tab is, under the component's page: the
+ * "What runs where" card links to it.
+ */
+export const COMPONENT_DEPLOYMENTS_TAB_PATH = '/deployments';
+
+/** What waits for the signed-in user's approval, `/approvals`. */
+export const approvalsRouteRef = createRouteRef();
+
+/** The deploy form of one environment, then its rollout, live. */
+export const deployRouteRef = createSubRouteRef({
+  parent: rootRouteRef,
+  path: '/:id/deploy',
+});

@@ -1,4 +1,5 @@
 import { Route, Routes } from 'react-router-dom';
+import { DeployPage } from './DeployForm';
 import { EnvironmentPage } from './EnvironmentPage';
 import { EnvironmentsPage } from './EnvironmentsPage';
 import { RequestEnvironmentPage } from './RequestEnvironment';
@@ -10,6 +11,7 @@ export function EnvironmentsRouter() {
       <Route path="/" element={<EnvironmentsPage />} />
       <Route path="/new" element={<RequestEnvironmentPage />} />
       <Route path="/:id" element={<EnvironmentPage />} />
+      <Route path="/:id/deploy" element={<DeployPage />} />
     </Routes>
   );
 }

@@ -2,11 +2,13 @@ import { Button, Flex } from '@backstage/ui';
 import { Environment } from '@internal/backstage-plugin-environments-common';
 import { RiDeleteBinLine, RiTimerLine } from '@remixicon/react';
 import { useEffect, useRef, useState } from 'react';
+import { DeployAction } from '../DeployForm/DeployAction';
 import { ExtendDialog } from './ExtendDialog';
 import { TeardownDialog } from './TeardownDialog';
 
 /**
- * Extend (ephemeral environments) and tear down, each behind a dialog.
+ * Deploy (a link to the deploy form), extend (ephemeral environments) and
+ * tear down, each behind a dialog.
  *
  * The buttons go away once the environment is being torn down. Where the
  * focus was on them (or in the dialog), it would fall back to the page's
@@ -39,6 +41,7 @@ export function EnvironmentActions(props: {
   const label = `${environment.name}`;
   return (
     <Flex gap="2">
+      <DeployAction environment={environment} size={size} />
       {environment.expiresAt && (
         <Button
           size={size}
