@@ -41,6 +41,7 @@ import {
 } from './namespaceAccess';
 import { ResourceDrivers } from './ResourceDrivers';
 import { observeRolloutOf, RolloutObservation } from './rollout';
+import { WorkloadCache } from './WorkloadCache';
 import {
   assertSecretKey,
   SECRET_UPDATED_AT_ANNOTATION,
@@ -156,6 +157,11 @@ export class KubernetesProvisioner {
     requestTimeoutMs?: number;
     /** How long `teardown` waits for the namespace to go; 120 s when not given. */
     teardownTimeoutMs?: number;
+    /**
+     * The cluster's watched objects, which `observeRollout` and
+     * `status(…, { cached: true })` read while the watch is live.
+     */
+    cache?: WorkloadCache;
   }): KubernetesProvisioner {
     return new KubernetesProvisioner(
       options.kubeConfig,
@@ -163,6 +169,7 @@ export class KubernetesProvisioner {
       options.drivers,
       options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       options.teardownTimeoutMs ?? DEFAULT_TEARDOWN_TIMEOUT_MS,
+      options.cache,
     );
   }
 
@@ -181,6 +188,7 @@ export class KubernetesProvisioner {
     private readonly drivers: ResourceDrivers,
     requestTimeoutMs: number,
     private readonly teardownTimeoutMs: number,
+    private readonly cache?: WorkloadCache,
   ) {
     this.objects = makeObjectApiClient(kubeConfig, requestTimeoutMs);
     this.core = makeApiClient(kubeConfig, CoreV1Api, requestTimeoutMs);
@@ -639,9 +647,15 @@ export class KubernetesProvisioner {
    * The state of the environment's Deployments and of its resources, as
    * their drivers read it from the kinds they observe, with the reason from
    * their pods when one cannot start.
+   *
+   * `cached`: read from the watch's copy when it is live (the caller reacts
+   * to a change the watch reported, so the copy holds it); the API server
+   * otherwise, and always when not given (right after a write, the watch may
+   * not have seen it yet).
    */
   async status(
     environment: EnvironmentLocation,
+    options: { cached?: boolean } = {},
   ): Promise<EnvironmentWorkloadStatus> {
     const { namespace } = environment;
     const labelSelector = environmentSelector(environment.id);
@@ -650,6 +664,25 @@ export class KubernetesProvisioner {
     let deployments: V1Deployment[];
     let pods: V1Pod[];
     let observed: KubernetesObject[][];
+    const cached = options.cached
+      ? this.cached(
+          [
+            'Deployment',
+            'Pod',
+            ...this.drivers.observedKinds().map(k => k.kind),
+          ],
+          namespace,
+          { [ENVIRONMENT_ID_LABEL]: environment.id },
+        )
+      : undefined;
+    if (cached) {
+      const [cachedDeployments, cachedPods, ...cachedObserved] = cached;
+      return this.statusOf(
+        cachedDeployments as V1Deployment[],
+        cachedPods as V1Pod[],
+        cachedObserved,
+      );
+    }
     try {
       [deployments, pods, observed] = await Promise.all([
         this.apps
@@ -666,6 +699,14 @@ export class KubernetesProvisioner {
         error,
       );
     }
+    return this.statusOf(deployments, pods, observed);
+  }
+
+  private statusOf(
+    deployments: V1Deployment[],
+    pods: V1Pod[],
+    observed: KubernetesObject[][],
+  ): EnvironmentWorkloadStatus {
     const conditions = [
       ...workloadConditions({ deployments, statefulSets: [], pods }),
       ...this.drivers.readiness({ objects: observed.flat(), pods }),
@@ -678,21 +719,50 @@ export class KubernetesProvisioner {
   }
 
   /**
-   * Where the rollout of the environment's component stands: one read of
-   * its Deployment and one labelled list of its pods, at once, each bounded
-   * by the request timeout.
+   * The watch's copy of each kind's objects in `namespace` with `labels`,
+   * or undefined unless every kind's watch is live.
+   */
+  private cached(
+    kinds: string[],
+    namespace: string,
+    labels: Record<string, string>,
+  ): KubernetesObject[][] | undefined {
+    const lists = kinds.map(kind => this.cache?.list(kind, namespace, labels));
+    return lists.every(list => list !== undefined)
+      ? (lists as KubernetesObject[][])
+      : undefined;
+  }
+
+  /**
+   * Where the rollout of the environment's component stands: from the
+   * watch's copy while it is live (the tracker looks when the watch reported
+   * a change, and often); otherwise one read of its Deployment and one
+   * labelled list of its pods, at once, each bounded by the request timeout.
    */
   async observeRollout(
     environment: EnvironmentLocation & { componentRef: string },
   ): Promise<RolloutObservation> {
     const { namespace } = environment;
     const name = workloadName(environment.componentRef);
-    const labelSelector = [
-      environmentSelector(environment.id),
-      ...Object.entries(workloadSelector(environment.componentRef)).map(
-        ([key, value]) => `${key}=${value}`,
-      ),
-    ].join(',');
+    const podLabels = {
+      [ENVIRONMENT_ID_LABEL]: environment.id,
+      ...workloadSelector(environment.componentRef),
+    };
+    const cachedDeployments = this.cache?.list('Deployment', namespace, {
+      [ENVIRONMENT_ID_LABEL]: environment.id,
+    });
+    const cachedPods = this.cache?.list('Pod', namespace, podLabels);
+    if (cachedDeployments && cachedPods) {
+      return observeRolloutOf(
+        cachedDeployments.find(d => d.metadata?.name === name) as
+          | V1Deployment
+          | undefined,
+        cachedPods as V1Pod[],
+      );
+    }
+    const labelSelector = Object.entries(podLabels)
+      .map(([key, value]) => `${key}=${value}`)
+      .join(',');
     try {
       // A list by name rather than a get: the orchestrator may list
       // Deployments and pods everywhere (its status watch does), so this

@@ -6,6 +6,7 @@ import {
   WorkloadList,
   WorkloadWatch,
 } from './WorkloadWatch';
+import { WorkloadCache } from './WorkloadCache';
 
 type WatchRequest = {
   path: string;
@@ -188,6 +189,75 @@ describe('WorkloadWatch', () => {
     request.send('ADDED', object('Deployment', 'stray', undefined, '15'));
 
     expect(changed).toEqual(['env-a', 'env-a', 'env-a']);
+  });
+
+  it('keeps its cache as the API server would list it, and drops a kind whose watch failed until it is listed again', async () => {
+    await watch.stop();
+    const cache = new WorkloadCache();
+    watch = new WorkloadWatch({
+      kubeConfig: new KubeConfig(),
+      logger,
+      onChange: id => {
+        // Whoever is told of a change reads it from the cache.
+        changed.push(
+          `${id}:${cache
+            .list('Deployment', 'orders-dev', {
+              'environments.idp.dev/id': id,
+            })
+            ?.map(o => o.metadata?.resourceVersion)
+            .join(',')}`,
+        );
+      },
+      watch: server.watch,
+      list: server.list,
+      cache,
+      initialBackoffMs: 10,
+    });
+    const labels = { 'environments.idp.dev/id': 'env-a' };
+    server.lists.Deployment = {
+      items: [object('Deployment', 'a', 'env-a', '7')],
+      resourceVersion: '10',
+    };
+    expect(cache.list('Deployment', 'orders-dev', labels)).toBeUndefined();
+
+    watch.start();
+    await until('watching', () => server.watchesOf(DEPLOYMENTS).length === 1);
+    const [request] = server.watchesOf(DEPLOYMENTS);
+    request.send('ADDED', object('Deployment', 'b', 'env-a', '11'));
+    request.send('MODIFIED', object('Deployment', 'a', 'env-a', '12'));
+    request.send('DELETED', object('Deployment', 'b', 'env-a', '13'));
+
+    expect(changed).toEqual([
+      'env-a:7',
+      'env-a:7,11',
+      'env-a:12,11',
+      'env-a:12',
+    ]);
+    expect(cache.list('Deployment', 'orders-dev', labels)).toEqual([
+      object('Deployment', 'a', 'env-a', '12'),
+    ]);
+    expect(
+      cache.list('Deployment', 'orders-dev', {
+        'environments.idp.dev/id': 'x',
+      }),
+    ).toEqual([]);
+    expect(cache.list('Deployment', 'elsewhere', labels)).toEqual([]);
+
+    request.end(new Error('connection reset'));
+    await until(
+      'not live',
+      () => !cache.list('Deployment', 'orders-dev', labels),
+    );
+    await until(
+      'watching again',
+      () => server.watchesOf(DEPLOYMENTS).length === 2,
+    );
+    expect(cache.list('Deployment', 'orders-dev', labels)).toEqual([
+      object('Deployment', 'a', 'env-a', '7'),
+    ]);
+
+    await watch.stop();
+    expect(cache.list('Deployment', 'orders-dev', labels)).toBeUndefined();
   });
 
   it('resumes a watch that the API server ended where it left off, without listing again', async () => {

@@ -10,6 +10,7 @@ import { ObservedKind } from '@internal/backstage-plugin-environments-node';
 import { makeApiClient, makeObjectApiClient } from './apiClients';
 import { ENVIRONMENT_ID_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from './labels';
 import { errorMessage } from '../model';
+import { WorkloadCache } from './WorkloadCache';
 
 /**
  * What the watch follows, by kind name: the workloads whose readiness an
@@ -70,6 +71,12 @@ export type WorkloadWatchOptions = {
    * StatefulSets and Pods.
    */
   observedKinds?: ObservedKind[];
+  /**
+   * Kept up to date with every object the watch lists and receives, before
+   * `onChange` is called, so that whoever reacts to a change can read it
+   * from here instead of the API server.
+   */
+  cache?: WorkloadCache;
 };
 
 const DEFAULT_WATCH_TIMEOUT_SECONDS = 300;
@@ -162,6 +169,7 @@ export class WorkloadWatch {
   private readonly list: WorkloadLister;
   private readonly logger: LoggerService;
   private readonly onChange: (environmentId: string) => void;
+  private readonly cache?: WorkloadCache;
   private readonly watchTimeoutSeconds: number;
   private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
@@ -184,6 +192,7 @@ export class WorkloadWatch {
     this.list = options.list ?? defaultLister(options.kubeConfig, this.kinds);
     this.logger = options.logger;
     this.onChange = options.onChange;
+    this.cache = options.cache;
     this.watchTimeoutSeconds =
       options.watchTimeoutSeconds ?? DEFAULT_WATCH_TIMEOUT_SECONDS;
     this.initialBackoffMs =
@@ -224,6 +233,7 @@ export class WorkloadWatch {
       try {
         if (!resourceVersion) {
           const listed = await this.list(kind, MANAGED_SELECTOR);
+          this.cache?.replace(kind, listed.items);
           known = this.resync(listed.items, known);
           resourceVersion = listed.resourceVersion;
           logger.debug('Listed environment workloads', {
@@ -239,6 +249,8 @@ export class WorkloadWatch {
         }
         throw new Error('the watch ended at once, without an event');
       } catch (error) {
+        // Events may be missed until the next list.
+        this.cache?.invalidate(kind);
         if (this.stopped) {
           break;
         }
@@ -260,6 +272,7 @@ export class WorkloadWatch {
         await this.sleep(delay);
       }
     }
+    this.cache?.invalidate(kind);
   }
 
   /**
@@ -357,6 +370,7 @@ export class WorkloadWatch {
         if (type === 'BOOKMARK') {
           return;
         }
+        this.cache?.update(observed.kind, type, object);
         const key = `${object.metadata?.namespace}/${object.metadata?.name}`;
         const id =
           object.metadata?.labels?.[ENVIRONMENT_ID_LABEL] ?? known.get(key);

@@ -7,6 +7,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { KubernetesObserver } from './KubernetesObserver';
 import { KubernetesProvisioner } from './KubernetesProvisioner';
 import { ResourceDrivers } from './ResourceDrivers';
+import { WorkloadCache } from './WorkloadCache';
 
 /**
  * How the orchestrator reaches one cluster, from `environments.clusters` in
@@ -106,6 +107,7 @@ export class EnvironmentClusters {
 
   private readonly provisioners = new Map<string, KubernetesProvisioner>();
   private readonly observers = new Map<string, KubernetesObserver>();
+  private readonly caches = new Map<string, WorkloadCache>();
 
   private constructor(
     private readonly connections: Map<string, ClusterConnection>,
@@ -149,10 +151,25 @@ export class EnvironmentClusters {
         logger: this.logger.child({ cluster: name }),
         drivers: this.drivers,
         requestTimeoutMs: this.connections.get(name)?.requestTimeoutMs,
+        cache: this.workloadCache(name),
       });
       this.provisioners.set(name, provisioner);
     }
     return provisioner;
+  }
+
+  /**
+   * The objects the status watch of the cluster has seen: its watch fills
+   * it, and its provisioner reads rollouts and statuses from it.
+   */
+  workloadCache(name: string): WorkloadCache {
+    this.kubeConfig(name);
+    let cache = this.caches.get(name);
+    if (!cache) {
+      cache = new WorkloadCache();
+      this.caches.set(name, cache);
+    }
+    return cache;
   }
 
   /** One observer (pods, events, logs) per cluster, created on first use. */

@@ -41,5 +41,6 @@ export type {
   WorkloadWatchOptions,
 } from './WorkloadWatch';
 export type { RolloutObservation } from './rollout';
+export { WorkloadCache } from './WorkloadCache';
 export { WORKLOAD_SECRET_NAME } from './secrets';
 export type { WorkloadSecretKey } from './secrets';

@@ -258,7 +258,10 @@ export class EnvironmentConvergence implements JobHandler {
    * applied yet (a job of it is pending or running): the cluster would show
    * the previous generation's workloads.
    */
-  async refreshStatus(environmentId: string): Promise<StatusRefresh> {
+  async refreshStatus(
+    environmentId: string,
+    options: { cached?: boolean } = {},
+  ): Promise<StatusRefresh> {
     const logger = this.logger.child({ environment: environmentId });
     let environment: Environment;
     try {
@@ -290,7 +293,10 @@ export class EnvironmentConvergence implements JobHandler {
       );
       return 'skipped';
     }
-    const status = await this.provisionerFor(type.cluster).status(environment);
+    const status = await this.provisionerFor(type.cluster).status(
+      environment,
+      options,
+    );
     const { changed } = await this.recordWorkloadStatus(
       environment,
       status,

@@ -47,8 +47,11 @@ export class EnvironmentReconciler {
   }
 
   /** See `EnvironmentConvergence.refreshStatus`. */
-  refreshStatus(environmentId: string): Promise<StatusRefresh> {
-    return this.convergence.refreshStatus(environmentId);
+  refreshStatus(
+    environmentId: string,
+    options?: { cached?: boolean },
+  ): Promise<StatusRefresh> {
+    return this.convergence.refreshStatus(environmentId, options);
   }
 
   /** See `EnvironmentConvergence.followComponentOwners`. */

@@ -13,6 +13,9 @@ async function until(what: string, condition: () => boolean) {
   }
 }
 
+/** A refresh the watch asks for may read its copy of the cluster. */
+const CACHED = { cached: true };
+
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 describe('EnvironmentStatusWatcher', () => {
@@ -93,7 +96,10 @@ describe('EnvironmentStatusWatcher', () => {
     );
     await sleep(50);
 
-    expect(reconciler.refreshStatus.mock.calls).toEqual([['env-a'], ['env-b']]);
+    expect(reconciler.refreshStatus.mock.calls).toEqual([
+      ['env-a', CACHED],
+      ['env-b', CACHED],
+    ]);
   });
 
   it('refreshes one environment at a time, and again one that changed while it was refreshed', async () => {
@@ -119,9 +125,9 @@ describe('EnvironmentStatusWatcher', () => {
       () => reconciler.refreshStatus.mock.calls.length === 3,
     );
     expect(reconciler.refreshStatus.mock.calls).toEqual([
-      ['env-a'],
-      ['env-a'],
-      ['env-b'],
+      ['env-a', CACHED],
+      ['env-a', CACHED],
+      ['env-b', CACHED],
     ]);
   });
 
@@ -164,7 +170,10 @@ describe('EnvironmentStatusWatcher', () => {
       'refreshed again',
       () => reconciler.refreshStatus.mock.calls.length === 2,
     );
-    expect(reconciler.refreshStatus.mock.calls).toEqual([['env-a'], ['env-a']]);
+    expect(reconciler.refreshStatus.mock.calls).toEqual([
+      ['env-a', CACHED],
+      ['env-a', CACHED],
+    ]);
   });
 
   it('stops its watches, its resync and the refreshes still due', async () => {

@@ -14,7 +14,7 @@ export type EnvironmentStatusWatcherOptions = {
    * and the kinds the resource drivers observe in them.
    */
   clusters: Pick<EnvironmentClusters, 'names' | 'kubeConfig'> &
-    Partial<Pick<EnvironmentClusters, 'observedKinds'>>;
+    Partial<Pick<EnvironmentClusters, 'observedKinds' | 'workloadCache'>>;
   /** Refreshes an environment's status from its cluster. */
   reconciler: Pick<
     EnvironmentReconciler,
@@ -90,12 +90,13 @@ export class EnvironmentStatusWatcher {
     this.onWorkloadsChanged = options.onWorkloadsChanged;
     this.watchCluster =
       options.watchCluster ??
-      (({ kubeConfig, logger, onChange }) =>
+      (({ cluster, kubeConfig, logger, onChange }) =>
         new WorkloadWatch({
           kubeConfig,
           logger,
           onChange,
           observedKinds: options.clusters.observedKinds?.(),
+          cache: options.clusters.workloadCache?.(cluster),
         }));
   }
 
@@ -193,7 +194,8 @@ export class EnvironmentStatusWatcher {
             return;
           }
           try {
-            await this.reconciler.refreshStatus(id);
+            // The watch's copy holds the change it reported.
+            await this.reconciler.refreshStatus(id, { cached: true });
           } catch (error) {
             this.logger.warn(
               `Failed to refresh the status of an environment; trying again in ${this.retryMs} ms`,
