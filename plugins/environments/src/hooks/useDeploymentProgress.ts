@@ -10,6 +10,9 @@ import { useCoalescedRefetch } from './useCoalescedRefetch';
 import { useEnvironmentPods } from './useEnvironmentPods';
 import { useEnvironmentSignal } from './useEnvironmentSignal';
 
+/** How often the pods are read while a rollout is under way. */
+const PODS_REFRESH_MS = 2_000;
+
 /** The states in which a deployment's rollout is over, one way or the other. */
 const SETTLED: ReadonlyArray<DeploymentState> = [
   'succeeded',
@@ -67,5 +70,15 @@ export function useDeploymentProgress(initial: Deployment) {
     initial.environmentId,
     `${deployment.state}/${changes}`,
   );
+  // Pods start and become ready without the deployment or the environment
+  // changing, so no signal says so: while it rolls out, they are also read
+  // on a timer, as the events list is.
+  const { refresh } = pods;
+  const rollingOut = deployment.state === 'rolling-out';
+  useEffect(() => {
+    if (!rollingOut) return undefined;
+    const timer = setInterval(refresh, PODS_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [rollingOut, refresh]);
   return { deployment, error, pods };
 }

@@ -120,6 +120,25 @@ describe('DeploymentProgress', () => {
     expect(getDeployment).toHaveBeenCalledWith(rollingOut.id);
   });
 
+  it('reads the pods again while it rolls out, as they come up without a signal', async () => {
+    const image = rollingOut.config.image;
+    renderProgress({
+      deployments: [rollingOut],
+      pods: [[aPod('orders-2', image, false)], [aPod('orders-2', image, true)]],
+    });
+
+    expect(
+      await screen.findByText('0 of 1 pods of this version ready.'),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        '1 of 1 pods of this version ready.',
+        {},
+        { timeout: 5_000 },
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('reads the deployment again on signals about its environment only', async () => {
     const { signals, getDeployment } = renderProgress({
       deployments: [rollingOut],
