@@ -1,0 +1,3 @@
+export { MyApprovalsContent } from './MyApprovalsContent';
+export { MyEnvironmentsContent } from './MyEnvironmentsContent';
+export { RecentDeploymentsContent } from './RecentDeploymentsContent';
