@@ -20,13 +20,18 @@ test.describe('the service catalog', () => {
   test.beforeEach(async ({ page }) => {
     consoleErrors = collectConsoleErrors(page);
     await signInAsGuest(page);
+    // The home page is the front page (portal.test.ts); these start at the catalog.
+    await page
+      .getByTestId('sidebar-root')
+      .getByRole('link', { name: 'Catalog', exact: true })
+      .click();
   });
 
   test.afterEach(() => {
     expect(consoleErrors).toEqual([]);
   });
 
-  test('signs in as guest and lands on the catalog of what they own', async ({
+  test('signs in as guest and opens the catalog of what they own', async ({
     page,
   }, testInfo) => {
     await expect(page).toHaveURL(/\/catalog/);

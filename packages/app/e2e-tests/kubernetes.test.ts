@@ -13,6 +13,7 @@ test.describe("a service's deployments and logs", () => {
     const consoleErrors = collectConsoleErrors(page);
     await signInAsGuest(page);
 
+    await page.goto('/catalog');
     await showAllInCatalog(page);
     await page.getByRole('link', { name: 'Orders Service' }).click();
     await page

@@ -4,32 +4,55 @@ import {
   useSidebarOpenState,
 } from '@backstage/core-components';
 import { makeStyles } from '@material-ui/core';
-import { LogoFull } from './LogoFull';
-import { LogoIcon } from './LogoIcon';
+import { OrganizationMark } from './OrganizationMark';
+import { useOrganizationName } from './useOrganizationName';
 
-const useSidebarLogoStyles = makeStyles({
+// The sidebar is dark in both themes: white on it reads, and the grey is the
+// sidebar's own colour for text.
+const useStyles = makeStyles({
   root: {
-    width: sidebarConfig.drawerWidthClosed,
     height: 3 * sidebarConfig.logoHeight,
     display: 'flex',
-    flexFlow: 'row nowrap',
     alignItems: 'center',
     marginBottom: -14,
+    paddingLeft: 20,
   },
   link: {
-    width: sidebarConfig.drawerWidthClosed,
-    marginLeft: 24,
+    display: 'flex',
+    alignItems: 'center',
+    gap: 10,
   },
+  name: {
+    display: 'flex',
+    flexDirection: 'column',
+    lineHeight: 1.15,
+    whiteSpace: 'nowrap',
+  },
+  organization: { fontSize: 20, fontWeight: 700, color: '#ffffff' },
+  product: { fontSize: 12, color: '#b5b5b5' },
 });
 
+/** The organization's mark and name at the top of the sidebar, linking to the home page. */
 export const SidebarLogo = () => {
-  const classes = useSidebarLogoStyles();
+  const classes = useStyles();
   const { isOpen } = useSidebarOpenState();
+  const { name, product } = useOrganizationName();
 
   return (
     <div className={classes.root}>
-      <Link to="/" underline="none" className={classes.link} aria-label="Home">
-        {isOpen ? <LogoFull /> : <LogoIcon />}
+      <Link
+        to="/"
+        underline="none"
+        className={classes.link}
+        aria-label={`${name} home`}
+      >
+        <OrganizationMark size={32} />
+        {isOpen && (
+          <span className={classes.name} data-testid="sidebar-organization">
+            <span className={classes.organization}>{name}</span>
+            {product && <span className={classes.product}>{product}</span>}
+          </span>
+        )}
       </Link>
     </div>
   );
