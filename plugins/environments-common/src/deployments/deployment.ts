@@ -62,6 +62,28 @@ export const FINAL_DEPLOYMENT_STATES: ReadonlyArray<DeploymentState> = [
 ];
 
 /**
+ * Whether a deployment succeeded, which makes it one a rollback may return
+ * to: it is `succeeded`, or it was superseded after it finished (a failed
+ * one stays `failed`, and a pending or rolling-out one that was superseded
+ * never finished, so a finished superseded one without a reason succeeded
+ * first). Structural, so that the backend's model and the API's type share it.
+ *
+ * @public
+ */
+export function hasSucceeded(deployment: {
+  state: DeploymentState;
+  finishedAt?: unknown;
+  reason?: string;
+}): boolean {
+  return (
+    deployment.state === 'succeeded' ||
+    (deployment.state === 'superseded' &&
+      deployment.finishedAt !== undefined &&
+      !deployment.reason)
+  );
+}
+
+/**
  * Where a deployment was asked for.
  *
  * @public

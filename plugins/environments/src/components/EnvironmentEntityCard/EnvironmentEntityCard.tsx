@@ -21,8 +21,14 @@ import {
   ENVIRONMENT_TYPE_ANNOTATION,
   EnvironmentStatus,
 } from '@internal/backstage-plugin-environments-common';
+import { useDeploymentHistorySummary } from '../../hooks/useDeploymentHistorySummary';
 import { useLiveEnvironment } from '../../hooks/useLiveEnvironment';
 import { environmentRouteRef } from '../../routes';
+import {
+  deploymentHistoryHref,
+  DeploymentStateBadge,
+} from '../DeploymentHistory';
+import { deploymentLabel } from '../DeploymentDiff/deploymentLabel';
 import { Fact, FactList } from '../FactList';
 import { formatDateTime } from '../format';
 import { StatusBadge } from '../StatusBadge';
@@ -33,7 +39,8 @@ const KUBERNETES_NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
 /**
  * The card on an environment's catalog entity (kind Resource, type
  * environment): its status, live once the environment is loaded and as the
- * catalog last saw it before, and where to look next.
+ * catalog last saw it before, the version that runs in it (and its pin after
+ * a rollback), live, and where to look next.
  */
 export function EnvironmentEntityCard() {
   const { entity } = useEntity();
@@ -56,10 +63,26 @@ export function EnvironmentEntityCard() {
   const componentRef =
     environment?.componentRef ??
     (entity.spec?.dependencyOf as string[] | undefined)?.[0];
+  const { summary } = useDeploymentHistorySummary(id, componentRef);
+  const current = summary?.current;
 
   const facts: Fact[] = [
     ['Status', status ? <StatusBadge status={status} /> : 'Unknown'],
     ...(reason ? [['Why', reason] as Fact] : []),
+    [
+      'Version',
+      current ? (
+        <span style={{ display: 'inline-flex', gap: 8, alignItems: 'center' }}>
+          {deploymentLabel(current)}
+          <DeploymentStateBadge state={current.state} />
+        </span>
+      ) : (
+        'Nothing deployed yet'
+      ),
+    ],
+    ...(summary?.pin
+      ? [['Pinned', `After a rollback: ${summary.pin.reason}`] as Fact]
+      : []),
     [
       'Type',
       environment?.type ?? annotations[ENVIRONMENT_TYPE_ANNOTATION] ?? '',
@@ -94,6 +117,11 @@ export function EnvironmentEntityCard() {
           {id && environmentLink && (
             <Link href={environmentLink({ id })}>
               Timeline, logs and events
+            </Link>
+          )}
+          {id && environmentLink && (
+            <Link href={deploymentHistoryHref(environmentLink({ id }))}>
+              Deployment history
             </Link>
           )}
           <Link href={`${entityLink(entity)}/kubernetes`}>Kubernetes</Link>

@@ -18,10 +18,14 @@ import {
   Text,
 } from '@backstage/ui';
 import { Environment } from '@internal/backstage-plugin-environments-common';
-import { useLocation } from 'react-router-dom';
+import { useLocation, useSearchParams } from 'react-router-dom';
 import { useLiveEnvironment } from '../../hooks/useLiveEnvironment';
 import { environmentRouteRef } from '../../routes';
 import { AuditTrail } from './AuditTrail';
+import {
+  DEPLOYMENT_HISTORY_TAB,
+  DeploymentHistory,
+} from '../DeploymentHistory';
 import { EnvironmentActions } from '../EnvironmentActions';
 import { EnvironmentEvents } from '../EnvironmentEvents';
 import {
@@ -88,6 +92,8 @@ export function EnvironmentPage() {
   const { environment, error } = useLiveEnvironment(id, initial);
   const audit = useAuditTrail(id, environment?.updatedAt);
   const history = useStatusHistory(id, environment?.updatedAt);
+  // The tab is in the address, so that a link can open the deployments.
+  const [searchParams, setSearchParams] = useSearchParams();
 
   if (error) {
     return (
@@ -120,9 +126,15 @@ export function EnvironmentPage() {
         }
       />
       <Container>
-        <Tabs>
+        <Tabs
+          selectedKey={searchParams.get('tab') ?? 'overview'}
+          onSelectionChange={key =>
+            setSearchParams({ tab: String(key) }, { replace: true })
+          }
+        >
           <TabList aria-label="Environment">
             <Tab id="overview">Overview</Tab>
+            <Tab id={DEPLOYMENT_HISTORY_TAB}>Deployments</Tab>
             <Tab id="logs">Logs and events</Tab>
           </TabList>
           <TabPanel id="overview">
@@ -172,6 +184,13 @@ export function EnvironmentPage() {
                 </Card>
               </Flex>
             </Grid.Root>
+          </TabPanel>
+          <TabPanel id={DEPLOYMENT_HISTORY_TAB}>
+            <Card style={{ marginTop: 'var(--bui-space-4)' }}>
+              <CardBody>
+                <DeploymentHistory environment={environment} />
+              </CardBody>
+            </Card>
           </TabPanel>
           <TabPanel id="logs">
             <Grid.Root columns={{ initial: '1', lg: '3' }} gap="4" pt="4">

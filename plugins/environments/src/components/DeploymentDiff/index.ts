@@ -1,0 +1,2 @@
+export { DeploymentDiffView } from './DeploymentDiffView';
+export { DeploymentDiffPanel } from './DeploymentDiffPanel';
