@@ -2,11 +2,12 @@
 # ./platform test: every test, from type check to the browser suite. Each step runs even
 # when an earlier one failed, so one run shows everything that is wrong.
 E2E_PORT=${E2E_PORT:-7017}
+source "$REPO_ROOT/scripts/lib/oidc.sh"
 RESULTS="$REPO_ROOT/test-results"
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING=${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432/postgres}
 
 # The steps, in the order they run; `./platform test NAME...` runs only the named ones.
-STEPS=(harness typecheck lint format unit-and-integration docker-static gitea-smoke browser-e2e)
+STEPS=(harness typecheck lint format unit-and-integration docker-static gitea-smoke oidc-issuer browser-e2e)
 for name in "$@"; do
   if [[ " ${STEPS[*]} " != *" $name "* ]]; then
     echo "error: unknown step: $name (the steps: ${STEPS[*]})" >&2
@@ -22,6 +23,7 @@ source "$REPO_ROOT/scripts/lib/test-summary.sh"
 summary_printed=
 finish() {
   stop_backend
+  stop_oidc_if_started
   stop_cluster_if_started
   stop_gitea_if_started
   [ -z "$summary_printed" ] || return 0
@@ -92,13 +94,17 @@ e2e() {
   # One data folder per port: runs on other ports (E2E_PORT) must not wipe each other's.
   local data="$REPO_ROOT/.local/e2e-data-$E2E_PORT" log_file="$RESULTS/e2e-backend-$E2E_PORT.log"
   rm -rf "$data"
-  trap 'stop_backend' EXIT
-  mapfile -t args < <(backend_config_args; gitea_config_args)
+  trap 'stop_backend; stop_oidc_if_started' EXIT
+  # Sign-in as named people of the seed organization (approvals need two), through
+  # production's oidc provider and the local issuer; guest stays for the other tests.
+  ensure_oidc
+  mapfile -t args < <(backend_config_args; gitea_config_args; oidc_config_args)
   start_backend "$E2E_PORT" "$data" "$log_file" "${args[@]}"
   wait_for_backend "$E2E_PORT" "$log_file"
   local rc=0
   PORTAL_URL="http://localhost:$E2E_PORT" yarn playwright test || rc=$?
   stop_backend
+  stop_oidc_if_started
   return $rc
 }
 
@@ -114,6 +120,7 @@ step format yarn prettier --check .
 step unit-and-integration env CI=true yarn backstage-cli repo test
 step docker-static docker_static
 step gitea-smoke scripts/local-gitea/smoke-test.sh
+step oidc-issuer scripts/local-oidc/test.sh
 step browser-e2e e2e
 
 finish

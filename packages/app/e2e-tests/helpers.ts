@@ -53,3 +53,45 @@ export async function showAllInCatalog(page: Page) {
   await page.getByRole('menuitem', { name: /^All/ }).click();
   await expect(catalogListHeading(page, 'All')).toBeVisible();
 }
+
+/**
+ * The password of every seed person at the local OpenID Connect issuer
+ * (scripts/local-oidc/README.md): for local use only.
+ */
+const orgPassword = process.env.IDP_OIDC_PASSWORD ?? 'acme-local';
+
+/**
+ * Signs in as a person of the seed organization (`alice.nguyen`) through the
+ * sign-in page's single sign-on: production's oidc provider, against the local
+ * issuer (app-config.oidc.yaml), whose login page opens in a popup.
+ */
+export async function signInAs(page: Page, login: string) {
+  await page.goto('/');
+  const popupOpened = page.waitForEvent('popup');
+  await page.getByRole('button', { name: 'Sign In' }).click();
+  const popup = await popupOpened;
+  await popup.getByLabel('User name or email').fill(login);
+  await popup.getByLabel('Password').fill(orgPassword);
+  const closed = popup.waitForEvent('close');
+  await popup.getByRole('button', { name: 'Sign in' }).click();
+  await closed;
+  await expect(
+    page
+      .getByTestId('sidebar-root')
+      .getByRole('link', { name: 'Catalog', exact: true }),
+  ).toBeVisible();
+}
+
+/**
+ * The Backstage token of the user signed in on this page, for API calls as
+ * them: read as the app reads it, from the oidc provider's session refresh.
+ */
+export async function backstageToken(page: Page): Promise<string> {
+  const response = await page.request.get(
+    '/api/auth/oidc/refresh?optional&env=development',
+    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
+  );
+  expect(response.ok(), await response.text()).toBe(true);
+  const body = await response.json();
+  return body.backstageIdentity.token;
+}
