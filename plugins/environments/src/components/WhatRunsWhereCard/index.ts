@@ -1,0 +1,1 @@
+export { WhatRunsWhereCard } from './WhatRunsWhereCard';
