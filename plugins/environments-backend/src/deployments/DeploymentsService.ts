@@ -32,6 +32,7 @@ import {
   EnvironmentSecret,
   EnvironmentType,
   formatConfigChanges,
+  hasSucceeded,
   imageVersion,
   parseWithIssues,
   promoteRequestSchema,
@@ -948,20 +949,6 @@ function normalizeComponentRef(ref: string): string {
       })`,
     );
   }
-}
-
-/**
- * Whether a deployment succeeded: it is `succeeded`, or it was superseded
- * after it finished (a failed one stays `failed`, so a finished superseded
- * one succeeded first).
- */
-export function hasSucceeded(deployment: Deployment): boolean {
-  return (
-    deployment.state === 'succeeded' ||
-    (deployment.state === 'superseded' &&
-      deployment.finishedAt !== undefined &&
-      !deployment.reason)
-  );
 }
 
 /**

@@ -73,7 +73,7 @@ export function EnvironmentEntityCard() {
       'Version',
       current ? (
         <span style={{ display: 'inline-flex', gap: 8, alignItems: 'center' }}>
-          {deploymentLabel(current)}
+          <span>{deploymentLabel(current)}</span>
           <DeploymentStateBadge state={current.state} />
         </span>
       ) : (
