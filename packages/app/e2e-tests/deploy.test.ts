@@ -180,7 +180,9 @@ test.describe.serial('deploy', () => {
         page.getByText(`Runs now: ${repository}:1.0.1`),
       ).toBeVisible();
       await expect(
-        page.getByRole('button', { name: /^Use 1\.0\.0 \(deployment 1 here/ }),
+        page.getByRole('button', {
+          name: /^Use 1\.0\.1 \(deployment \d+ here, succeeded\)/,
+        }),
       ).toBeVisible();
     });
 

@@ -11,7 +11,7 @@ import {
   Deployment,
   Environment,
 } from '@internal/backstage-plugin-environments-common';
-import { ReactNode } from 'react';
+import { ReactNode, useEffect, useRef } from 'react';
 import {
   isSettled,
   useDeploymentProgress,
@@ -68,12 +68,15 @@ export function DeploymentProgress(props: {
   const settled = isSettled(deployment.state);
   const failed = ['failed', 'rejected', 'expired'].includes(deployment.state);
   const { approval } = deployment;
+  // The form, and the Deploy button with the focus, made way for this.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
 
   return (
     <Card>
       <CardHeader>
         <Flex justify="between" align="center">
-          <Text as="h2" variant="title-small">
+          <Text as="h2" variant="title-small" ref={heading} tabIndex={-1}>
             Deployment {deployment.sequence}: {deployment.version}
           </Text>
           <span aria-label="Deployment state">
