@@ -10,6 +10,8 @@ source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 IDP_LOG_INTERVAL="${IDP_LOG_INTERVAL:-5}"
 IDP_UP_TIMEOUT="${IDP_UP_TIMEOUT:-120}"
+# Requests a second the controller manager and scheduler may send (bursts of twice that).
+IDP_CONTROLLER_QPS="${IDP_CONTROLLER_QPS:-500}"
 IDP_KWOKCTL_LOG_LEVEL="${IDP_KWOKCTL_LOG_LEVEL:-WARN}"
 
 CLUSTER_DIR="${KWOK_WORKDIR}/clusters/${IDP_CLUSTER_NAME}"
@@ -116,6 +118,14 @@ ${port_line}
 # No leader election: with one instance of each there is no one to hand over
 # to, and a component that loses its lease (an API server paused for longer
 # than the renew deadline) exits and stays dead. Without it, it retries.
+#
+# Client rate limits: the controller manager's default (20 requests a second,
+# bursts of 30) is sized for a shared production API server. Here it is the
+# bottleneck of anything done to many environments at once: one rollout is
+# about 15 of its requests (ReplicaSets, pods, statuses, events), so 100
+# deploys at once waited over a minute on it while the API server idled.
+# Loopback-only and single-tenant, the control plane can take them as fast as
+# they come (a shared cluster keeps its own limits: it is not ours to set).
 componentsPatches:
 - name: kube-controller-manager
   extraArgs:
@@ -123,10 +133,18 @@ componentsPatches:
     value: "true"
   - key: leader-elect
     value: "false"
+  - key: kube-api-qps
+    value: "${IDP_CONTROLLER_QPS}"
+  - key: kube-api-burst
+    value: "$((IDP_CONTROLLER_QPS * 2))"
 - name: kube-scheduler
   extraArgs:
   - key: leader-elect
     value: "false"
+  - key: kube-api-qps
+    value: "${IDP_CONTROLLER_QPS}"
+  - key: kube-api-burst
+    value: "$((IDP_CONTROLLER_QPS * 2))"
 ---
 # Every container of every simulated pod (no selector: all namespaces, the
 # environments' included) shows this file as its log (CRI format:
@@ -211,6 +229,10 @@ cmd_up() {
   fi
   if [[ -f "${CLUSTER_DIR}/kwok.yaml" ]] && ! grep -q idp-stage-image-pull-failed "${CLUSTER_DIR}/kwok.yaml"; then
     log "cluster ${IDP_CLUSTER_NAME} predates the Stages that fail pods with an image from a .invalid registry; recreating it"
+    cmd_down
+  fi
+  if [[ -f "${CLUSTER_DIR}/kwok.yaml" ]] && ! grep -q kube-api-qps "${CLUSTER_DIR}/kwok.yaml"; then
+    log "cluster ${IDP_CLUSTER_NAME} runs its controllers with the default client rate limits, which throttle many rollouts at once; recreating it"
     cmd_down
   fi
   if [[ -f "${CLUSTER_DIR}/kwok.yaml" ]]; then
