@@ -92,6 +92,11 @@ describe('ComponentDeploymentsContent', () => {
       within(await stage('staging')).getByText('1.0.0'),
     ).toBeInTheDocument();
     expect(
+      within(development).getByRole('link', {
+        name: 'Deployment history of development',
+      }),
+    ).toHaveAttribute('href', '/environments/env-1?tab=deployments');
+    expect(
       within(await stage('production')).getByText(
         'No production environment yet.',
       ),
@@ -114,10 +119,10 @@ describe('ComponentDeploymentsContent', () => {
       }),
     );
     const dialog = await screen.findByRole('dialog');
-    const changes = await within(dialog).findByRole('table', {
+    const changes = await within(dialog).findByRole('group', {
       name: 'Changes the promotion brings to staging',
     });
-    const imageRow = within(changes).getByRole('row', { name: /image/ });
+    const imageRow = within(changes).getByRole('row', { name: /^Image .+/ });
     expect(imageRow).toHaveTextContent(image('1.0.0'));
     expect(imageRow).toHaveTextContent(image('1.1.0'));
     await user.type(
@@ -166,12 +171,11 @@ describe('ComponentDeploymentsContent', () => {
     });
     await renderTab(api);
 
-    const pinned = within(await stage('staging')).getByRole('status', {
-      name: 'Pinned',
-    });
-    expect(pinned).toHaveTextContent(
-      'Pinned after a rollback: 1.0.1 returns 500 on checkout',
-    );
+    expect(
+      within(await stage('staging')).getByText(
+        'Pinned after a rollback: 1.0.1 returns 500 on checkout',
+      ),
+    ).toBeInTheDocument();
     await user.click(
       screen.getByRole('button', {
         name: 'Promote 1.1.0 from development to staging',
@@ -202,7 +206,7 @@ describe('ComponentDeploymentsContent', () => {
       name: 'Waiting for approval',
     });
     expect(waiting).toHaveTextContent(
-      /1\.2\.0 waiting for approval by .*admins/,
+      /1\.2\.0 asked for by mock.*Waiting for approval by admins/,
     );
   });
 

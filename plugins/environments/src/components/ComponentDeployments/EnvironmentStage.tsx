@@ -13,11 +13,13 @@ import {
   EnvironmentDeployments,
 } from '@internal/backstage-plugin-environments-common';
 import { environmentRouteRef, requestEnvironmentRouteRef } from '../../routes';
+import { deploymentHistoryHref } from '../DeploymentHistory/historyTab';
+import { PinNotice } from '../DeploymentHistory/PinNotice';
 import { formatDateTime } from '../format';
 import { formatAge } from './deploymentAge';
 import { DeployedBy } from './DeployedBy';
 import { DeploymentStateBadge } from '../DeployForm/DeploymentStateBadge';
-import { ApprovalMarker, PinMarker } from './StageMarkers';
+import { ApprovalMarker } from './StageMarkers';
 
 const STAGE_WIDTH = 260;
 
@@ -103,7 +105,7 @@ export function EnvironmentStage(props: {
               Nothing deployed yet.
             </Text>
           )}
-          {environment.pin && <PinMarker pin={environment.pin} now={now} />}
+          {environment.pin && <PinNotice pin={environment.pin} />}
           {environment.pending && (
             <ApprovalMarker pending={environment.pending} now={now} />
           )}
@@ -112,10 +114,12 @@ export function EnvironmentStage(props: {
       {environmentLink && (
         <CardFooter>
           <Link
-            href={environmentLink({ id: environment.environmentId })}
-            aria-label={`${name}: history, logs and events`}
+            href={deploymentHistoryHref(
+              environmentLink({ id: environment.environmentId }),
+            )}
+            aria-label={`Deployment history of ${name}`}
           >
-            History, logs and events
+            Deployment history
           </Link>
         </CardFooter>
       )}
