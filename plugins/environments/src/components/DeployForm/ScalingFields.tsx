@@ -1,4 +1,4 @@
-import { ButtonIcon, Flex } from '@backstage/ui';
+import { Button, Flex, Grid } from '@backstage/ui';
 import { DEFAULT_REPLICAS } from '@internal/backstage-plugin-environments-common';
 import { RiArrowGoBackLine } from '@remixicon/react';
 import { DeployFormState } from '../../hooks/useDeployForm';
@@ -57,7 +57,7 @@ export function ScalingFields(props: { form: DeployFormState }) {
   ];
   return (
     <FieldGroup title="Scale and resources">
-      <Flex gap="4" align="start" style={{ flexWrap: 'wrap' }}>
+      <Grid.Root columns={{ initial: '1', md: '3' }} gap="4">
         {fields.map(field => {
           const origin = resolved.origins[field.path];
           const overridden = draft[field.draftKey].trim() !== '';
@@ -71,38 +71,41 @@ export function ScalingFields(props: { form: DeployFormState }) {
               ? ` At most ${field.bound}, the bound of type ${type?.name}.`
               : '';
           return (
-            <Flex key={field.path} gap="1" align="end">
-              <Flex direction="column" gap="1">
+            <Flex key={field.path} direction="column" gap="1">
+              <FormTextField
+                field={field.path}
+                label={field.label}
+                value={draft[field.draftKey]}
+                onChange={value =>
+                  change(field.path, { [field.draftKey]: value })
+                }
+                error={errorFor(field.path)}
+                placeholder={overridden ? undefined : placeholder}
+                description={`${describeLayers(
+                  resolved.layers,
+                  origin,
+                  field.path,
+                  field.fallback,
+                )}${bound}`}
+              />
+              <Flex gap="2" align="center">
                 <LayerBadge layer={origin} />
-                <FormTextField
-                  field={field.path}
-                  label={field.label}
-                  value={draft[field.draftKey]}
-                  onChange={value =>
-                    change(field.path, { [field.draftKey]: value })
-                  }
-                  error={errorFor(field.path)}
-                  placeholder={overridden ? undefined : placeholder}
-                  description={`${describeLayers(
-                    resolved.layers,
-                    origin,
-                    field.path,
-                    field.fallback,
-                  )}${bound}`}
-                />
+                {overridden && (
+                  <Button
+                    size="small"
+                    variant="tertiary"
+                    iconStart={<RiArrowGoBackLine />}
+                    aria-label={`Remove the override of ${field.label}`}
+                    onPress={() => change(field.path, { [field.draftKey]: '' })}
+                  >
+                    Remove override
+                  </Button>
+                )}
               </Flex>
-              {overridden && (
-                <ButtonIcon
-                  aria-label={`Remove the override of ${field.label}`}
-                  icon={<RiArrowGoBackLine />}
-                  variant="tertiary"
-                  onPress={() => change(field.path, { [field.draftKey]: '' })}
-                />
-              )}
             </Flex>
           );
         })}
-      </Flex>
+      </Grid.Root>
     </FieldGroup>
   );
 }
