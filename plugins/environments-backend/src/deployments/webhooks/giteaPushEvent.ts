@@ -4,8 +4,12 @@ const sha = z.string().regex(/^[0-9a-f]{7,64}$/, 'must be a commit SHA');
 
 /**
  * The fields of Gitea's push event (`X-Gitea-Event: push`) that a deploy
- * needs; Gitea sends many more, which are ignored. `head_commit` is null for
- * a tag push, whose `after` is the tagged commit.
+ * needs; Gitea sends many more, which are ignored. As Gitea 1.26 sends it
+ * (seen in giteaWebhook.integration.test.ts): `after` is the ref's new
+ * object, which for an annotated tag is the tag object, not a commit;
+ * `head_commit` is the commit the ref now points at, for a tag push too
+ * (the tag peeled), and null for a deleted ref. Its `timestamp` is the
+ * commit's author time, the only time in the payload.
  */
 export const giteaPushEventSchema = z.object({
   ref: z.string().min(1, 'must not be empty'),
@@ -58,11 +62,15 @@ export function pushIntent(event: GiteaPushEvent): PushIntent {
   if (ZERO_SHA.test(after)) {
     return { deploy: false, reason: `${ref} was deleted` };
   }
+  // Not `after`, which is the tag object of an annotated tag. Older Gitea
+  // releases send no head_commit for a tag push; `after` is all there is.
+  const commitSha = head?.id ?? after;
   const commit = {
-    sha: head?.id ?? after,
+    sha: commitSha,
     ...(head?.timestamp && { time: head.timestamp }),
     url:
-      head?.url ?? `${repository.html_url.replace(/\/+$/, '')}/commit/${after}`,
+      head?.url ??
+      `${repository.html_url.replace(/\/+$/, '')}/commit/${commitSha}`,
   };
   if (ref.startsWith('refs/tags/')) {
     const tag = ref.slice('refs/tags/'.length);

@@ -215,7 +215,40 @@ describe('POST /webhooks/gitea', () => {
       ]);
     });
 
-    it('deploys a tag push with the tag as the image tag, the commit from after', async () => {
+    it('deploys a tag push with the tag as the image tag, and the tagged commit with its time', async () => {
+      const { send, deployments } = setUp();
+
+      // Gitea 1.26's shape: head_commit is the commit the tag points at.
+      const res = await send(pushEvent({ ref: 'refs/tags/v1.2.3' }));
+
+      expect(res.status).toBe(202);
+      expect(deployments.requests[0].request).toEqual({
+        componentRef: 'component:default/orders-service',
+        environment: 'development',
+        image: 'registry.local/orders-service:v1.2.3',
+        commit: {
+          sha: SHA,
+          time: '2026-12-02T01:05:06Z',
+          url: `http://localhost:3300/idp/orders-service/commit/${SHA}`,
+        },
+        message: 'Tag v1.2.3 pushed to idp/orders-service',
+      });
+    });
+
+    it('records the tagged commit of an annotated tag, whose after is the tag object', async () => {
+      const { send, deployments } = setUp();
+      const tagObject = 'b7e1c0ffee0123456789abcdef0123456789abcd';
+
+      await send(pushEvent({ ref: 'refs/tags/v1.2.3', after: tagObject }));
+
+      expect(deployments.requests[0].request.commit).toEqual({
+        sha: SHA,
+        time: '2026-12-02T01:05:06Z',
+        url: `http://localhost:3300/idp/orders-service/commit/${SHA}`,
+      });
+    });
+
+    it('takes the commit from after when a tag push has no head_commit (older Gitea releases)', async () => {
       const { send, deployments } = setUp();
 
       const res = await send(
