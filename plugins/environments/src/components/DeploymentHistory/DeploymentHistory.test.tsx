@@ -28,16 +28,12 @@ async function renderHistory(
   });
   await setUp?.(fake, environment);
   const signals = new FakeSignalApi();
-  const forward =
-    <K extends keyof FakeEnvironmentsApi>(method: K) =>
-    (...args: unknown[]) =>
-      (fake[method] as (...a: unknown[]) => unknown)(...args);
   const api = mockEnvironmentsApi({
-    listDeployments: forward('listDeployments') as never,
-    getDeployment: forward('getDeployment') as never,
-    diffDeployments: forward('diffDeployments') as never,
-    getWhatRunsWhere: forward('getWhatRunsWhere') as never,
-    rollback: jest.fn(forward('rollback')) as never,
+    listDeployments: (id, page) => fake.listDeployments(id, page),
+    getDeployment: id => fake.getDeployment(id),
+    diffDeployments: (from, to) => fake.diffDeployments(from, to),
+    getWhatRunsWhere: ref => fake.getWhatRunsWhere(ref),
+    rollback: jest.fn((id, request) => fake.rollback(id, request)),
   });
   await renderInTestApp(<DeploymentHistory environment={environment} />, {
     apis: [
@@ -77,6 +73,9 @@ const rowOf = (sequence: number) =>
 
 // Dialogs and typing through user-event take seconds on a busy machine.
 jest.setTimeout(30_000);
+
+// No pause between keystrokes: typing a reason is not what is tested.
+const user = userEvent.setup({ delay: null });
 
 describe('DeploymentHistory', () => {
   it('lists every deployment newest first: version, message, source, commit, who, when, outcome', async () => {
@@ -153,7 +152,7 @@ describe('DeploymentHistory', () => {
     expect(screen.getAllByRole('row')).toHaveLength(21);
     expect(screen.queryByText('1.0.3')).not.toBeInTheDocument();
 
-    await userEvent.click(
+    await user.click(
       screen.getByRole('button', { name: 'Show older deployments' }),
     );
     await waitFor(() => expect(screen.getAllByRole('row')).toHaveLength(24));
@@ -179,13 +178,13 @@ describe('DeploymentHistory', () => {
     });
 
     // Newest picked first: the diff still reads from the older one.
-    await userEvent.click(
+    await user.click(
       screen.getByRole('checkbox', { name: 'Compare 2.0.0 (#3)' }),
     );
     expect(
       screen.getByText('Pick one more deployment to compare.'),
     ).toBeInTheDocument();
-    await userEvent.click(
+    await user.click(
       screen.getByRole('checkbox', { name: 'Compare 1.0.0 (#1)' }),
     );
 
@@ -214,7 +213,7 @@ describe('DeploymentHistory', () => {
     expect(diff).not.toHaveTextContent(/db-password/);
 
     // A third pick lets go of the first.
-    await userEvent.click(
+    await user.click(
       screen.getByRole('checkbox', { name: 'Compare 1.0.0 (#2)' }),
     );
     expect(
@@ -233,15 +232,13 @@ describe('DeploymentHistory', () => {
       await f.deploy(e.id, { image: image('2.0.0') });
     });
 
-    await userEvent.click(
+    await user.click(
       screen.getByRole('button', { name: 'Roll back to 1.0.0 (#1)' }),
     );
     const dialog = await screen.findByRole('dialog');
     const reason = within(dialog).getByRole('textbox', { name: /Reason/ });
-    await userEvent.type(reason, '   ');
-    await userEvent.click(
-      within(dialog).getByRole('button', { name: 'Roll back' }),
-    );
+    await user.type(reason, '   ');
+    await user.click(within(dialog).getByRole('button', { name: 'Roll back' }));
     expect(api.rollback).not.toHaveBeenCalled();
     expect(reason).toHaveAttribute('aria-invalid', 'true');
     expect(
@@ -249,10 +246,8 @@ describe('DeploymentHistory', () => {
     ).toBeInTheDocument();
     expect(reason).toHaveFocus();
 
-    await userEvent.type(reason, 'v2 answers 500 on checkout');
-    await userEvent.click(
-      within(dialog).getByRole('button', { name: 'Roll back' }),
-    );
+    await user.type(reason, 'v2 answers 500 on checkout');
+    await user.click(within(dialog).getByRole('button', { name: 'Roll back' }));
     await waitFor(() =>
       expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
     );
@@ -285,11 +280,11 @@ describe('DeploymentHistory', () => {
     });
     fake.environments.get('env-1')!.status = 'deleting';
 
-    await userEvent.click(
+    await user.click(
       screen.getByRole('button', { name: 'Roll back to 1.0.0 (#1)' }),
     );
     const dialog = await screen.findByRole('dialog');
-    await userEvent.type(
+    await user.type(
       within(dialog).getByRole('textbox', { name: /Reason/ }),
       'broken{Enter}',
     );
