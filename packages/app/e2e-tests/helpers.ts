@@ -1,4 +1,4 @@
-import { expect, Page, TestInfo } from '@playwright/test';
+import { ConsoleMessage, expect, Page, TestInfo } from '@playwright/test';
 import path from 'node:path';
 
 /** Screenshots a user would look at, kept in test-results/screenshots (git-ignored). */
@@ -26,10 +26,16 @@ export async function signInAsGuest(page: Page) {
 }
 
 /** Fails the test on any error the page logs to the browser console. */
-export function collectConsoleErrors(page: Page): string[] {
+export function collectConsoleErrors(
+  page: Page,
+  /** A refusal the test provokes and expects, e.g. {@link refusedRequest}. */
+  expected: (message: ConsoleMessage) => boolean = () => false,
+): string[] {
   const errors: string[] = [];
   page.on('console', message => {
-    if (message.type() === 'error') errors.push(message.text());
+    if (message.type() === 'error' && !expected(message)) {
+      errors.push(message.text());
+    }
   });
   page.on('pageerror', error => errors.push(error.message));
   return errors;
@@ -95,3 +101,24 @@ export async function backstageToken(page: Page): Promise<string> {
   const body = await response.json();
   return body.backstageIdentity.token;
 }
+
+/**
+ * Whether a console error is the browser's report of a request to `pathname`
+ * answered with `status`: what a test provokes on purpose, such as a 403.
+ */
+export function refusedRequest(status: number, pathname: RegExp) {
+  return (message: ConsoleMessage) =>
+    message.text().includes(`status of ${status}`) &&
+    pathname.test(new URL(message.location().url, 'http://x').pathname);
+}
+
+/**
+ * Signing in with single sign-on first asks the backend for an existing
+ * session (`/api/auth/oidc/refresh?optional`), which a new browser has not:
+ * Backstage answers 401 and opens the issuer's login. The browser reports that
+ * 401 as a console error; it is part of every first sign-in.
+ */
+export const firstSignInProbe = refusedRequest(
+  401,
+  /^\/api\/auth\/oidc\/refresh$/,
+);
