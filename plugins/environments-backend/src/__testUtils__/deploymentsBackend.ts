@@ -461,6 +461,8 @@ export async function startDeploymentsBackend(options: {
   }
 
   return {
+    /** The port the backend listens on, on every interface: for callers outside the test, such as Gitea's webhooks. */
+    port: backend.server.port(),
     knex,
     logs,
     answers,
