@@ -5,11 +5,12 @@ const sha = z.string().regex(/^[0-9a-f]{7,64}$/, 'must be a commit SHA');
 /**
  * The fields of Gitea's push event (`X-Gitea-Event: push`) that a deploy
  * needs; Gitea sends many more, which are ignored. As Gitea 1.26 sends it
- * (seen in giteaWebhook.integration.test.ts): `after` is the ref's new
- * object, which for an annotated tag is the tag object, not a commit;
- * `head_commit` is the commit the ref now points at, for a tag push too
- * (the tag peeled), and null for a deleted ref. Its `timestamp` is the
- * commit's author time, the only time in the payload.
+ * (its services/repository/push.go; giteaWebhook.integration.test.ts
+ * asserts it): `after` is the ref's new object, which for an annotated tag
+ * is the tag object, not a commit; `head_commit` is the commit the ref now
+ * points at, for a tag push too (the tag peeled), and null for a deleted
+ * ref. Its `timestamp` is the commit's author time, the only time in the
+ * payload.
  */
 export const giteaPushEventSchema = z.object({
   ref: z.string().min(1, 'must not be empty'),
