@@ -137,6 +137,8 @@ const whatRunsWhereCard = EntityCardBlueprint.make({
   name: 'what-runs-where',
   params: {
     filter: { kind: 'component' },
+    // Beside About, where it is seen at a glance, not below the relations.
+    type: 'info',
     loader: () =>
       import('./components/WhatRunsWhereCard').then(m => (
         <m.WhatRunsWhereCard />

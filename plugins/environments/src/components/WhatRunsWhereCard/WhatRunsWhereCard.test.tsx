@@ -73,8 +73,6 @@ describe('WhatRunsWhereCard', () => {
       status: 'ready',
       deployment: { id: 'any', state: 'succeeded' },
     });
-    await waitFor(() =>
-      expect(rows()[1]).toBe('staging1.1.0Succeeded'),
-    );
+    await waitFor(() => expect(rows()[1]).toBe('staging1.1.0Succeeded'));
   });
 });

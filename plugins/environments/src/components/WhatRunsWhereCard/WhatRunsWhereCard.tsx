@@ -14,6 +14,8 @@ import { COMPONENT_DEPLOYMENTS_TAB_PATH } from '../../routes';
 import { DeploymentStateBadge } from '../DeployForm/DeploymentStateBadge';
 import { promotionStages } from '../ComponentDeployments/promotionStages';
 
+const HEADING_ID = 'what-runs-where-heading';
+
 const cell = { padding: '4px 16px 4px 0', textAlign: 'left' } as const;
 
 function Row(props: { environment: EnvironmentDeployments }) {
@@ -76,9 +78,9 @@ export function WhatRunsWhereCard() {
     : undefined;
 
   return (
-    <Card>
+    <Card role="region" aria-labelledby={HEADING_ID}>
       <CardHeader>
-        <Text as="h2" variant="title-small">
+        <Text as="h2" variant="title-small" id={HEADING_ID}>
           What runs where
         </Text>
       </CardHeader>
