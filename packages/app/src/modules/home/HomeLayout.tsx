@@ -1,3 +1,4 @@
+import { compatWrapper } from '@backstage/core-compat-api';
 import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
 import { HomePageLayoutProps } from '@backstage/plugin-home-react/alpha';
 import { Container, Header } from '@backstage/ui';
@@ -33,7 +34,12 @@ export function HomeLayout(props: HomePageLayoutProps) {
           }}
         >
           {orderWidgets(props.widgets).map((widget, index) => (
-            <Fragment key={widget.name ?? index}>{widget.component}</Fragment>
+            // The home plugin's card around each widget reads the legacy
+            // app context (useApp), which the new frontend system provides
+            // only through the compatibility wrapper.
+            <Fragment key={widget.name ?? index}>
+              {compatWrapper(widget.component)}
+            </Fragment>
           ))}
         </div>
       </Container>

@@ -49,7 +49,12 @@ describe('the home page', () => {
     );
 
     expect(
-      await screen.findByRole('heading', { name: 'Welcome, Guest' }),
+      // The profile is read asynchronously; a busy machine takes its time.
+      await screen.findByRole(
+        'heading',
+        { name: 'Welcome, Guest' },
+        { timeout: 10_000 },
+      ),
     ).toBeInTheDocument();
     const widgets = screen.getAllByRole('region', { name: /^(Home|Env)/ });
     expect(widgets.map(region => region.textContent)).toEqual([
@@ -58,7 +63,8 @@ describe('the home page', () => {
       'EnvironmentsRecentDeployments',
       'HomePageStarredEntities',
     ]);
-  });
+    // Rendering the app shell takes seconds on a busy machine.
+  }, 30_000);
 
   it('lists the components the user or their groups own, asking the catalog by ownership', async () => {
     const catalogApi = catalogApiMock.mock({

@@ -189,7 +189,7 @@ describe('ApprovalsPage', () => {
       within(own).getByText(/Waiting for approval by platform-team/),
     ).toBeInTheDocument();
 
-    const decided = {
+    const decided: { items: Deployment[] } = {
       items: [
         {
           ...mine,
