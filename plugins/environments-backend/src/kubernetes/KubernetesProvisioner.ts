@@ -226,14 +226,20 @@ export class KubernetesProvisioner {
     const { signal } = options;
     const results: AppliedObject[] = [];
     // Once the orchestrator may read every namespace involved (a converged
-    // environment, as for every deployment), the live objects are read
-    // together: one round trip instead of one per object. The writes stay
-    // in order, namespace first.
+    // environment, as for every deployment), the live objects are all asked
+    // for at once: one round trip instead of one per object. The writes stay
+    // in order, namespace first, each as soon as its own object is read: a
+    // deployment's Deployment, which comes first, does not wait for the rest.
     const prefetched = objects.every(object => {
       const namespace = object.metadata?.namespace;
       return !namespace || this.accessibleNamespaces.has(namespace);
     })
-      ? await Promise.all(objects.map(object => this.read(object)))
+      ? objects.map(object => {
+          const read = this.read(object);
+          // Awaited in order below, or not at all once a write failed.
+          read.catch(() => undefined);
+          return read;
+        })
       : undefined;
     for (const [index, object] of objects.entries()) {
       const namespace = object.metadata?.namespace;
@@ -251,7 +257,7 @@ export class KubernetesProvisioner {
           await this.applyObject(
             object,
             signal,
-            prefetched && { live: prefetched[index] },
+            prefetched && { live: await prefetched[index] },
           ),
         );
       } catch (error) {

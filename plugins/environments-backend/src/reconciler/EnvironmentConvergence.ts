@@ -58,6 +58,11 @@ export type EnvironmentConvergenceOptions = {
    * owner (and its team's RoleBinding) follows it at each reconcile.
    */
   ownerFor?: (environment: Environment) => Promise<string | undefined>;
+  /**
+   * Told when a reconcile job gave up, with the reason the environment
+   * records: what it was rolling out will not roll out by itself.
+   */
+  onReconcileGaveUp?: (environmentId: string, reason: string) => Promise<void>;
   /** For tests. */
   clock?: () => Date;
 };
@@ -148,6 +153,7 @@ export class EnvironmentConvergence implements JobHandler {
   private readonly ownerFor?: (
     environment: Environment,
   ) => Promise<string | undefined>;
+  private readonly onReconcileGaveUp?: EnvironmentConvergenceOptions['onReconcileGaveUp'];
   private readonly clock: () => Date;
 
   constructor(options: EnvironmentConvergenceOptions) {
@@ -158,6 +164,7 @@ export class EnvironmentConvergence implements JobHandler {
     this.workloadFor = options.workloadFor;
     this.drivers = options.drivers;
     this.ownerFor = options.ownerFor;
+    this.onReconcileGaveUp = options.onReconcileGaveUp;
     this.clock = options.clock ?? (() => new Date());
   }
 
@@ -243,6 +250,15 @@ export class EnvironmentConvergence implements JobHandler {
       logger.error('Failed to record the failure on the environment', {
         error: errorMessage(statusError),
       });
+    }
+    if (gaveUp && job.kind === 'reconcile') {
+      try {
+        await this.onReconcileGaveUp?.(job.environmentId, reason);
+      } catch (error) {
+        logger.error('Failed to record the failure on the rollout', {
+          error: errorMessage(error),
+        });
+      }
     }
   }
 

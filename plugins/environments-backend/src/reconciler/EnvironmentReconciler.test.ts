@@ -91,6 +91,7 @@ describe('EnvironmentReconciler', () => {
       ownerFor?: (e: { componentRef: string }) => Promise<string | undefined>;
       types?: Record<string, EnvironmentType>;
       workloadFor?: EnvironmentReconcilerOptions['workloadFor'];
+      onReconcileGaveUp?: EnvironmentReconcilerOptions['onReconcileGaveUp'];
     } = {},
   ) =>
     new EnvironmentReconciler({
@@ -473,7 +474,8 @@ describe('EnvironmentReconciler', () => {
   it('retries with backoff and a reason, then fails once attempts are exhausted', async () => {
     provisioner.apply.mockRejectedValue(new Error('connect ECONNREFUSED'));
     const environment = await store.createEnvironment(newEnvironment());
-    const reconciler = reconcilerWith({ maxAttempts: 3 });
+    const onReconcileGaveUp = jest.fn(async () => {});
+    const reconciler = reconcilerWith({ maxAttempts: 3, onReconcileGaveUp });
 
     await expect(reconciler.processNextJob()).resolves.toMatchObject({
       outcome: 'retrying',
@@ -515,6 +517,13 @@ describe('EnvironmentReconciler', () => {
       reason:
         'Provisioning failed: connect ECONNREFUSED; gave up after 3 attempts',
     });
+    // Told once, when it gave up: what it rolled out will not roll out now.
+    expect(onReconcileGaveUp.mock.calls).toEqual([
+      [
+        environment.id,
+        'Provisioning failed: connect ECONNREFUSED; gave up after 3 attempts',
+      ],
+    ]);
     expect((await store.listAuditEvents(environment.id)).at(-1)).toMatchObject({
       actor: 'system:environments-reconciler',
       action: 'provision',

@@ -1,5 +1,8 @@
 import { Deployment, Environment } from '../model';
-import { deploymentWorkload } from './deploymentWorkload';
+import {
+  deploymentWorkload,
+  failRolloutWhenReconcileGaveUp,
+} from './deploymentWorkload';
 
 const environment = { id: 'env-1' } as Environment;
 const fallback = jest.fn(async () => ({
@@ -56,5 +59,45 @@ describe('deploymentWorkload', () => {
     await expect(
       deploymentWorkload({ fallback })(environment),
     ).resolves.toEqual({ image: 'registry.acme.example/orders:latest' });
+  });
+});
+
+describe('failRolloutWhenReconcileGaveUp', () => {
+  const reason = 'Provisioning failed: connect ECONNREFUSED; gave up after 8 attempts';
+
+  it('fails the deployment still rolling out, with the reason', async () => {
+    const recordRolloutOutcome = jest.fn(async () => undefined);
+    const fail = failRolloutWhenReconcileGaveUp({
+      getTargets: async ids =>
+        ids.map(environmentId => ({
+          environmentId,
+          current: { id: 'dep-3', state: 'rolling-out' } as Deployment,
+        })),
+      recordRolloutOutcome,
+    });
+
+    await fail('env-1', reason);
+
+    expect(recordRolloutOutcome.mock.calls).toEqual([
+      [{ id: 'dep-3', state: 'failed', reason }],
+    ]);
+  });
+
+  it('leaves alone a deployment that is not rolling out, or none', async () => {
+    const recordRolloutOutcome = jest.fn(async () => undefined);
+    const targets = [
+      { environmentId: 'env-1', current: { id: 'dep-2', state: 'succeeded' } },
+      { environmentId: 'env-2' },
+    ];
+    const fail = failRolloutWhenReconcileGaveUp({
+      getTargets: async ids =>
+        targets.filter(t => ids.includes(t.environmentId)) as any,
+      recordRolloutOutcome,
+    });
+
+    await fail('env-1', reason);
+    await fail('env-2', reason);
+
+    expect(recordRolloutOutcome).not.toHaveBeenCalled();
   });
 });

@@ -35,3 +35,25 @@ export function deploymentWorkload(options: {
     };
   };
 }
+
+/**
+ * Fails the environment's rolling-out deployment when its reconcile gave
+ * up: nothing applies it any more, so no rollout will end it, and without
+ * this it would say `rolling-out` for ever. A deployment already past
+ * rolling out (or superseded meanwhile) is left alone.
+ */
+export function failRolloutWhenReconcileGaveUp(
+  deployments: Pick<DeploymentsStore, 'getTargets' | 'recordRolloutOutcome'>,
+): (environmentId: string, reason: string) => Promise<void> {
+  return async (environmentId, reason) => {
+    const [target] = await deployments.getTargets([environmentId]);
+    const current = target?.current;
+    if (current?.state === 'rolling-out') {
+      await deployments.recordRolloutOutcome({
+        id: current.id,
+        state: 'failed',
+        reason,
+      });
+    }
+  };
+}

@@ -15,7 +15,10 @@ import {
   catalogComponentOwner,
   catalogWorkloadSettings,
 } from './catalogWorkload';
-import { deploymentWorkload } from './deploymentWorkload';
+import {
+  deploymentWorkload,
+  failRolloutWhenReconcileGaveUp,
+} from './deploymentWorkload';
 import { EnvironmentReconciler } from './EnvironmentReconciler';
 import { EnvironmentStatusWatcher } from './EnvironmentStatusWatcher';
 import { ReconcilerWorker } from './ReconcilerWorker';
@@ -70,6 +73,7 @@ export async function scheduleReconciliation(options: {
       }),
     }),
     ownerFor: catalogComponentOwner(options),
+    onReconcileGaveUp: deployments && failRolloutWhenReconcileGaveUp(deployments),
   });
   const tracker =
     deployments &&

@@ -76,11 +76,16 @@ export function isUnreachable(error: unknown): boolean {
   return isError(error.cause) && isUnreachable(error.cause);
 }
 
-/** Node's fetch failing to connect: `TypeError('fetch failed')` with the cause. */
+/**
+ * A request to another backend failing to connect: Node's fetch throws
+ * `TypeError('fetch failed')` with the socket error as its cause; node-fetch,
+ * which the permission and catalog clients use, a `FetchError` with its code.
+ */
 function isFailedFetch(error: unknown): boolean {
   return (
     isError(error) &&
     ((error.name === 'TypeError' && error.message === 'fetch failed') ||
+      error.name === 'FetchError' ||
       isFailedFetch(error.cause))
   );
 }

@@ -211,6 +211,40 @@ describe('errors of the environments API', () => {
     }
   });
 
+  it('answers 503 naming a backend service, not the database, when the permission backend resets the connection', async () => {
+    const app = express().use(
+      await createRouter({
+        httpAuth: mockServices.httpAuth(),
+        auditor: mockServices.auditor.mock(),
+        service: Object.assign(Object.create(EnvironmentsService.prototype), {
+          list: async () => {
+            // What node-fetch, under the permission client, throws.
+            throw Object.assign(
+              new Error(
+                'request to http://127.0.0.1:7007/api/permission/authorize failed, reason: read ECONNRESET',
+              ),
+              { name: 'FetchError', code: 'ECONNRESET', errno: 'ECONNRESET' },
+            );
+          },
+        }),
+        observability: {} as EnvironmentObservability,
+        config: mockServices.rootConfig(),
+        logger: mockServices.logger.mock(),
+      }),
+    );
+
+    const response = await request(app)
+      .get('/environments')
+      .set('Authorization', mockCredentials.user.header(JANE));
+
+    expect(response.status).toBe(503);
+    expect(response.body.error).toEqual({
+      name: 'ServiceUnavailableError',
+      message:
+        'A service the environments API depends on cannot be reached; try again shortly',
+    });
+  });
+
   it('hides internal errors behind a log id, in development too', async () => {
     const logger = mockServices.logger.mock();
     const app = express().use(
