@@ -180,7 +180,14 @@ export function DeploymentProgress(props: {
               <Text as="h3" variant="body-medium" weight="bold">
                 Events
               </Text>
-              <EnvironmentEvents environment={environment} />
+              {/* The namespace's whole history of events: it scrolls, not the page (Chromium makes such a scroller keyboard-focusable). */}
+              <div
+                role="region"
+                aria-label="Events of the namespace"
+                style={{ maxHeight: 480, overflowY: 'auto' }}
+              >
+                <EnvironmentEvents environment={environment} />
+              </div>
             </Flex>
           )}
         </Flex>
