@@ -2,7 +2,7 @@ import { Alert, Card, CardBody, Flex, Skeleton, Text } from '@backstage/ui';
 import { Deployment } from '@internal/backstage-plugin-environments-common';
 import { useId } from 'react';
 import { DeploymentDiffView } from '../DeploymentDiff';
-import { DeploymentStateBadge } from '../DeploymentHistory';
+import { DeploymentStateBadge } from '../DeploymentStateBadge';
 import { FactList, Fact } from '../FactList';
 import { entityName, formatDateTime } from '../format';
 import { DecisionForm, Outcome } from './DecisionForm';

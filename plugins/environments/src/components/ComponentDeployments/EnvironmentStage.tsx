@@ -18,7 +18,7 @@ import { PinNotice } from '../DeploymentHistory/PinNotice';
 import { formatDateTime } from '../format';
 import { formatAge } from './deploymentAge';
 import { DeployedBy } from './DeployedBy';
-import { DeploymentStateBadge } from '../DeployForm/DeploymentStateBadge';
+import { DeploymentStateBadge } from '../DeploymentStateBadge';
 import { ApprovalMarker } from './StageMarkers';
 
 const STAGE_WIDTH = 260;

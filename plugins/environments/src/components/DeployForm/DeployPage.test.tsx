@@ -108,7 +108,9 @@ describe('DeployPage', () => {
       }),
     ).toBeInTheDocument();
     await userEvent.click(
-      screen.getByRole('button', { name: /^Use 1\.6\.0 \(succeeded in staging\)/ }),
+      screen.getByRole('button', {
+        name: /^Use 1\.6\.0 \(succeeded in staging\)/,
+      }),
     );
     await userEvent.click(screen.getByRole('button', { name: 'Deploy' }));
 

@@ -21,7 +21,7 @@ import { entityName, formatDateTime, formatElapsed } from '../format';
 import {
   DeploymentStateBadge,
   deploymentStateLabel,
-} from './DeploymentStateBadge';
+} from '../DeploymentStateBadge';
 import { RolloutPods } from './RolloutPods';
 
 /** What a screen reader hears as the rollout moves on. */

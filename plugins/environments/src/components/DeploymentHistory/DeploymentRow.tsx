@@ -6,7 +6,7 @@ import {
 import { CSSProperties } from 'react';
 import { deploymentLabel } from '../DeploymentDiff/deploymentLabel';
 import { entityName, formatDateTime } from '../format';
-import { DeploymentStateBadge } from './DeploymentStateBadge';
+import { DeploymentStateBadge } from '../DeploymentStateBadge';
 
 export const historyCell: CSSProperties = {
   padding: 'var(--bui-space-2) var(--bui-space-3)',

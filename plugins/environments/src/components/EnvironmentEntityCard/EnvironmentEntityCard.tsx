@@ -24,10 +24,8 @@ import {
 import { useDeploymentHistorySummary } from '../../hooks/useDeploymentHistorySummary';
 import { useLiveEnvironment } from '../../hooks/useLiveEnvironment';
 import { environmentRouteRef } from '../../routes';
-import {
-  deploymentHistoryHref,
-  DeploymentStateBadge,
-} from '../DeploymentHistory';
+import { deploymentHistoryHref } from '../DeploymentHistory';
+import { DeploymentStateBadge } from '../DeploymentStateBadge';
 import { deploymentLabel } from '../DeploymentDiff/deploymentLabel';
 import { Fact, FactList } from '../FactList';
 import { formatDateTime } from '../format';

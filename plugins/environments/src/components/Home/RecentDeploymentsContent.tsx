@@ -2,7 +2,7 @@ import { useRouteRef } from '@backstage/frontend-plugin-api';
 import { Flex, Link, Text } from '@backstage/ui';
 import { environmentRouteRef } from '../../routes';
 import { WaitingForApproval } from '../Approvals';
-import { DeploymentStateBadge } from '../DeploymentHistory';
+import { DeploymentStateBadge } from '../DeploymentStateBadge';
 import { entityName, formatDateTime } from '../format';
 import { useMyEnvironments } from './useMyEnvironments';
 import { useRecentDeployments } from './useRecentDeployments';

@@ -11,7 +11,7 @@ import {
 import { EnvironmentDeployments } from '@internal/backstage-plugin-environments-common';
 import { useWhatRunsWhere } from '../../hooks/useWhatRunsWhere';
 import { COMPONENT_DEPLOYMENTS_TAB_PATH } from '../../routes';
-import { DeploymentStateBadge } from '../DeployForm/DeploymentStateBadge';
+import { DeploymentStateBadge } from '../DeploymentStateBadge';
 import { promotionStages } from '../ComponentDeployments/promotionStages';
 
 const HEADING_ID = 'what-runs-where-heading';
