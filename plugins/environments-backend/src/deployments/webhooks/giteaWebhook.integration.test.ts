@@ -122,14 +122,16 @@ describeNeeding(
             (await history()).find(what),
           );
 
-        /** Gitea's delivery of the push of `ref`, once it has an answer. */
+        /** Gitea's delivery of the push of `ref`, once it has the backend's answer. */
         const deliveryOf = (id: number, ref: string) =>
           eventually(
             `Gitea's delivery of ${ref}`,
             async (): Promise<HookDelivery | undefined> =>
               (await hookDeliveries(gitea!, id)).find(
+                // Gitea marks a task delivered before it sends it, and
+                // writes the request and the answer once it has the answer.
                 delivery =>
-                  delivery.delivered &&
+                  delivery.response !== undefined &&
                   delivery.eventType === 'push' &&
                   delivery.payload?.ref === ref,
               ),
@@ -201,7 +203,10 @@ describeNeeding(
             annotated: 'Release 1.1.0',
           });
 
-          await deliveryOf(hookId, 'refs/tags/v1.1.0');
+          const delivery = await deliveryOf(hookId, 'refs/tags/v1.1.0');
+          // What Gitea sends: after is the tag object, head_commit the commit.
+          expect(delivery.payload.after).not.toBe(sha);
+          expect(delivery.payload.head_commit.id).toBe(sha);
           const deployment = await deploymentOf(d => d.version === 'v1.1.0');
           expect(deployment.commit).toMatchObject({ sha });
           expect(deployment.commit.time).toEqual(expect.any(String));

@@ -88,7 +88,7 @@ export type HookDelivery = {
   succeeded: boolean;
   /** What Gitea sent: its headers (X-Gitea-Event, X-Gitea-Signature...) and body. */
   request?: { url: string; headers: Record<string, string>; body: string };
-  /** What the backend answered: its status and body. */
+  /** What the backend answered: its status (0 when there was no answer) and body; written after `delivered`. */
   response?: { status: number; body: string };
   payload: any;
 };
