@@ -63,7 +63,8 @@ describe('deploymentWorkload', () => {
 });
 
 describe('failRolloutWhenReconcileGaveUp', () => {
-  const reason = 'Provisioning failed: connect ECONNREFUSED; gave up after 8 attempts';
+  const reason =
+    'Provisioning failed: connect ECONNREFUSED; gave up after 8 attempts';
 
   it('fails the deployment still rolling out, with the reason', async () => {
     const recordRolloutOutcome = jest.fn(async () => undefined);

@@ -73,7 +73,8 @@ export async function scheduleReconciliation(options: {
       }),
     }),
     ownerFor: catalogComponentOwner(options),
-    onReconcileGaveUp: deployments && failRolloutWhenReconcileGaveUp(deployments),
+    onReconcileGaveUp:
+      deployments && failRolloutWhenReconcileGaveUp(deployments),
   });
   const tracker =
     deployments &&
