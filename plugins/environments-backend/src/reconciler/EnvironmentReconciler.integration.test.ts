@@ -352,7 +352,8 @@ describeWithCluster('EnvironmentReconciler on the local control plane', kc => {
         const readyAfterMs = Date.now() - volumeCreated;
 
         expect(readyAfterMs).toBeLessThan(30_000);
-        expect(refreshStatus).toHaveBeenCalledWith(created.id);
+        // The watch asks for it, reading its own copy of the cluster.
+        expect(refreshStatus).toHaveBeenCalledWith(created.id, { cached: true });
         expect(ready).toMatchObject({
           reason: undefined,
           observedGeneration: 1,
