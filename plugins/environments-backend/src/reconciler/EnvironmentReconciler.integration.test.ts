@@ -353,7 +353,9 @@ describeWithCluster('EnvironmentReconciler on the local control plane', kc => {
 
         expect(readyAfterMs).toBeLessThan(30_000);
         // The watch asks for it, reading its own copy of the cluster.
-        expect(refreshStatus).toHaveBeenCalledWith(created.id, { cached: true });
+        expect(refreshStatus).toHaveBeenCalledWith(created.id, {
+          cached: true,
+        });
         expect(ready).toMatchObject({
           reason: undefined,
           observedGeneration: 1,
