@@ -6,6 +6,7 @@ import { DeploymentStateBadge } from '../DeploymentStateBadge';
 import { FactList, Fact } from '../FactList';
 import { entityName, formatDateTime } from '../format';
 import { DecisionForm, Outcome } from './DecisionForm';
+import { decisionFact } from './decisionFact';
 import { usePendingDiff } from './usePendingDiff';
 import { WaitingForApproval } from './WaitingForApproval';
 
@@ -84,12 +85,7 @@ export function PendingDeploymentCard(props: {
   }
   const decision = deployment.approval?.decision;
   if (decision) {
-    facts.push([
-      decision.outcome === 'approved' ? 'Approved by' : 'Rejected by',
-      `${entityName(decision.by)}, ${formatDateTime(decision.at)}: ${
-        decision.comment
-      }`,
-    ]);
+    facts.push(decisionFact(decision));
   }
   return (
     <section aria-labelledby={headingId}>

@@ -5,6 +5,7 @@ import { FactList, Fact } from '../FactList';
 import { entityName, formatDateTime } from '../format';
 import { statusLabel } from '../StatusBadge';
 import { DecisionForm, Outcome } from './DecisionForm';
+import { decisionFact } from './decisionFact';
 import { isWaitingForApproval, WaitingForApproval } from './WaitingForApproval';
 
 /** "orders-service production (production)": the environment asked for, in a few words. */
@@ -51,12 +52,7 @@ export function PendingEnvironmentCard(props: {
   ];
   const decision = environment.approval?.decision;
   if (decision) {
-    facts.push([
-      decision.outcome === 'approved' ? 'Approved by' : 'Rejected by',
-      `${entityName(decision.by)}, ${formatDateTime(decision.at)}: ${
-        decision.comment
-      }`,
-    ]);
+    facts.push(decisionFact(decision));
   }
   return (
     <section aria-labelledby={headingId}>
