@@ -27,9 +27,6 @@ ensure_opa() {
 
 opa() { "${LO_OPA}" "$@"; }
 
-# The bundle's test files, kept out of it: they are for `opa test` only.
-IGNORE=(--ignore '*_test.rego')
-
 # A digest of what the bundle is made of: every file under policies/ (names and
 # contents), the opa version and the builtins the evaluator offers. It is the bundle's
 # revision, and tells build-if-stale whether to build.
@@ -63,14 +60,14 @@ bundle_capabilities() {
   echo "${out}"
 }
 
-# The rules manifest: one entry per rule annotation (METADATA with custom.rule), checked
+# The rules: one entry per rule annotation (METADATA with custom.id), checked
 # to name each rule once with a title and a severity of deny or warn.
 RULES_QUERY='
-entries := [{"rule": a.annotations.custom.rule, "title": a.annotations.title,
+entries := [{"rule": a.annotations.custom.id, "title": a.annotations.title,
              "description": object.get(a.annotations, "description", ""),
              "severity": a.annotations.custom.severity} |
   some a in input.annotations
-  a.annotations.custom.rule
+  a.annotations.custom.id
 ]
 problems contains sprintf("%s: two METADATA blocks name it", [r]) if {
   some i, j
@@ -86,39 +83,48 @@ problems contains sprintf("%s: no title", [e.rule]) if {
   some e in entries
   not is_string(e.title)
 }
-problems contains "no rule has a METADATA block with custom.rule" if count(entries) == 0
+problems contains "no rule has a METADATA block with custom.id" if count(entries) == 0
 result := {"problems": sort(problems), "rules": sort([[e.rule, e] | some e in entries])}
 '
 
 build_bundle() {
   local revision capabilities caps=() t0=${SECONDS}
+  local stage="${IDP_POLICY_OUT}/.stage" query="${IDP_POLICY_OUT}/.rules-query.rego" inspected rules problems
   mkdir -p "${IDP_POLICY_OUT}"
   revision="$(source_revision)"
   capabilities="$(bundle_capabilities)"
   [[ -z "${capabilities}" ]] || caps=(--capabilities "${capabilities}")
-  opa build --target wasm --entrypoint "${IDP_POLICY_ENTRYPOINT}" --revision "${revision}" \
-    "${IGNORE[@]}" ${caps[@]+"${caps[@]}"} --output "${IDP_POLICY_BUNDLE}.tmp" "${IDP_POLICY_DIR}" ||
-    { rm -f "${IDP_POLICY_BUNDLE}.tmp"; die "opa build failed: the bundle ${IDP_POLICY_BUNDLE} is unchanged"; }
-  local rules query="${IDP_POLICY_OUT}/.rules-query.rego"
+
+  # 1. The bundle's sources: policies/ without the tests.
+  rm -rf "${stage}"
+  mkdir -p "${stage}"
+  (cd "${IDP_POLICY_DIR}" && find . -type f \( -name '*.rego' ! -name '*_test.rego' -o -name 'data.json' \) -print0 |
+    xargs -0 -I{} cp --parents {} "${stage}/")
+
+  # 2. Their rules, from the annotations, into the manifest (metadata.rules): the bundle
+  #    carries the rules of its own revision.
   printf 'package q\n%s' "${RULES_QUERY}" >"${query}"
-  rules="$(opa inspect --annotations --format json "${IDP_POLICY_BUNDLE}.tmp" |
-    opa eval --stdin-input --format raw --data "${query}" "json.marshal(data.q.result)")" ||
-    { rm -f "${IDP_POLICY_BUNDLE}.tmp"; die "could not read the rules of the bundle"; }
-  local problems
+  inspected="$(opa inspect --annotations --format json "${stage}")" || die "opa inspect failed on ${IDP_POLICY_DIR}"
+  rules="$(printf '%s' "${inspected}" | opa eval --stdin-input --format raw --data "${query}" "json.marshal(data.q.result)")" ||
+    die "could not read the rules' annotations"
   problems="$(printf '%s' "${rules}" | opa eval --stdin-input --format raw 'concat("\n", input.problems)')"
-  if [[ -n "${problems}" ]]; then
-    rm -f "${IDP_POLICY_BUNDLE}.tmp"
-    die "the rules' METADATA is not right: ${problems}"
-  fi
+  [[ -z "${problems}" ]] || die "the rules' METADATA is not right: ${problems}"
   printf '%s' "${rules}" | opa eval --stdin-input --format raw \
-    "json.marshal({\"revision\": \"${revision}\", \"opaVersion\": \"${IDP_OPA_VERSION#v}\", \"rules\": [p[1] | some p in input.rules]})" \
-    >"${IDP_POLICY_RULES}.tmp"
+    "json.marshal({\"revision\": \"${revision}\", \"roots\": [\"\"], \"metadata\": {\"opaVersion\": \"${IDP_OPA_VERSION#v}\", \"rules\": [p[1] | some p in input.rules]}})" \
+    >"${stage}/.manifest"
+
+  # 3. The wasm bundle.
+  (cd "${stage}" && opa build --bundle --target wasm --entrypoint "${IDP_POLICY_ENTRYPOINT}" \
+    ${caps[@]+"${caps[@]}"} --output "${IDP_POLICY_BUNDLE}.tmp" .) ||
+    { rm -f "${IDP_POLICY_BUNDLE}.tmp"; die "opa build failed: the bundle ${IDP_POLICY_BUNDLE} is unchanged"; }
+  printf '%s\n' "${inspected}" >"${IDP_POLICY_RULES}.tmp"
+
   # The bundle last, each file replaced whole: a backend watching it never reads half a file.
   mv -f "${IDP_POLICY_RULES}.tmp" "${IDP_POLICY_RULES}"
   mv -f "${IDP_POLICY_BUNDLE}.tmp" "${IDP_POLICY_BUNDLE}"
   echo "${revision}" >"${IDP_POLICY_OUT}/.revision"
   local n
-  n="$(opa eval --input "${IDP_POLICY_RULES}" --format raw 'count(input.rules)')"
+  n="$(printf '%s' "${rules}" | opa eval --stdin-input --format raw 'count(input.rules)')"
   log "bundle ${IDP_POLICY_BUNDLE#"${LO_REPO}"/} (revision ${revision}, ${n} rules, $(du -h "${IDP_POLICY_BUNDLE}" | cut -f1)) in $((SECONDS - t0))s; rules: ${IDP_POLICY_RULES#"${LO_REPO}"/}"
 }
 
