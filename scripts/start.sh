@@ -20,6 +20,8 @@ ensure_cluster
 connect_cluster
 ensure_gitea
 build_app_if_stale
+# The policy bundle, when policies/ changed; a running backend reloads it by itself.
+build_policies_if_stale
 [ "${IDP_OIDC:-}" != local ] || ensure_oidc
 
 log "Starting the backend (log: .local/backend.log)"

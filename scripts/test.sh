@@ -7,7 +7,7 @@ RESULTS="$REPO_ROOT/test-results"
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING=${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432/postgres}
 
 # The steps, in the order they run; `./platform test NAME...` runs only the named ones.
-STEPS=(harness typecheck lint format unit-and-integration docker-static gitea-smoke oidc-issuer browser-e2e)
+STEPS=(harness typecheck lint format policies unit-and-integration docker-static gitea-smoke oidc-issuer browser-e2e)
 for name in "$@"; do
   if [[ " ${STEPS[*]} " != *" $name "* ]]; then
     echo "error: unknown step: $name (the steps: ${STEPS[*]})" >&2
@@ -117,6 +117,9 @@ step harness bash scripts/lib/test-summary.test.sh
 step typecheck yarn tsc
 step lint yarn backstage-cli repo lint
 step format yarn prettier --check .
+# opa fmt, check, test (also compiled to wasm) and the bundle the backend's tests and the
+# portal read (scripts/local-opa/README.md); before the backend's tests for that reason.
+step policies "$LOCAL_OPA" ci
 step unit-and-integration env CI=true yarn backstage-cli repo test
 step docker-static docker_static
 step gitea-smoke scripts/local-gitea/smoke-test.sh
