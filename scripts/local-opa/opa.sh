@@ -27,6 +27,10 @@ ensure_opa() {
 
 opa() { "${LO_OPA}" "$@"; }
 
+# The files a bundle is built from, NUL-separated, relative to policies/: the Rego and
+# data.json files but the tests.
+bundle_sources() { find . -type f \( -name '*.rego' ! -name '*_test.rego' -o -name 'data.json' \) -print0; }
+
 # A digest of what the bundle is made of: every file under policies/ (names and
 # contents), the opa version and the builtins the evaluator offers. It is the bundle's
 # revision, and tells build-if-stale whether to build.
@@ -34,7 +38,7 @@ source_revision() {
   {
     echo "opa ${IDP_OPA_VERSION}"
     [[ -z "${WASM_CAPABILITIES}" ]] || sha256sum "${WASM_CAPABILITIES}" | cut -d' ' -f1
-    (cd "${IDP_POLICY_DIR}" && find . -type f ! -name '*_test.rego' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+    (cd "${IDP_POLICY_DIR}" && bundle_sources | LC_ALL=C sort -z | xargs -0 sha256sum)
   } | sha256sum | cut -c1-16
 }
 
@@ -98,8 +102,7 @@ build_bundle() {
   # 1. The bundle's sources: policies/ without the tests.
   rm -rf "${stage}"
   mkdir -p "${stage}"
-  (cd "${IDP_POLICY_DIR}" && find . -type f \( -name '*.rego' ! -name '*_test.rego' -o -name 'data.json' \) -print0 |
-    xargs -0 -I{} cp --parents {} "${stage}/")
+  (cd "${IDP_POLICY_DIR}" && bundle_sources | xargs -0 -I{} cp --parents {} "${stage}/")
 
   # 2. Their rules, from the annotations, into the manifest (metadata.rules): the bundle
   #    carries the rules of its own revision.
@@ -203,7 +206,8 @@ case "${cmd}" in
     # The same tests compiled to wasm and run by opa's wasm engine: what the backend
     # evaluates is the planner's output, not the interpreter's.
     counted_tests "opa test, compiled to wasm" --target wasm || rc=1
-    counted "opa build -t wasm" build_bundle || rc=1
+    # in a subshell: a failed build dies, and the count still gets its line
+    counted "opa build -t wasm" eval '(build_bundle)' || rc=1
     exit "${rc}"
     ;;
   exec) ensure_opa && exec "${LO_OPA}" "$@" ;;
