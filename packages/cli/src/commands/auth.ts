@@ -7,10 +7,15 @@ import { CliError, EXIT } from '../exitCodes';
 import { renderFields } from '../output/table';
 import { Runtime, withExamples } from './define';
 
-const userInfoSchema = z.object({
-  sub: z.string(),
-  ent: z.array(z.string()).optional(),
-});
+// GET /api/auth/v1/userinfo answers { claims: { sub, ent } } for a user's token.
+const userInfoSchema = z
+  .object({
+    claims: z.object({
+      sub: z.string(),
+      ent: z.array(z.string()).optional(),
+    }),
+  })
+  .transform(info => info.claims);
 
 /** Who the token belongs to, as the auth backend says; undefined for a token that is not a user's. */
 async function userInfo(ctx: CliContext) {

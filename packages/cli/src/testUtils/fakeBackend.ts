@@ -139,11 +139,14 @@ export async function startFakeBackend(
       return { status: 400, body: { error: 'unsupported_grant_type' } };
     }
     if (path === '/v1/userinfo') {
+      // Only users have user info; a static token's caller is a service.
       const user = userOf(request.authorization);
-      return user
+      return user?.startsWith('user:')
         ? {
             status: 200,
-            body: { sub: user, ent: [user, 'group:default/team-orders'] },
+            body: {
+              claims: { sub: user, ent: [user, 'group:default/team-orders'] },
+            },
           }
         : {
             status: 401,

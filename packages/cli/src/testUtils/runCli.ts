@@ -12,6 +12,7 @@ export async function runCli(
     openBrowser?: (url: string) => void;
     callbackPort?: number;
     onStdout?: (chunk: string) => void;
+    onStderr?: (chunk: string) => void;
   } = {},
 ) {
   let stdout = '';
@@ -25,7 +26,13 @@ export async function runCli(
       isTTY: options.tty,
       columns: options.columns,
     },
-    stderr: { write: chunk => (stderr += chunk), isTTY: options.tty },
+    stderr: {
+      write: chunk => {
+        stderr += chunk;
+        options.onStderr?.(chunk);
+      },
+      isTTY: options.tty,
+    },
     env: options.env ?? {},
     signal: options.signal,
     pollIntervalMs: 5,
