@@ -24,6 +24,7 @@ deny contains violation if {
 }
 
 from_allowed_registry if {
+	is_string(image.repository)
 	some entry in data.idp.config.registries
 	images.allowed_by(image.repository, image.registry, entry)
 }

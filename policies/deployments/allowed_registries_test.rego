@@ -46,3 +46,9 @@ test_registries_come_from_data if {
 		with data.idp.config.registries as ["ghcr.io/acme"]
 	testing.rules(denied) == {"deployments.allowed_registries"}
 }
+
+test_registries_deny_what_is_no_image_reference if {
+	denied := deployments.deny with input as testing.request("staging", {"image": "Registry.Local/Shop:1"})
+	testing.rules(denied) == {"deployments.allowed_registries"}
+	testing.messages(denied, "deployments.allowed_registries") == {"environment.image Registry.Local/Shop:1 is not from an allowed registry (allowed: registry.local, ghcr.io/acme, registry.acme.example)"}
+}

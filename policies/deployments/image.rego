@@ -12,13 +12,18 @@ image := object.union({"field": "deployment", "replicasField": "deployment.repli
 
 image := object.union(
 	{"field": "environment", "replicasField": "environment.replicas", "replicas": input.environment.replicas, "image": ref},
-	images.parse(ref),
+	parsed_or_unknown(ref),
 ) if {
 	input.deployment == null
 	input.action == "environment.request"
 	ref := input.environment.image
 	ref != null
 }
+
+# A reference that does not parse comes from no registry: allowed_registries denies it.
+parsed_or_unknown(ref) := images.parse(ref)
+
+parsed_or_unknown(ref) := {"registry": null, "repository": null, "tag": null, "digest": null} if not images.parse(ref)
 
 # Rolling out anything new (a rollback restores what ran before).
 rolling_out_new if input.action in {"deployment.deploy", "deployment.promote"}

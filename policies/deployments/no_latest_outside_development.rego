@@ -10,7 +10,7 @@ package idp.deployments
 #   id: deployments.no_latest_outside_development
 #   severity: deny
 deny contains violation if {
-	image.image
+	is_string(image.repository)
 	means_latest
 	not input.environment.type in data.idp.config.developmentTypes
 	violation := {
