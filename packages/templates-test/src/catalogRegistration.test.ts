@@ -6,14 +6,20 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { AlphaEntity } from '@backstage/catalog-model/alpha';
-import { ConfigSources } from '@backstage/config-loader';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
+import {
+  FilterPredicate,
+  filterPredicateToFilterFunction,
+} from '@backstage/filter-predicates';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import path from 'node:path';
 import request from 'supertest';
+import { readAppConfig } from './__testUtils__/appConfig';
 import {
+  environmentTemplates,
   listTemplateFolders,
+  readTemplateFolder,
   repoRoot,
   templatesDir,
 } from './__testUtils__/templates';
@@ -27,21 +33,54 @@ type LocationConfig = { type: string; target: string; rules?: CatalogRule[] };
 
 /** The catalog section of app-config.yaml, as the backend loads it. */
 async function appConfigCatalog() {
-  const source = ConfigSources.default({
-    argv: ['--config', path.join(repoRoot, 'app-config.yaml')],
-    remote: undefined,
-    substitutionFunc: async name => process.env[name],
-  });
-  const config = await ConfigSources.toConfig(source);
-  // Read once: an open config keeps watching the file.
-  config.close();
-  return config.get('catalog') as {
+  return (await readAppConfig()).get('catalog') as {
     rules: CatalogRule[];
     locations: LocationConfig[];
   };
 }
 
+/** The Create page's groups, as app-config.yaml configures its templates sub-page. */
+async function createPageGroups() {
+  const extensions = (await readAppConfig()).get('app.extensions') as Record<
+    string,
+    { config?: { groups?: { title: string; filter: FilterPredicate }[] } }
+  >[];
+  const templatesPage = extensions.find(
+    e => 'sub-page:scaffolder/templates' in e,
+  )?.['sub-page:scaffolder/templates'];
+  return (templatesPage?.config?.groups ?? []).map(group => ({
+    title: group.title,
+    matches: filterPredicateToFilterFunction<Entity>(group.filter),
+  }));
+}
+
 describe('the templates in the catalog', () => {
+  it('shows each template under Create in one group: the golden paths apart from the environment templates', async () => {
+    const groups = await createPageGroups();
+    const shown = await Promise.all(
+      (
+        await listTemplateFolders()
+      ).map(async name => {
+        const { template } = await readTemplateFolder(name);
+        return {
+          name,
+          groups: groups.filter(g => g.matches(template)).map(g => g.title),
+        };
+      }),
+    );
+    const inGroup = (title: string) =>
+      shown.filter(t => t.groups.includes(title)).map(t => t.name);
+    expect(shown.filter(t => t.groups.length !== 1)).toEqual([]);
+    expect(inGroup('Golden paths')).toEqual([
+      'background-worker',
+      'python-http-service',
+      'typescript-http-service',
+    ]);
+    expect(inGroup('Environments and deployments').sort()).toEqual(
+      environmentTemplates.map(t => t.template).sort(),
+    );
+  });
+
   it('registers every template in app-config.yaml, where the catalog accepts it', async () => {
     const catalog = await appConfigCatalog();
     // The backend resolves file targets against packages/backend, where it runs.

@@ -25,6 +25,7 @@ import {
   startScaffolder,
 } from './__testUtils__/scaffolderDryRun';
 import {
+  environmentTemplates,
   listTemplateFolders,
   readTemplateFolder,
   repoRoot,
@@ -119,10 +120,18 @@ afterAll(async () => {
   await scaffolder?.stop();
 });
 
-it('tests every template in templates/', async () => {
+it('tests every template in templates/: the golden paths here, the others in environmentTemplates.test.ts', async () => {
   expect(await listTemplateFolders()).toEqual(
-    goldenPaths.map(p => p.template).sort(),
+    [
+      ...goldenPaths.map(p => p.template),
+      ...environmentTemplates.map(t => t.template),
+    ].sort(),
   );
+  for (const { template } of goldenPaths) {
+    expect((await readTemplateFolder(template)).template.spec.type).toBe(
+      'service',
+    );
+  }
 });
 
 it('asks the same questions in every template', async () => {

@@ -13,3 +13,6 @@ export {
   createRequestEnvironmentAction,
 } from './actions';
 export type { EnvironmentsActionOptions } from './actions';
+// The actions' contracts (input and output schemas), so that a stand-in in a
+// test of templates has the same inputs and outputs as the real action.
+export { deployToEnvironmentSchema, requestEnvironmentSchema } from './actions';

@@ -10,10 +10,15 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { FakeEnvironmentsApi } from '@internal/backstage-plugin-environments-common/testUtils';
 import { Knex } from 'knex';
 import request from 'supertest';
+import { EnvironmentTypeDescription } from '@internal/backstage-plugin-environments-common';
 import {
   EnvironmentRequest,
   environmentsRequestStandIn,
 } from './environmentsActionStandIn';
+import {
+  DeploymentRequest,
+  environmentsDeployStandIn,
+} from './environmentsDeployStandIn';
 import { TemplateFolder } from './templates';
 
 /** A file the dry run generated. */
@@ -41,19 +46,28 @@ export interface ActionSchemas {
   [actionId: string]: { input?: object; output?: object };
 }
 
+/** The portal's address, as app-config.yaml sets app.baseUrl. */
+export const APP_BASE_URL = 'http://localhost:7007';
+
 /**
  * The real scaffolder backend with the actions the templates use: the
  * built-in ones (fetch:template, catalog:register), the Gitea module's
- * publish:gitea, and a stand-in for environments:request backed by the
- * in-memory environments API. Templates run in
+ * publish:gitea, and stand-ins for environments:request and
+ * environments:deploy backed by the in-memory environments API (with the
+ * given environment types; by default the fake's). Templates run in
  * dry-run mode through its HTTP API, exactly as the template editor runs them:
  * steps that support dry runs (fetch:template) really run, the others
  * (publish:gitea, catalog:register) are skipped with their inputs logged.
  */
-export async function startScaffolder(options: { database: Knex }) {
+export async function startScaffolder(options: {
+  database: Knex;
+  environmentTypes?: EnvironmentTypeDescription[];
+}) {
   const environmentRequests: EnvironmentRequest[] = [];
+  const deploymentRequests: DeploymentRequest[] = [];
   const environments = new FakeEnvironmentsApi({
     newId: sequence => `env-${String(sequence).padStart(4, '0')}`,
+    types: options.environmentTypes,
   });
   const backend = await startTestBackend({
     features: [
@@ -61,7 +75,16 @@ export async function startScaffolder(options: { database: Knex }) {
       // A database the caller closes: the default one's pool outlives the test.
       mockServices.database.factory({ knex: options.database }),
       giteaModule,
-      environmentsRequestStandIn(environmentRequests, environments),
+      environmentsRequestStandIn({
+        requests: environmentRequests,
+        environments,
+        appBaseUrl: APP_BASE_URL,
+      }),
+      environmentsDeployStandIn({
+        requests: deploymentRequests,
+        environments,
+        appBaseUrl: APP_BASE_URL,
+      }),
       catalogServiceMock.factory(),
       mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
       mockServices.rootConfig.factory({
@@ -102,6 +125,9 @@ export async function startScaffolder(options: { database: Knex }) {
 
   return {
     environmentRequests,
+    deploymentRequests,
+    /** The in-memory environments API the stand-ins call. */
+    environments,
 
     /** Runs the template; fails the test if the scaffolder refuses it. */
     async run(

@@ -8,6 +8,16 @@ import { parse } from 'yaml';
 export const repoRoot = path.resolve(__dirname, '../../../..');
 export const templatesDir = path.join(repoRoot, 'templates');
 
+/**
+ * The templates of templates/ that act on a component's environments instead
+ * of creating a component (the golden paths, spec.type service), with their
+ * spec.type.
+ */
+export const environmentTemplates = [
+  { template: 'request-environment', type: 'environment' },
+  { template: 'deploy-version', type: 'deployment' },
+];
+
 /** A template folder as the scaffolder's dry run receives it. */
 export interface TemplateFolder {
   template: TemplateEntityV1beta3;

@@ -41,6 +41,8 @@ export const deploymentOutput = (z: ScaffolderZod) =>
 /**
  * The inputs of `environments:deploy`, as the template editor documents
  * them, and its outputs.
+ *
+ * @public
  */
 export const deployToEnvironmentSchema = {
   input: (z: ScaffolderZod) =>

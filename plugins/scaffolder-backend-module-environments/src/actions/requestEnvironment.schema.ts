@@ -19,6 +19,8 @@ export const DRY_RUN_ENVIRONMENT_ID = 'dry-run';
 /**
  * The inputs of `environments:request`, as the template editor documents
  * them, and the outputs templates read.
+ *
+ * @public
  */
 export const requestEnvironmentSchema = {
   input: (z: ScaffolderZod) =>
