@@ -10,7 +10,8 @@
 #   fmt [--write]        list the files opa fmt would change (exit 1 if any); --write fixes them
 #   check                opa check --strict policies/
 #   inspect              the bundle's rules and annotations (opa inspect -a)
-#   ci                   fmt, check, test, test compiled to wasm, build: ./platform test's
+#   ci                   fmt, check, test, test compiled to wasm, build, the bundle in
+#                        @open-policy-agent/opa-wasm against opa: ./platform test's
 #                        `policies` step, closing with "  N passed" / "  N failed"
 #   exec ARGS...         the opa binary with ARGS, e.g. exec eval -d policies/ 'data.idp'
 # See README.md.
@@ -167,6 +168,24 @@ fmt_list() {
   fi
 }
 
+# The built bundle in the evaluator the backend embeds, against opa on the same examples.
+check_opa_wasm() {
+  if ! command -v node >/dev/null || [[ ! -d "${LO_REPO}/node_modules/@open-policy-agent/opa-wasm" ]]; then
+    echo "  1 failed (opa-wasm agrees with opa: node or @open-policy-agent/opa-wasm is missing; yarn install)"
+    return 1
+  fi
+  local dir
+  dir="$(mktemp -d)"
+  tar --no-same-owner -xzf "${IDP_POLICY_BUNDLE}" -C "${dir}" || { rm -rf "${dir}"; echo "  1 failed (opa-wasm: no bundle)"; return 1; }
+  opa eval --data "${IDP_POLICY_DIR}" --format raw \
+    'json.marshal({name: {"input": inp, "decision": d} | some name, inp in data.idp.testing.examples; d := data.idp.decision with input as inp})' \
+    >"${dir}/examples.json" || { rm -rf "${dir}"; echo "  1 failed (opa-wasm: the examples do not evaluate)"; return 1; }
+  local status=0
+  node "${LO_SCRIPT_DIR}/check-opa-wasm.cjs" "${dir}" "${dir}/examples.json" || status=$?
+  rm -rf "${dir}"
+  return "${status}"
+}
+
 cmd="${1:-help}"
 shift || true
 case "${cmd}" in
@@ -208,11 +227,12 @@ case "${cmd}" in
     counted_tests "opa test, compiled to wasm" --target wasm || rc=1
     # in a subshell: a failed build dies, and the count still gets its line
     counted "opa build -t wasm" eval '(build_bundle)' || rc=1
+    check_opa_wasm || rc=1
     exit "${rc}"
     ;;
   exec) ensure_opa && exec "${LO_OPA}" "$@" ;;
   *)
-    sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '4,17p' "$0" | sed 's/^# \{0,1\}//'
     [[ "${cmd}" == help ]] || exit 2
     ;;
 esac
