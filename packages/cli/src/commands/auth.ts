@@ -59,8 +59,10 @@ becomes the default for later commands.`,
     const backendUrl = await ctx.backendUrl();
     const token = command.optsWithGlobals().token as string | undefined;
     if (token) {
-      // Any request that needs a caller tells whether the backend takes the token.
-      await ctx.client.listTypes();
+      // A request that takes any caller tells whether the backend takes the
+      // token: a static CI token is a service principal, which user-only
+      // endpoints such as /types refuse.
+      await ctx.client.listEnvironments({ limit: 1 });
       await ctx.store.setCredentials(backendUrl, { kind: 'token', token });
     } else {
       const credentials = await loginWithBrowser({
