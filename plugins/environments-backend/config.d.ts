@@ -51,6 +51,38 @@ export interface Config {
        */
       pollInterval?: HumanDuration | string;
     };
+    /**
+     * The platform's policies (Rego in policies/, issue 16): every request,
+     * extension, deploy, promotion and rollback is checked before anything
+     * is stored; a rule's deny is a 403 listing every message, its warn is
+     * returned with the change.
+     */
+    policy?: {
+      /**
+       * embedded (the default): the compiled wasm bundle, evaluated in this
+       * process and reloaded when the file changes; server: an OPA server
+       * (`opa run --server`); off: nothing is checked.
+       */
+      mode?: 'embedded' | 'server' | 'off';
+      /**
+       * The bundle built by `./platform opa build` (policy.wasm, data.json,
+       * .manifest); relative to the repository. Default
+       * `.local/policy/bundle.tar.gz`. Until it exists nothing is checked (logged).
+       */
+      bundlePath?: string;
+      /** The OPA server of mode server, e.g. http://127.0.0.1:8181. */
+      serverUrl?: string;
+      /** How long one evaluation by the server may take; default 2 s. */
+      timeout?: HumanDuration | string;
+      /**
+       * When policies cannot be evaluated (the server is down, no bundle
+       * loads): closed (the default) refuses the request with 503; open lets
+       * it through, audited with outcome `error` and a warning.
+       */
+      failureMode?: 'closed' | 'open';
+      /** The time zone of `input.clock` (freeze windows); default UTC. */
+      timeZone?: string;
+    };
     /** Groups whose members may act on every environment (the platform team). */
     adminGroups?: string[];
     /** Deploys from outside the portal: CI pipelines and Git webhooks. */

@@ -1,6 +1,10 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  LoggerService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
 import { Config, readDurationFromConfig } from '@backstage/config';
-import { HumanDuration } from '@backstage/types';
+import { durationToMilliseconds, HumanDuration } from '@backstage/types';
+import { isAbsolute, resolve } from 'node:path';
 import {
   EnvironmentType,
   parseEnvironmentTypes,
@@ -26,7 +30,27 @@ export type EnvironmentsConfig = {
     /** How often expired ephemeral environments are looked for. */
     frequency: HumanDuration;
   };
+  policy: PolicySettings;
 };
+
+/** `environments.policy`: how requests are checked against the platform's policies. */
+export type PolicySettings = {
+  /** embedded: the wasm bundle in this process; server: an OPA server; off: no checks. */
+  mode: 'embedded' | 'server' | 'off';
+  /** The compiled bundle (absolute). */
+  bundlePath: string;
+  serverUrl?: string;
+  /** How long one evaluation on the server may take. */
+  timeoutMs: number;
+  /** closed: a request is refused (503) while policies cannot be evaluated; open: it goes through, audited as `error`. */
+  failureMode: 'closed' | 'open';
+  /** The zone of `input.clock`, for freeze windows. */
+  timeZone: string;
+};
+
+/** Where `./platform opa build` writes the bundle, relative to the repository. */
+export const DEFAULT_POLICY_BUNDLE = '.local/policy/bundle.tar.gz';
+const DEFAULT_POLICY_TIMEOUT: HumanDuration = { milliseconds: 2000 };
 
 const DEFAULT_CONCURRENCY = 8;
 const DEFAULT_POLL_INTERVAL: HumanDuration = { seconds: 10 };
@@ -105,6 +129,7 @@ export function readEnvironmentsConfig(
         DEFAULT_EXPIRY_FREQUENCY,
       ),
     },
+    policy: readPolicySettings(config),
   };
   unknownClusterWarnings(settings).forEach(warning => logger.warn(warning));
   return settings;
@@ -121,4 +146,89 @@ function unknownClusterWarnings({
       ([name, type]) =>
         `Environment type ${name} names cluster "${type.cluster}", which is not in environments.clusters; its environments stay requested until it is configured`,
     );
+}
+
+function oneOf<T extends string>(
+  config: Config,
+  key: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const value = config.getOptionalString(key) ?? fallback;
+  if (!allowed.includes(value as T)) {
+    throw new Error(
+      `${key}: must be one of ${allowed.join(', ')} (got "${value}")`,
+    );
+  }
+  return value as T;
+}
+
+/**
+ * The repository's root, which a relative `bundlePath` is resolved against:
+ * the backend runs from packages/backend, scripts and tests from elsewhere.
+ */
+function repositoryRoot(): string {
+  return resolvePackagePath(
+    '@internal/backstage-plugin-environments-backend',
+    '..',
+    '..',
+  );
+}
+
+function readPolicySettings(config: Config): PolicySettings {
+  const key = 'environments.policy';
+  const mode = oneOf(
+    config,
+    `${key}.mode`,
+    ['embedded', 'server', 'off'] as const,
+    'embedded',
+  );
+  // IDP_POLICY_BUNDLE moves the default (the tests point it away from the
+  // checkout's own bundle); an explicit bundlePath wins.
+  const configuredPath =
+    config.getOptionalString(`${key}.bundlePath`) ??
+    process.env.IDP_POLICY_BUNDLE ??
+    DEFAULT_POLICY_BUNDLE;
+  const serverUrl = config.getOptionalString(`${key}.serverUrl`);
+  if (mode === 'server') {
+    if (!serverUrl) {
+      throw new Error(
+        `${key}.serverUrl: is required when ${key}.mode is server (e.g. http://127.0.0.1:8181)`,
+      );
+    }
+    if (!URL.canParse(serverUrl)) {
+      throw new Error(
+        `${key}.serverUrl: must be a URL such as http://127.0.0.1:8181 (got "${serverUrl}")`,
+      );
+    }
+  }
+  const timeZone = config.getOptionalString(`${key}.timeZone`) ?? 'UTC';
+  try {
+    Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    throw new Error(
+      `${key}.timeZone: must be an IANA time zone such as Europe/Berlin (got "${timeZone}")`,
+    );
+  }
+  const timeoutMs = durationToMilliseconds(
+    durationAt(config, `${key}.timeout`, DEFAULT_POLICY_TIMEOUT),
+  );
+  if (timeoutMs <= 0) {
+    throw new Error(`${key}.timeout: must be longer than zero`);
+  }
+  return {
+    mode,
+    bundlePath: isAbsolute(configuredPath)
+      ? configuredPath
+      : resolve(repositoryRoot(), configuredPath),
+    ...(serverUrl && { serverUrl }),
+    timeoutMs,
+    failureMode: oneOf(
+      config,
+      `${key}.failureMode`,
+      ['closed', 'open'] as const,
+      'closed',
+    ),
+    timeZone,
+  };
 }

@@ -21,6 +21,9 @@ import { EnvironmentChangePublisher } from './service/EnvironmentChangePublisher
 import { EnvironmentObservability } from './service/EnvironmentObservability';
 import { EnvironmentsService } from './service/EnvironmentsService';
 import { createRouter } from './service/router';
+import { DatabasePolicyDecisionsStore } from './database/policyDecisions';
+import { createPolicyGate } from './policy';
+import { PolicyService } from './service/PolicyService';
 
 /**
  * The orchestration backend for environments: the HTTP API, the durable job
@@ -98,6 +101,16 @@ export const environmentsPlugin = createBackendPlugin({
           changes: publisher,
         });
 
+        const decisions = await DatabasePolicyDecisionsStore.create(deps);
+        const policyGate = await createPolicyGate({
+          ...deps,
+          settings: settings.policy,
+          environments: store,
+          decisions,
+          types,
+          adminGroups: settings.adminGroups,
+        });
+
         const service = new EnvironmentsService({
           ...deps,
           adminGroups: settings.adminGroups,
@@ -106,6 +119,7 @@ export const environmentsPlugin = createBackendPlugin({
           drivers,
           types,
           authorizer,
+          policy: policyGate,
         });
         const observability = new EnvironmentObservability({
           environments: service,
@@ -120,6 +134,7 @@ export const environmentsPlugin = createBackendPlugin({
           types,
           authorizer,
           secretsFor: cluster => clusters.provisioner(cluster),
+          policy: policyGate,
         });
         // Before the API's router, whose JSON parser would read the body
         // first: the webhook's signature is over the raw bytes.
@@ -145,6 +160,14 @@ export const environmentsPlugin = createBackendPlugin({
             service,
             observability,
             deployments: deploymentsService,
+            policy: new PolicyService({
+              gate: policyGate,
+              decisions,
+              environments: service,
+              deployments: deploymentsService,
+              userInfo: deps.userInfo,
+              adminGroups: settings.adminGroups,
+            }),
           }),
         );
 

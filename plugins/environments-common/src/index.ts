@@ -101,3 +101,4 @@ export type {
 export * from './deployments';
 export * from './client';
 export * from './cluster';
+export * from './policy';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { deploymentApprovalSchema } from './deployments/deployment';
 import { environmentSpecSchema } from './request';
+import { policyResultSchema } from './policy/schema';
 
 // Everything here travels as JSON between the backend, its database and the
 // frontend, so dates are ISO 8601 strings and there are no class instances.
@@ -118,6 +119,11 @@ export const environmentSchema = z.object({
    * The same approval as a deployment's.
    */
   approval: deploymentApprovalSchema.optional(),
+  /**
+   * The policies' word on the change this answer is to (create, extend):
+   * their warnings, to be shown. Only in the answer to that change.
+   */
+  policy: policyResultSchema.optional(),
 });
 
 /**

@@ -14,6 +14,7 @@ import {
   StaleDeploymentError,
 } from '../model';
 import { insertAuditEvent } from './auditTrail';
+import { insertPolicyDecision } from './policyDecisions';
 import {
   approvalColumn,
   DEPLOYMENT_TARGETS_TABLE,
@@ -209,6 +210,13 @@ export class DatabaseDeploymentsStore implements DeploymentsStore {
     await this.updateTarget(tx, environmentId, targetChanges, now);
 
     await this.audit(tx, environmentId, request.audit, now);
+    if (request.policyDecision) {
+      await insertPolicyDecision(tx, {
+        ...request.policyDecision,
+        environmentId,
+        at: now,
+      });
+    }
     return {
       result: await this.requireDeployment(tx, id),
       touched: [...supersededPending, ...displaced],

@@ -21,10 +21,12 @@ import {
   JobLease,
   NewAuditEvent,
   NewEnvironment,
+  NewPolicyDecision,
   ReconcileFence,
   StaleVersionError,
 } from '../model';
 import { insertAuditEvent, listAuditEvents } from './auditTrail';
+import { insertPolicyDecision } from './policyDecisions';
 import { insertStatusTransition, listStatusTransitions } from './statusHistory';
 import * as jobQueue from './jobQueue';
 import {
@@ -197,6 +199,13 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
           reason: approval?.reason,
           at: now,
         });
+        if (request.policyDecision) {
+          await insertPolicyDecision(tx, {
+            ...request.policyDecision,
+            environmentId: id,
+            at: now,
+          });
+        }
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
@@ -609,6 +618,7 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
     expiresAt: Date;
     actor: string;
     expectedVersion?: number;
+    policyDecision?: Omit<NewPolicyDecision, 'environmentId'>;
   }): Promise<Environment> {
     return this.db.transaction(async tx => {
       const row = await this.requireRow(tx, request.id, { lock: true });
@@ -638,6 +648,13 @@ export class DatabaseEnvironmentsStore implements EnvironmentsStore {
         message: `Expires at ${request.expiresAt.toISOString()}`,
         at: now,
       });
+      if (request.policyDecision) {
+        await insertPolicyDecision(tx, {
+          ...request.policyDecision,
+          environmentId: request.id,
+          at: now,
+        });
+      }
       return toEnvironment(await this.requireRow(tx, request.id));
     });
   }

@@ -35,6 +35,7 @@ import {
   hasSucceeded,
   imageVersion,
   parseWithIssues,
+  PolicyEvaluation,
   promoteRequestSchema,
   ResolvedConfig,
   resolveDeploymentConfig,
@@ -47,6 +48,7 @@ import {
   withImageTag,
 } from '@internal/backstage-plugin-environments-common';
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import {
   canonicalJson,
   Deployment,
@@ -58,7 +60,8 @@ import {
   toApiDeployment,
 } from '../model';
 import { EnvironmentAuthorizer } from '../permissions/EnvironmentAuthorizer';
-import { invalidInput } from '../service/EnvironmentsService';
+import { PolicyGate, PolicyRequest } from '../policy';
+import { invalidInput, withPolicy } from '../service/EnvironmentsService';
 import {
   decodePageToken,
   DEFAULT_PAGE_SIZE,
@@ -108,6 +111,8 @@ export type DeploymentsServiceOptions = {
   /** `environments.ci.subjects`: service principals that may use `POST /ci/deployments`. */
   ciSubjects?: string[];
   clock?: () => Date;
+  /** The platform's policies, asked before a deployment is stored; none in some tests. */
+  policy?: PolicyGate;
 };
 
 /** A deployment request once parsed: the changes to the override layer. */
@@ -121,6 +126,33 @@ type Changes = {
 };
 
 const LIVE_NOT = ['deleting', 'deleted'];
+
+const POLICY_ACTION_OF_KIND = {
+  deploy: 'deployment.deploy',
+  promotion: 'deployment.promote',
+  rollback: 'deployment.rollback',
+} as const;
+
+/** A deployment computed and checked, not yet asked of the policies nor stored. */
+type DeploymentDraft = {
+  environment: Environment;
+  type: EnvironmentType;
+  deployment: Pick<
+    NewDeployment,
+    | 'kind'
+    | 'resolved'
+    | 'source'
+    | 'commit'
+    | 'rollbackOf'
+    | 'promotedFrom'
+    | 'createdBy'
+    | 'pin'
+    | 'expectedCurrent'
+  > & { message?: string };
+  version: string;
+  /** For a promotion: the deployment promoted from. */
+  promotedFrom?: Deployment;
+};
 
 /**
  * Deployments of components to their environments: what would be rolled out
@@ -143,6 +175,7 @@ export class DeploymentsService {
   private readonly adminGroups: string[];
   private readonly ciSubjects: string[];
   private readonly clock: () => Date;
+  private readonly policy?: PolicyGate;
   /** Invalid annotations already logged, so that each is logged once. */
   private readonly loggedAnnotations = new Set<string>();
 
@@ -181,6 +214,7 @@ export class DeploymentsService {
     this.adminGroups = options.adminGroups ?? [];
     this.ciSubjects = options.ciSubjects ?? DEFAULT_CI_SUBJECTS;
     this.clock = options.clock ?? (() => new Date());
+    this.policy = options.policy;
   }
 
   /** What a deployment with no changes would roll out now, with each value's layer. */
@@ -207,14 +241,80 @@ export class DeploymentsService {
     if (!parsed.success) {
       throw invalidInput('deployment', parsed.issues);
     }
-    const request = parsed.data;
+    return this.commit(
+      await this.draftDeploy(environmentId, parsed.data, credentials),
+      credentials,
+    );
+  }
+
+  private async draftDeploy(
+    environmentId: string,
+    request: z.output<typeof deployRequestSchema>,
+    credentials: BackstageCredentials,
+  ): Promise<DeploymentDraft> {
     const environment = await this.deployable(environmentId, credentials);
-    return this.deployChanges(environment, request, {
+    return this.draftChanges(environment, request, {
       source: request.source ?? 'api',
       message: request.message,
       commit: request.commit,
       createdBy: actorOf(credentials),
     });
+  }
+
+  /**
+   * What the policies would decide on a deploy, promotion or rollback
+   * (`POST /policy/evaluate`), after the same checks as the request itself;
+   * nothing is stored.
+   */
+  async evaluatePolicy(
+    action: 'deployment.deploy' | 'deployment.promote' | 'deployment.rollback',
+    environmentId: string | undefined,
+    input: unknown,
+    { credentials }: Credentials,
+  ): Promise<PolicyEvaluation> {
+    if (!environmentId) {
+      throw invalidInput('policy evaluation', [
+        { field: 'environmentId', rule: `is required for ${action}` },
+      ]);
+    }
+    if (!this.policy) {
+      return {
+        outcome: 'off',
+        deny: [],
+        warn: [],
+        reason: 'Policy evaluation is not configured',
+      };
+    }
+    const schema = {
+      'deployment.deploy': deployRequestSchema,
+      'deployment.promote': promoteRequestSchema,
+      'deployment.rollback': rollbackRequestSchema,
+    }[action];
+    const parsed = parseWithIssues(schema, input);
+    if (!parsed.success) {
+      throw invalidInput('request', parsed.issues);
+    }
+    let draft: DeploymentDraft;
+    if (action === 'deployment.deploy') {
+      draft = await this.draftDeploy(
+        environmentId,
+        parsed.data as z.output<typeof deployRequestSchema>,
+        credentials,
+      );
+    } else if (action === 'deployment.promote') {
+      draft = await this.draftPromote(
+        environmentId,
+        parsed.data as z.output<typeof promoteRequestSchema>,
+        credentials,
+      );
+    } else {
+      draft = await this.draftRollback(
+        environmentId,
+        parsed.data as z.output<typeof rollbackRequestSchema>,
+        credentials,
+      );
+    }
+    return this.policy.evaluate(this.policyRequestOf(draft), credentials);
   }
 
   /**
@@ -279,7 +379,7 @@ export class DeploymentsService {
       );
     }
     assertLive(environment);
-    return this.deployChanges(
+    const draft = await this.draftChanges(
       environment,
       { image: request.image },
       {
@@ -289,6 +389,7 @@ export class DeploymentsService {
         createdBy: options.createdBy,
       },
     );
+    return this.commit(draft, options.credentials);
   }
 
   /**
@@ -304,7 +405,17 @@ export class DeploymentsService {
     if (!parsed.success) {
       throw invalidInput('rollback', parsed.issues);
     }
-    const request = parsed.data;
+    return this.commit(
+      await this.draftRollback(environmentId, parsed.data, credentials),
+      credentials,
+    );
+  }
+
+  private async draftRollback(
+    environmentId: string,
+    request: z.output<typeof rollbackRequestSchema>,
+    credentials: BackstageCredentials,
+  ): Promise<DeploymentDraft> {
     const environment = await this.deployable(environmentId, credentials);
     // Another environment's deployment is "not found" here, whether or not
     // it exists: its id says nothing to someone who may not see it.
@@ -327,7 +438,7 @@ export class DeploymentsService {
     const type = this.typeOf(environment);
     const { current } = await this.targetOf(environment.id);
     this.assertWithinBounds(environment, type, target.resolved);
-    return this.record(environment, type, {
+    return this.draft(environment, type, {
       kind: 'rollback',
       resolved: target.resolved,
       source: request.source ?? 'api',
@@ -353,7 +464,17 @@ export class DeploymentsService {
     if (!parsed.success) {
       throw invalidInput('promotion', parsed.issues);
     }
-    const request = parsed.data;
+    return this.commit(
+      await this.draftPromote(targetEnvironmentId, parsed.data, credentials),
+      credentials,
+    );
+  }
+
+  private async draftPromote(
+    targetEnvironmentId: string,
+    request: z.output<typeof promoteRequestSchema>,
+    credentials: BackstageCredentials,
+  ): Promise<DeploymentDraft> {
     const environment = await this.deployable(targetEnvironmentId, credentials);
     const component = await this.componentOf(environment);
     const path = this.promotionPaths.pathFor(component.annotations);
@@ -429,22 +550,27 @@ export class DeploymentsService {
     });
     const type = this.typeOf(environment);
     this.assertWithinBounds(environment, type, resolved);
-    return this.record(environment, type, {
-      kind: 'promotion',
-      resolved,
-      source: request.source ?? 'api',
-      message:
-        request.message ??
-        `Promoted ${source.version} from ${source.environmentName}`,
-      promotedFrom: {
-        deploymentId: source.id,
-        environmentId: source.environmentId,
-        environmentName: source.environmentName,
+    return this.draft(
+      environment,
+      type,
+      {
+        kind: 'promotion',
+        resolved,
+        source: request.source ?? 'api',
+        message:
+          request.message ??
+          `Promoted ${source.version} from ${source.environmentName}`,
+        promotedFrom: {
+          deploymentId: source.id,
+          environmentId: source.environmentId,
+          environmentName: source.environmentName,
+        },
+        createdBy: actorOf(credentials),
+        pin: 'refuse',
+        expectedCurrent: current?.id ?? null,
       },
-      createdBy: actorOf(credentials),
-      pin: 'refuse',
-      expectedCurrent: current?.id ?? null,
-    });
+      source,
+    );
   }
 
   async approve(
@@ -682,7 +808,7 @@ export class DeploymentsService {
    * when another deployment became current since this read, so that two
    * concurrent deploys never merge overrides from a stale read.
    */
-  private async deployChanges(
+  private async draftChanges(
     environment: Environment,
     changes: Changes,
     meta: {
@@ -691,7 +817,7 @@ export class DeploymentsService {
       commit?: DeploymentCommit;
       createdBy: string;
     },
-  ): Promise<ApiDeployment> {
+  ): Promise<DeploymentDraft> {
     const type = this.typeOf(environment);
     const { current } = await this.targetOf(environment.id);
     const component = await this.componentOf(environment);
@@ -710,7 +836,7 @@ export class DeploymentsService {
       override,
     });
     this.assertWithinBounds(environment, type, resolved);
-    return this.record(environment, type, {
+    return this.draft(environment, type, {
       kind: 'deploy',
       resolved,
       source: meta.source,
@@ -724,25 +850,66 @@ export class DeploymentsService {
     });
   }
 
-  /** Stores a deployment with its hash, version, approval and audit event. */
-  private async record(
+  /** A deployment ready to be recorded, with its version and message. */
+  private draft(
     environment: Environment,
     type: EnvironmentType,
-    deployment: Pick<
-      NewDeployment,
-      | 'kind'
-      | 'resolved'
-      | 'source'
-      | 'commit'
-      | 'rollbackOf'
-      | 'promotedFrom'
-      | 'createdBy'
-      | 'pin'
-      | 'expectedCurrent'
-    > & { message?: string },
-  ): Promise<ApiDeployment> {
+    deployment: DeploymentDraft['deployment'],
+    promotedFrom?: Deployment,
+  ): DeploymentDraft {
     const version = imageVersion(deployment.resolved.config.image);
-    const message = deployment.message ?? `Deployed ${version}`;
+    return {
+      environment,
+      type,
+      deployment: {
+        ...deployment,
+        message: deployment.message ?? `Deployed ${version}`,
+      },
+      version,
+      ...(promotedFrom && { promotedFrom }),
+    };
+  }
+
+  /** What the policies are asked about a draft. */
+  private policyRequestOf(draft: DeploymentDraft): PolicyRequest {
+    const { environment, deployment } = draft;
+    const { config } = deployment.resolved;
+    return {
+      action: POLICY_ACTION_OF_KIND[deployment.kind],
+      environment: {
+        id: environment.id,
+        name: environment.name,
+        type: environment.type,
+        componentRef: environment.componentRef,
+        ownerRef: environment.ownerRef,
+        ttl: environment.spec.ttl ?? null,
+        replicas: config.replicas,
+        image: config.image,
+      },
+      deployment: {
+        image: config.image,
+        replicas: config.replicas,
+        message: deployment.message ?? '',
+      },
+      ...(draft.promotedFrom && { promotedFrom: draft.promotedFrom }),
+      actor: deployment.createdBy,
+    };
+  }
+
+  /**
+   * Asks the policies, then stores the deployment with its hash, version,
+   * approval, audit event and the policies' decision, in one transaction.
+   */
+  private async commit(
+    draft: DeploymentDraft,
+    credentials: BackstageCredentials | undefined,
+  ): Promise<ApiDeployment> {
+    const check = await this.policy?.check(
+      this.policyRequestOf(draft),
+      credentials,
+    );
+    const { environment, type, deployment, version } = draft;
+    const message = deployment.message!;
     const approval = deploymentApproval(type, this.adminGroups, this.clock());
     const created = await this.deployments.createDeployment({
       ...deployment,
@@ -762,8 +929,9 @@ export class DeploymentsService {
         outcome: 'initiated',
         message: `${version} (${deployment.source}): ${message}`,
       },
+      ...(check && { policyDecision: check.decision }),
     });
-    return toApiDeployment(created);
+    return withPolicy(toApiDeployment(created), check);
   }
 
   private async decide(

@@ -1,4 +1,5 @@
 import { EnvironmentCaps } from './environmentCaps';
+import { NewPolicyDecision } from './policyDecisions';
 import {
   AuditEvent,
   AuditOutcome,
@@ -28,6 +29,8 @@ export interface NewEnvironment {
    * reason and no job, and waits for `decideApproval`.
    */
   approval?: { groups: string[]; expiresAt: Date; reason: string };
+  /** The policies' decision that let it through, written in the same transaction. */
+  policyDecision?: Omit<NewPolicyDecision, 'environmentId'>;
 }
 
 export interface EnvironmentFilter {
@@ -189,6 +192,8 @@ export interface EnvironmentsStore {
     expiresAt: Date;
     actor: string;
     expectedVersion?: number;
+    /** The policies' decision that let it through, written in the same transaction. */
+    policyDecision?: Omit<NewPolicyDecision, 'environmentId'>;
   }): Promise<Environment>;
 
   appendAuditEvent(event: NewAuditEvent): Promise<AuditEvent>;

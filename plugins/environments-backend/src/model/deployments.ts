@@ -6,6 +6,7 @@ import {
   ResolvedConfig,
 } from '@internal/backstage-plugin-environments-common';
 import { NewAuditEvent } from './EnvironmentsStore';
+import { NewPolicyDecision } from './policyDecisions';
 
 export type { DeploymentKind, DeploymentSource, DeploymentState };
 
@@ -109,6 +110,8 @@ export interface NewDeployment {
   expectedCurrent?: string | null;
   /** Written in the same transaction; `environmentId` is filled in. */
   audit: Omit<NewAuditEvent, 'environmentId'>;
+  /** The policies' decision that let it through, written in the same transaction. */
+  policyDecision?: Omit<NewPolicyDecision, 'environmentId'>;
 }
 
 /** One page of a history, newest first: `limit` deployments older than `before`. */

@@ -18,3 +18,8 @@ export {
   toApiStatusTransition,
 } from './toApi';
 export { componentOwnerRef, componentSystemRef } from './catalogEntity';
+export type {
+  NewPolicyDecision,
+  PolicyDecisionEntry,
+  PolicyDecisionsStore,
+} from './policyDecisions';

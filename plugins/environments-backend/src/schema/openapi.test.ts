@@ -3,6 +3,15 @@ import {
   auditEventSchema,
   auditTrailSchema,
   ciDeployRequestSchema,
+  policyDecisionListSchema,
+  policyDecisionRecordSchema,
+  policyEvaluationRequestSchema,
+  policyEvaluationSchema,
+  policyInputSchema,
+  policyMessageSchema,
+  policyResultSchema,
+  policyRuleListSchema,
+  policyRuleSchema,
   configChangeSchema,
   configLayersSchema,
   configLayerValuesSchema,
@@ -163,6 +172,14 @@ describe('openapi.yaml', () => {
       ['EnvironmentDeployments', environmentDeploymentsSchema],
       ['WhatRunsWhere', whatRunsWhereSchema],
       ['EnvironmentSecret', environmentSecretSchema],
+      ['PolicyMessage', policyMessageSchema],
+      ['PolicyResult', policyResultSchema],
+      ['PolicyInput', policyInputSchema],
+      ['PolicyEvaluation', policyEvaluationSchema],
+      ['PolicyRule', policyRuleSchema],
+      ['PolicyRuleList', policyRuleListSchema],
+      ['PolicyDecisionRecord', policyDecisionRecordSchema],
+      ['PolicyDecisionList', policyDecisionListSchema],
     ])('%s, as the backend answers it', (name, schema) => {
       expect(specShape(component(name))).toEqual(shapeOfZod(schema, 'output'));
     });
@@ -187,6 +204,7 @@ describe('openapi.yaml', () => {
       ],
       ['CiDeployRequest', leavesRequiredToZod(ciDeployRequestSchema)],
       ['SecretValueRequest', leavesRequiredToZod(secretValueRequestSchema)],
+      ['PolicyEvaluationRequest', policyEvaluationRequestSchema],
     ])('%s, as a client sends it', (name, schema) => {
       expect(specShape(component(name))).toEqual(shapeOfZod(schema, 'input'));
     });
@@ -221,6 +239,9 @@ describe('openapi.yaml', () => {
     ['/environment-approvals', 'get', environmentListSchema],
     ['/what-runs-where', 'get', whatRunsWhereSchema],
     ['/ci/deployments', 'post', deploymentSchema],
+    ['/policy/evaluate', 'post', policyEvaluationSchema],
+    ['/policy/rules', 'get', policyRuleListSchema],
+    ['/policy/decisions', 'get', policyDecisionListSchema],
   ])('answers %s %s as the contract says', (path, method, schema) => {
     expect(specShape(responseSchema(path, method))).toEqual(
       shapeOfZod(schema, 'output'),
@@ -264,6 +285,7 @@ describe('openapi.yaml', () => {
       leavesRequiredToZod(approvalDecisionRequestSchema),
     ],
     ['/ci/deployments', 'post', leavesRequiredToZod(ciDeployRequestSchema)],
+    ['/policy/evaluate', 'post', policyEvaluationRequestSchema],
   ])('takes the body of %s %s as the contract says', (path, method, schema) => {
     expect(specShape(requestBodySchema(path, method))).toEqual(
       shapeOfZod(schema, 'input'),

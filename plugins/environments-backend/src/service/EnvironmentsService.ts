@@ -21,6 +21,8 @@ import {
   formatValidationIssues,
   parseDuration,
   parseWithIssues,
+  PolicyEvaluation,
+  PolicyResult,
   validateEnvironmentRequest,
   validateEnvironmentUpdate,
   StatusTransition as ApiStatusTransition,
@@ -38,6 +40,7 @@ import {
   componentSystemRef,
 } from '../model';
 import { EnvironmentAuthorizer } from '../permissions/EnvironmentAuthorizer';
+import { PolicyCheck, PolicyGate, PolicyRequest } from '../policy';
 import { ReconcileRateLimiter } from './ReconcileRateLimiter';
 import {
   decodePageToken,
@@ -105,7 +108,17 @@ export type EnvironmentsServiceOptions = {
   adminGroups?: string[];
   /** Tells approvers and requesters about approvals; its failures never fail a request. */
   approvalNotifier?: EnvironmentApprovalNotifier;
+  /** The platform's policies, asked before a create or an extension is stored; none in some tests. */
+  policy?: PolicyGate;
 };
+
+/** An answer with the policies' word on the change it is to. */
+export function withPolicy<T extends object>(
+  answer: T,
+  check: PolicyCheck | undefined,
+): T & { policy?: PolicyResult } {
+  return check ? { ...answer, policy: check.result } : answer;
+}
 
 /** What the service tells about the approvals of environments. */
 export interface EnvironmentApprovalNotifier {
@@ -143,6 +156,7 @@ export class EnvironmentsService {
   private readonly reconcileLimiter: ReconcileRateLimiter;
   private readonly adminGroups: string[];
   private readonly approvalNotifier?: EnvironmentApprovalNotifier;
+  private readonly policy?: PolicyGate;
 
   constructor(options: EnvironmentsServiceOptions) {
     this.store = options.store;
@@ -154,6 +168,7 @@ export class EnvironmentsService {
     this.clock = options.clock ?? (() => new Date());
     this.adminGroups = options.adminGroups ?? [];
     this.approvalNotifier = options.approvalNotifier;
+    this.policy = options.policy;
     this.reconcileLimiter = new ReconcileRateLimiter({
       intervalMs: options.reconcileIntervalMs ?? 5000,
       clock: () => this.clock().getTime(),
@@ -179,6 +194,70 @@ export class EnvironmentsService {
     input: unknown,
     { credentials }: Credentials,
   ): Promise<ApiEnvironment> {
+    const draft = await this.draftCreate(input, credentials);
+    const { spec, component, ownerRef } = draft;
+    const check = await this.policy?.check(draft.policy, credentials);
+    const now = this.clock();
+    const type = this.types[spec.type];
+    const approval = type?.requiresApproval
+      ? this.approvalFor(type, now)
+      : undefined;
+    const environment = await this.store.createEnvironment({
+      name: spec.name,
+      namespace: environmentNamespace(spec.componentRef, spec.name),
+      componentRef: spec.componentRef,
+      ownerRef,
+      systemRef: componentSystemRef(component),
+      type: spec.type,
+      spec,
+      createdBy: this.actor(credentials),
+      ...(spec.ttl && {
+        expiresAt: new Date(now.getTime() + parseDuration(spec.ttl)),
+      }),
+      caps: type?.maxEnvironments,
+      approval,
+      ...(check && { policyDecision: check.decision }),
+    });
+    if (approval) {
+      await this.approvalNotifier?.environmentApprovalRequested(environment);
+    }
+    return withPolicy(toApiEnvironment(environment), check);
+  }
+
+  /**
+   * What the policies would decide on a request (`POST /policy/evaluate`),
+   * after the same validation and permission checks as the request itself;
+   * nothing is stored.
+   */
+  async evaluatePolicy(
+    action: 'environment.request' | 'environment.extend',
+    environmentId: string | undefined,
+    input: unknown,
+    { credentials }: Credentials,
+  ): Promise<PolicyEvaluation> {
+    if (!this.policy) {
+      return {
+        outcome: 'off',
+        deny: [],
+        warn: [],
+        reason: 'Policy evaluation is not configured',
+      };
+    }
+    if (action === 'environment.request') {
+      const draft = await this.draftCreate(input, credentials);
+      return this.policy.evaluate(draft.policy, credentials);
+    }
+    if (!environmentId) {
+      throw invalidInput('policy evaluation', [
+        { field: 'environmentId', rule: `is required for ${action}` },
+      ]);
+    }
+    const draft = await this.draftExtend(environmentId, input, credentials);
+    return this.policy.evaluate(draft.policy, credentials);
+  }
+
+  /** A request validated, its component read and the caller authorized: all but the store. */
+  private async draftCreate(input: unknown, credentials: BackstageCredentials) {
     const validation = this.withDrivers(
       validateEnvironmentRequest(input, this.types),
     );
@@ -205,30 +284,19 @@ export class EnvironmentsService {
       { componentRef: spec.componentRef, ownerRef, type: spec.type },
       credentials,
     );
-    const now = this.clock();
-    const type = this.types[spec.type];
-    const approval = type?.requiresApproval
-      ? this.approvalFor(type, now)
-      : undefined;
-    const environment = await this.store.createEnvironment({
-      name: spec.name,
-      namespace: environmentNamespace(spec.componentRef, spec.name),
-      componentRef: spec.componentRef,
-      ownerRef,
-      systemRef: componentSystemRef(component),
-      type: spec.type,
-      spec,
-      createdBy: this.actor(credentials),
-      ...(spec.ttl && {
-        expiresAt: new Date(now.getTime() + parseDuration(spec.ttl)),
-      }),
-      caps: type?.maxEnvironments,
-      approval,
-    });
-    if (approval) {
-      await this.approvalNotifier?.environmentApprovalRequested(environment);
-    }
-    return toApiEnvironment(environment);
+    const policy: PolicyRequest = {
+      action: 'environment.request',
+      environment: {
+        name: spec.name,
+        type: spec.type,
+        componentRef: spec.componentRef,
+        ownerRef,
+        ttl: spec.ttl ?? null,
+        image: spec.image ?? null,
+      },
+      component,
+    };
+    return { spec, component, ownerRef, policy };
   }
 
   /**
@@ -459,6 +527,32 @@ export class EnvironmentsService {
     input: unknown,
     { credentials, expectedVersion }: Credentials & Precondition,
   ): Promise<ApiEnvironment> {
+    const draft = await this.draftExtend(
+      id,
+      input,
+      credentials,
+      expectedVersion,
+    );
+    const check = await this.policy?.check(draft.policy, credentials);
+    // Without If-Match there is nothing to lose: the store only ever moves
+    // the expiry later, checked in its own transaction.
+    const extended = await this.store.extendExpiry({
+      id,
+      expiresAt: draft.expiresAt,
+      actor: this.actor(credentials),
+      expectedVersion,
+      ...(check && { policyDecision: check.decision }),
+    });
+    return withPolicy(toApiEnvironment(extended), check);
+  }
+
+  /** An extension checked and authorized: all but the store. */
+  private async draftExtend(
+    id: string,
+    input: unknown,
+    credentials: BackstageCredentials,
+    expectedVersion?: number,
+  ) {
     const environment = await this.liveEnvironment(id, 'extended');
     await this.authorizer.authorize('update', environment, credentials);
     assertExpectedVersion(environment, expectedVersion);
@@ -504,15 +598,19 @@ export class EnvironmentsService {
         },
       ]);
     }
-    // Without If-Match there is nothing to lose: the store only ever moves
-    // the expiry later, checked in its own transaction.
-    const extended = await this.store.extendExpiry({
-      id,
-      expiresAt,
-      actor: this.actor(credentials),
-      expectedVersion,
-    });
-    return toApiEnvironment(extended);
+    const policy: PolicyRequest = {
+      action: 'environment.extend',
+      environment: {
+        id: environment.id,
+        name: environment.name,
+        type: environment.type,
+        componentRef: environment.componentRef,
+        ownerRef: environment.ownerRef,
+        ttl: String(ttl),
+        image: environment.spec.image ?? null,
+      },
+    };
+    return { expiresAt, policy };
   }
 
   /**

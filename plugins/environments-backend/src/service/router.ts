@@ -12,6 +12,7 @@ import { createOpenApiRouter } from '../schema/openapi/generated/router';
 import { DeploymentsService } from '../deployments/DeploymentsService';
 import { EnvironmentObservability } from './EnvironmentObservability';
 import { EnvironmentsService } from './EnvironmentsService';
+import { PolicyService } from './PolicyService';
 import { environmentETag, expectedVersionOf } from './versionHeaders';
 import { environmentsErrorHandler, jsonBodies } from './httpErrors';
 
@@ -22,6 +23,8 @@ export type RouterOptions = {
   observability: Pick<EnvironmentObservability, 'pods' | 'events' | 'openLogs'>;
   /** Deployments, their approvals and the environments' secrets; left out by tests of the rest. */
   deployments?: DeploymentsService;
+  /** The policy API (dry run, rules, decisions); left out by tests of the rest. */
+  policy?: PolicyService;
   config: RootConfigService;
   logger: LoggerService;
 };
@@ -41,6 +44,7 @@ export async function createRouter({
   service,
   observability,
   deployments,
+  policy,
   config,
   logger,
 }: RouterOptions) {
@@ -485,6 +489,27 @@ export async function createRouter({
         recorded,
       );
       res.status(202).json(deployment);
+    });
+  }
+
+  if (policy) {
+    // A dry run stores nothing, so it is not audited: only real requests are.
+    router.post('/policy/evaluate', async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      res.json(await policy.evaluate(req.body, { credentials }));
+    });
+
+    router.get('/policy/rules', async (req, res) => {
+      await httpAuth.credentials(req);
+      res.json(await policy.rules());
+    });
+
+    router.get('/policy/decisions', async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      const { limit, environmentId } = req.query;
+      res.json(
+        await policy.decisions({ limit, environmentId }, { credentials }),
+      );
     });
   }
 

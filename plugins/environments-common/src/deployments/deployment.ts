@@ -6,6 +6,7 @@ import {
 } from './config';
 import { imageReferenceSchema } from '../request';
 import { quantitySchema } from '../quantity';
+import { policyResultSchema } from '../policy/schema';
 
 const text = z.string().min(1, 'must not be empty');
 const timestamp = z.iso.datetime({
@@ -249,6 +250,11 @@ export const deploymentSchema = z.object({
   /** When it reached succeeded or failed. */
   finishedAt: timestamp.optional(),
   updatedAt: timestamp,
+  /**
+   * The policies' word on the deploy, promotion or rollback this answer is
+   * to: their warnings, to be shown. Only in the answer to that request.
+   */
+  policy: policyResultSchema.optional(),
 });
 
 /**

@@ -79,7 +79,7 @@ export const spec = {
     "requestBodies": {},
     "responses": {
       "ErrorResponse": {
-        "description": "An error: 400 invalid input (each bad field and the rule it breaks, in `error.message` and in `error.issues`), 401 not signed in, 403 not allowed, 404 unknown environment, component or pod, 409 name or namespace taken, 412 the environment changed since the version in `If-Match`, 429 too many requests (when to retry is in `Retry-After`), 503 the database cannot be reached. A 500 says only its `logId`, under which the backend logged the error; no response carries a stack trace.",
+        "description": "An error: 400 invalid input (each bad field and the rule it breaks, in `error.message` and in `error.issues`), 401 not signed in, 403 not allowed (`PolicyDeniedError`: a platform policy refused it, every rule and its message in `error.violations`), 404 unknown environment, component or pod, 409 name or namespace taken, 412 the environment changed since the version in `If-Match`, 429 too many requests (when to retry is in `Retry-After`), 503 the database cannot be reached. A 500 says only its `logId`, under which the backend logged the error; no response carries a stack trace.",
         "content": {
           "application/json": {
             "schema": {
@@ -108,6 +108,28 @@ export const spec = {
                 "description": "For InputError from validation, one entry per problem.",
                 "items": {
                   "$ref": "#/components/schemas/ValidationIssue"
+                }
+              },
+              "action": {
+                "type": "string",
+                "description": "For PolicyDeniedError (403), the action the policies refused."
+              },
+              "revision": {
+                "type": "string",
+                "description": "For PolicyDeniedError, the policy bundle's revision."
+              },
+              "violations": {
+                "type": "array",
+                "description": "For PolicyDeniedError, every rule that denied, with its message.",
+                "items": {
+                  "$ref": "#/components/schemas/PolicyMessage"
+                }
+              },
+              "warnings": {
+                "type": "array",
+                "description": "For PolicyDeniedError, the warnings given with the denial.",
+                "items": {
+                  "$ref": "#/components/schemas/PolicyMessage"
                 }
               }
             },
@@ -449,6 +471,9 @@ export const spec = {
           },
           "approval": {
             "$ref": "#/components/schemas/DeploymentApproval"
+          },
+          "policy": {
+            "$ref": "#/components/schemas/PolicyResult"
           }
         },
         "required": [
@@ -1278,6 +1303,9 @@ export const spec = {
           },
           "updatedAt": {
             "type": "string"
+          },
+          "policy": {
+            "$ref": "#/components/schemas/PolicyResult"
           }
         },
         "required": [
@@ -1653,6 +1681,532 @@ export const spec = {
             "description": "Written only into the environment's Kubernetes Secret; never returned, logged or stored elsewhere."
           }
         }
+      },
+      "PolicyMessage": {
+        "type": "object",
+        "description": "One rule's word on a request.",
+        "properties": {
+          "rule": {
+            "type": "string",
+            "description": "`<area>.<rule>`, e.g. `deployments.allowed_registries`."
+          },
+          "message": {
+            "type": "string",
+            "description": "For the developer, naming the field and what is allowed."
+          }
+        },
+        "required": [
+          "rule",
+          "message"
+        ]
+      },
+      "PolicyResult": {
+        "type": "object",
+        "description": "The platform policies' word on the change this answer is to; only in the answer to that change. Warnings are to be shown: the change was made.",
+        "properties": {
+          "outcome": {
+            "type": "string",
+            "enum": [
+              "allow",
+              "warn",
+              "deny",
+              "off",
+              "error"
+            ]
+          },
+          "revision": {
+            "type": "string"
+          },
+          "warnings": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PolicyMessage"
+            }
+          }
+        },
+        "required": [
+          "outcome",
+          "warnings"
+        ]
+      },
+      "PolicyInput": {
+        "type": "object",
+        "description": "What the policies see (policies/README.md) - who, what and when.",
+        "properties": {
+          "action": {
+            "type": "string",
+            "enum": [
+              "environment.request",
+              "environment.extend",
+              "deployment.deploy",
+              "deployment.promote",
+              "deployment.rollback"
+            ]
+          },
+          "now": {
+            "type": "string"
+          },
+          "clock": {
+            "type": "object",
+            "properties": {
+              "weekday": {
+                "type": "string",
+                "enum": [
+                  "Monday",
+                  "Tuesday",
+                  "Wednesday",
+                  "Thursday",
+                  "Friday",
+                  "Saturday",
+                  "Sunday"
+                ]
+              },
+              "hour": {
+                "type": "integer"
+              },
+              "minute": {
+                "type": "integer"
+              },
+              "timeZone": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "weekday",
+              "hour",
+              "minute",
+              "timeZone"
+            ]
+          },
+          "user": {
+            "type": "object",
+            "properties": {
+              "ref": {
+                "type": "string"
+              },
+              "groups": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                }
+              },
+              "isAdmin": {
+                "type": "boolean"
+              }
+            },
+            "required": [
+              "ref",
+              "groups",
+              "isAdmin"
+            ]
+          },
+          "environment": {
+            "type": "object",
+            "properties": {
+              "name": {
+                "type": "string"
+              },
+              "type": {
+                "type": "string"
+              },
+              "componentRef": {
+                "type": "string"
+              },
+              "ownerRef": {
+                "type": "string"
+              },
+              "system": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              },
+              "lifecycle": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              },
+              "ttl": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              },
+              "replicas": {
+                "type": [
+                  "integer",
+                  "null"
+                ]
+              },
+              "image": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              }
+            },
+            "required": [
+              "name",
+              "type",
+              "componentRef",
+              "ownerRef",
+              "system",
+              "lifecycle",
+              "ttl",
+              "replicas",
+              "image"
+            ]
+          },
+          "type": {
+            "type": "object",
+            "properties": {
+              "name": {
+                "type": "string"
+              },
+              "ephemeral": {
+                "type": "boolean"
+              },
+              "requiresApproval": {
+                "type": "boolean"
+              },
+              "maxTtl": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              }
+            },
+            "required": [
+              "name",
+              "ephemeral",
+              "requiresApproval",
+              "maxTtl"
+            ]
+          },
+          "deployment": {
+            "oneOf": [
+              {
+                "type": "null"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "image": {
+                    "type": "string"
+                  },
+                  "repository": {
+                    "type": "string"
+                  },
+                  "registry": {
+                    "type": "string"
+                  },
+                  "tag": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "digest": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "replicas": {
+                    "type": "integer"
+                  },
+                  "message": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "image",
+                  "repository",
+                  "registry",
+                  "tag",
+                  "digest",
+                  "replicas",
+                  "message"
+                ]
+              }
+            ]
+          },
+          "promotion": {
+            "oneOf": [
+              {
+                "type": "null"
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "from": {
+                    "type": "object",
+                    "properties": {
+                      "environmentName": {
+                        "type": "string"
+                      },
+                      "type": {
+                        "type": "string"
+                      },
+                      "state": {
+                        "type": "string"
+                      },
+                      "succeededAt": {
+                        "type": [
+                          "string",
+                          "null"
+                        ]
+                      }
+                    },
+                    "required": [
+                      "environmentName",
+                      "type",
+                      "state",
+                      "succeededAt"
+                    ]
+                  }
+                },
+                "required": [
+                  "from"
+                ]
+              }
+            ]
+          },
+          "counts": {
+            "type": "object",
+            "properties": {
+              "ownerEnvironments": {
+                "type": "integer"
+              },
+              "ownerEnvironmentsOfType": {
+                "type": "integer"
+              }
+            },
+            "required": [
+              "ownerEnvironments",
+              "ownerEnvironmentsOfType"
+            ]
+          }
+        },
+        "required": [
+          "action",
+          "now",
+          "clock",
+          "user",
+          "environment",
+          "type",
+          "deployment",
+          "promotion",
+          "counts"
+        ]
+      },
+      "PolicyEvaluationRequest": {
+        "type": "object",
+        "description": "An action with the body its own endpoint would be sent.",
+        "properties": {
+          "action": {
+            "type": "string",
+            "enum": [
+              "environment.request",
+              "environment.extend",
+              "deployment.deploy",
+              "deployment.promote",
+              "deployment.rollback"
+            ]
+          },
+          "environmentId": {
+            "type": "string",
+            "description": "The environment acted on; not for environment.request."
+          },
+          "request": {
+            "type": "object",
+            "description": "The body, e.g. a DeployRequest for deployment.deploy.",
+            "additionalProperties": {}
+          }
+        },
+        "required": [
+          "action",
+          "request"
+        ]
+      },
+      "PolicyEvaluation": {
+        "type": "object",
+        "properties": {
+          "outcome": {
+            "type": "string",
+            "enum": [
+              "allow",
+              "warn",
+              "deny",
+              "off",
+              "error"
+            ]
+          },
+          "revision": {
+            "type": "string"
+          },
+          "deny": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PolicyMessage"
+            }
+          },
+          "warn": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PolicyMessage"
+            }
+          },
+          "input": {
+            "$ref": "#/components/schemas/PolicyInput"
+          },
+          "reason": {
+            "type": "string",
+            "description": "Why there is no decision of the policies (off, or a failure)."
+          }
+        },
+        "required": [
+          "outcome",
+          "deny",
+          "warn"
+        ]
+      },
+      "PolicyRule": {
+        "type": "object",
+        "properties": {
+          "rule": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          },
+          "severity": {
+            "type": "string",
+            "enum": [
+              "deny",
+              "warn"
+            ]
+          }
+        },
+        "required": [
+          "rule",
+          "title",
+          "severity"
+        ]
+      },
+      "PolicyRuleList": {
+        "type": "object",
+        "properties": {
+          "mode": {
+            "type": "string",
+            "enum": [
+              "embedded",
+              "server",
+              "off"
+            ]
+          },
+          "revision": {
+            "type": "string"
+          },
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PolicyRule"
+            }
+          }
+        },
+        "required": [
+          "mode",
+          "items"
+        ]
+      },
+      "PolicyDecisionRecord": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "integer"
+          },
+          "at": {
+            "type": "string"
+          },
+          "action": {
+            "type": "string",
+            "enum": [
+              "environment.request",
+              "environment.extend",
+              "deployment.deploy",
+              "deployment.promote",
+              "deployment.rollback"
+            ]
+          },
+          "actor": {
+            "type": "string"
+          },
+          "environmentId": {
+            "type": "string",
+            "description": "Absent for a denied environment request."
+          },
+          "environmentName": {
+            "type": "string"
+          },
+          "componentRef": {
+            "type": "string"
+          },
+          "outcome": {
+            "type": "string",
+            "enum": [
+              "allow",
+              "warn",
+              "deny",
+              "off",
+              "error"
+            ]
+          },
+          "revision": {
+            "type": "string"
+          },
+          "deny": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PolicyMessage"
+            }
+          },
+          "warn": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PolicyMessage"
+            }
+          }
+        },
+        "required": [
+          "id",
+          "at",
+          "action",
+          "actor",
+          "environmentName",
+          "componentRef",
+          "outcome",
+          "deny",
+          "warn"
+        ]
+      },
+      "PolicyDecisionList": {
+        "type": "object",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PolicyDecisionRecord"
+            }
+          }
+        },
+        "required": [
+          "items"
+        ]
       }
     },
     "securitySchemes": {
@@ -3102,6 +3656,118 @@ export const spec = {
             "$ref": "#/components/responses/ErrorResponse"
           },
           "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/policy/evaluate": {
+      "post": {
+        "operationId": "EvaluatePolicy",
+        "description": "A dry run: what the platform's policies would decide on an action sent with this body, after the action's own validation and permission checks, with the input they saw. Nothing is stored or audited.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PolicyEvaluationRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The decision.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PolicyEvaluation"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/policy/rules": {
+      "get": {
+        "operationId": "ListPolicyRules",
+        "description": "The rules of the policy bundle that decides now, from its manifest.",
+        "responses": {
+          "200": {
+            "description": "The active rules.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PolicyRuleList"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/policy/decisions": {
+      "get": {
+        "operationId": "ListPolicyDecisions",
+        "description": "The newest decisions of the policies, newest first: all of them for the platform's admins, an environment's for whoever may read it, otherwise the caller's own.",
+        "parameters": [
+          {
+            "name": "limit",
+            "in": "query",
+            "description": "At most this many; 50 unless set, 500 at most.",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 500
+            }
+          },
+          {
+            "name": "environmentId",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 64
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The decisions.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PolicyDecisionList"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
             "$ref": "#/components/responses/ErrorResponse"
           },
           "default": {
