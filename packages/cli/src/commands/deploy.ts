@@ -26,7 +26,10 @@ async function finish(
   options: { wait?: boolean; timeout: string },
 ) {
   const timeoutMs = parseTimeout(options.timeout);
-  ctx.note(`${describeDeployment(deployment)} (${deployment.id})`);
+  // With --wait the progress line says it, once.
+  if (!options.wait) {
+    ctx.note(`${describeDeployment(deployment)} (${deployment.id})`);
+  }
   const final = options.wait
     ? await waitForDeployment(ctx, deployment, { timeoutMs })
     : deployment;
