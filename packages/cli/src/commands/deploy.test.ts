@@ -442,3 +442,60 @@ describe('idp logs, events, pods', () => {
     expect(pods.stdout).toMatch(/orders-7d9f\s+1\/1\s+Running\s+2\s/);
   });
 });
+
+describe('idp approve and reject an environment request', () => {
+  let backend: FakeBackend;
+  let env: Record<string, string>;
+
+  beforeEach(async () => {
+    backend = await startFakeBackend({
+      tokens: { alice: 'user:default/alice', bob: 'user:default/bob' },
+    });
+    env = { IDP_BACKEND_URL: backend.url, IDP_TOKEN: 'bob' };
+    backend.api.add({
+      name: 'production',
+      type: 'production',
+      status: 'requested',
+      approval: {
+        groups: ['group:default/platform-team'],
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      },
+    });
+  });
+
+  afterEach(() => backend.close());
+
+  it('lists it under the environment requests and approves it by <component>/<name>', async () => {
+    const pending = await runCli(['approvals'], { env });
+    expect(pending.stdout).toMatch(
+      /Environment requests:\nCOMPONENT.*\norders-service\s+production\s+production\s+requested/,
+    );
+    const approved = await runCli(
+      ['approve', 'orders-service/production', '--comment', 'go', '-o', 'json'],
+      { env },
+    );
+    expect(approved.code).toBe(0);
+    expect(approved.stderr).toContain(
+      'Approved environment component:default/orders-service production',
+    );
+    expect(JSON.parse(approved.stdout).approval.decision).toMatchObject({
+      outcome: 'approved',
+      by: 'user:default/bob',
+      comment: 'go',
+    });
+  });
+
+  it('rejects one, and says so when there is nothing by that name', async () => {
+    const rejected = await runCli(
+      ['reject', 'orders-service/production', '--comment', 'not now'],
+      { env },
+    );
+    expect(rejected.code).toBe(0);
+    expect(rejected.stdout).toContain('rejected by user:default/bob: not now');
+    const missing = await runCli(
+      ['approve', 'orders-service/qa', '--comment', 'x'],
+      { env },
+    );
+    expect(missing.code).toBe(3);
+  });
+});

@@ -194,9 +194,54 @@ export async function startFakeBackend(
         return ok(await api.getEnvironment(id));
       case 'DELETE /environments/:id':
         return ok(await api.deleteEnvironment(id), 202);
+      case 'POST /environments/:id/approve':
+      case 'POST /environments/:id/reject': {
+        // The contract's fake has no environment approvals; decided here as the backend does.
+        const environment = api.environments.get(id);
+        if (!environment?.approval) {
+          return ok(
+            {
+              error: {
+                name: 'NotFoundError',
+                message: `No environment '${id}' waiting for approval`,
+              },
+            },
+            404,
+          );
+        }
+        const outcome = parts[2] === 'approve' ? 'approved' : 'rejected';
+        environment.approval = {
+          ...environment.approval,
+          decision: {
+            outcome,
+            by: userOf(request.authorization)!,
+            at: new Date().toISOString(),
+            comment: body.comment,
+          },
+        };
+        environment.status =
+          outcome === 'approved' ? 'provisioning' : 'deleted';
+        return ok(environment);
+      }
+      case 'GET /environment-approvals':
+        return ok({
+          items: [...api.environments.values()].filter(
+            e => e.approval && !e.approval.decision,
+          ),
+        });
       case 'POST /environments/:id/extend': {
         const environment = api.environments.get(id);
-        if (!environment) return undefined;
+        if (!environment) {
+          return ok(
+            {
+              error: {
+                name: 'NotFoundError',
+                message: `No environment '${id}'`,
+              },
+            },
+            404,
+          );
+        }
         environment.expiresAt = new Date(
           Date.now() + 8 * 3_600_000,
         ).toISOString();
@@ -249,8 +294,6 @@ export async function startFakeBackend(
         return ok(await api.rejectDeployment(id, body));
       case 'GET /approvals':
         return ok(await api.listPendingApprovals());
-      case 'GET /environment-approvals':
-        return ok(await api.listEnvironmentApprovals());
       case 'GET /what-runs-where':
         return ok(await api.getWhatRunsWhere(q.get('componentRef') ?? ''));
       default:
