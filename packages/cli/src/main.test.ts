@@ -44,6 +44,9 @@ describe('idp', () => {
     expect(version).toMatchObject({ code: 0, stdout: '0.1.0\n' });
   });
 
+  // Spawns Node with Backstage's transform: seconds on a busy machine.
+  jest.setTimeout(60_000);
+
   it('runs as the idp binary, with its exit codes', async () => {
     const bin = path.resolve(__dirname, '../bin/idp');
     const run = promisify(execFile);
