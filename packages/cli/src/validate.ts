@@ -75,6 +75,27 @@ export function parsePairs(
   return pairs;
 }
 
+/**
+ * A --resource such as `postgresql:orders-db,version=16,storage=1Gi`: the
+ * type, the name, then the resource's own settings; the request schema
+ * judges them.
+ */
+export function parseResource(value: string): Record<string, string> {
+  const colon = value.indexOf(':');
+  const [name, ...settings] = value.slice(colon + 1).split(',');
+  if (colon <= 0 || !name) {
+    throw new CliError(
+      `--resource must be TYPE:NAME[,KEY=VALUE...], such as postgresql:orders-db,version=16 (got "${value}")`,
+      EXIT.invalid,
+    );
+  }
+  return {
+    ...parsePairs(settings, '--resource'),
+    type: value.slice(0, colon),
+    name,
+  };
+}
+
 const WAIT_PATTERN = /^(\d+)(s|m|h)$/;
 const WAIT_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
 

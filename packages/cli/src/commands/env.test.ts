@@ -150,6 +150,76 @@ describe('idp env', () => {
     );
   });
 
+  it('requests resources with --resource, checked by the resource schemas', async () => {
+    const bad = await runCli(
+      [
+        'env',
+        'request',
+        '--component',
+        'orders-service',
+        '--type',
+        'development',
+        '--resource',
+        'postgresql:orders-db,version=sixteen',
+        '--resource',
+        'mongodb:docs',
+        '--resource',
+        'redis',
+      ],
+      { env },
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(
+      'error: --resource must be TYPE:NAME[,KEY=VALUE...], such as postgresql:orders-db,version=16 (got "redis")\n',
+    );
+    const invalid = await runCli(
+      [
+        'env',
+        'request',
+        '--component',
+        'orders-service',
+        '--type',
+        'development',
+        '--resource',
+        'postgresql:orders-db,version=sixteen',
+        '--resource',
+        'mongodb:docs',
+      ],
+      { env },
+    );
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain(
+      'resources.0.version (--resource): must be a PostgreSQL version',
+    );
+    expect(invalid.stderr).toContain(
+      'resources.1.type (--resource): must be one of: postgresql, redis',
+    );
+    expect(backend.requests).toHaveLength(0);
+
+    const result = await runCli(
+      [
+        'env',
+        'request',
+        '--component',
+        'orders-service',
+        '--type',
+        'development',
+        '--resource',
+        'postgresql:orders-db,version=16,storage=1Gi',
+        '--resource',
+        'redis:cache',
+      ],
+      { env },
+    );
+    expect(result.code).toBe(0);
+    expect(
+      (backend.requests[0].body as { resources: unknown }).resources,
+    ).toEqual([
+      { type: 'postgresql', name: 'orders-db', version: '16', storage: '1Gi' },
+      { type: 'redis', name: 'cache' },
+    ]);
+  });
+
   it('requests an environment and waits for it with a progress line on stderr', async () => {
     const result = await runCli(
       [

@@ -11,7 +11,13 @@ import {
   environmentsTable,
   typesTable,
 } from '../output/views';
-import { componentRefOf, parseTimeout, validateRequest } from '../validate';
+import {
+  collect,
+  componentRefOf,
+  parseResource,
+  parseTimeout,
+  validateRequest,
+} from '../validate';
 import { waitForEnvironment } from '../waiting';
 import { addWaitOptions, Runtime, withExamples } from './define';
 
@@ -126,12 +132,19 @@ export function registerEnvCommands(program: Command, runtime: Runtime) {
           'the image to run, such as ghcr.io/acme/orders-service:1.4.2',
         )
         .option('--cpu <quantity>', 'the CPU it may use, such as 500m')
-        .option('--memory <quantity>', 'the memory it may use, such as 512Mi'),
+        .option('--memory <quantity>', 'the memory it may use, such as 512Mi')
+        .option(
+          '--resource <TYPE:NAME[,KEY=VALUE...]>',
+          'a resource provisioned with it (repeatable): postgresql:orders-db,version=16,storage=1Gi or redis:cache',
+          collect,
+          [],
+        ),
       'it is ready',
     ),
     [
       'idp env request --component orders-service --type development',
       'idp env request --component orders-service --type preview --name pr-42 --ttl 8h --wait',
+      'idp env request --component orders-service --type development --resource postgresql:orders-db,version=16',
     ],
   ).action(async (options, command) => {
     const ctx = runtime.context(command);
@@ -149,6 +162,9 @@ export function registerEnvCommands(program: Command, runtime: Runtime) {
         ttl: options.ttl,
         image: options.image,
         overrides,
+        resources: options.resource.length
+          ? (options.resource as string[]).map(parseResource)
+          : undefined,
       },
       {
         componentRef: '--component',
@@ -158,6 +174,7 @@ export function registerEnvCommands(program: Command, runtime: Runtime) {
         image: '--image',
         'overrides.cpu': '--cpu',
         'overrides.memory': '--memory',
+        resources: '--resource',
       },
     );
     let environment = await ctx.client.createEnvironment(request);
