@@ -30,6 +30,11 @@ export type ApplyCounter = {
    * apply, from the same object applied twice.
    */
   contentsIn(namespace: string): Record<string, AppliedContent[]>;
+  /**
+   * The server-side applies sent as a dry run (`dryRun=All`), by object path:
+   * they write nothing, so they are not among `appliesIn` and `contentsIn`.
+   */
+  dryRunsIn(namespace: string): Record<string, number>;
   close(): Promise<void>;
 };
 
@@ -65,6 +70,7 @@ export async function startApplyCounter(
   });
   const applies = new Map<string, number>();
   const reads = new Map<string, number>();
+  const dryRuns = new Map<string, number>();
   const contents = new Map<string, AppliedContent[]>();
   const add = (counts: Map<string, number>, path: string) =>
     counts.set(path, (counts.get(path) ?? 0) + 1);
@@ -76,10 +82,12 @@ export async function startApplyCounter(
   const proxy = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     let applied: ((answer: http.IncomingMessage) => void) | undefined;
-    if (
+    const isApply =
       req.method === 'PATCH' &&
-      req.headers['content-type']?.startsWith(APPLY_CONTENT_TYPE)
-    ) {
+      req.headers['content-type']?.startsWith(APPLY_CONTENT_TYPE);
+    if (isApply && /[?&]dryRun=/.test(req.url ?? '')) {
+      add(dryRuns, path);
+    } else if (isApply) {
       add(applies, path);
       const digest = createHash('sha256');
       req.on('data', chunk => digest.update(chunk));
@@ -145,6 +153,7 @@ export async function startApplyCounter(
     url: `http://127.0.0.1:${port}`,
     appliesIn: namespace => inNamespace(applies, namespace),
     readsIn: namespace => inNamespace(reads, namespace),
+    dryRunsIn: namespace => inNamespace(dryRuns, namespace),
     contentsIn: namespace =>
       Object.fromEntries(
         [...contents].filter(([path]) => namespaceOf(path) === namespace),

@@ -1,5 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError, ForwardedError } from '@backstage/errors';
+import {
+  ConflictError,
+  CustomErrorBase,
+  ForwardedError,
+} from '@backstage/errors';
 import {
   AppsV1Api,
   AuthenticationV1Api,
@@ -137,6 +141,73 @@ function describe(object: KubernetesObject): string {
     : `${kind} ${metadata?.name}`;
 }
 
+/** The object as applied: with the hash of what we set, to tell later whether it changed. */
+function withSpecHash(object: KubernetesObject) {
+  const hash = specHash(object);
+  const withHash: KubernetesObject = {
+    ...object,
+    metadata: {
+      ...object.metadata,
+      annotations: {
+        ...object.metadata?.annotations,
+        [SPEC_HASH_ANNOTATION]: hash,
+      },
+    },
+  };
+  return { hash, withHash };
+}
+
+/**
+ * Kubernetes refused an object in a server-side dry run (an admission
+ * webhook, a ValidatingAdmissionPolicy, a quota, validation): nothing of the
+ * change was applied. The message is the API server's, which names the
+ * webhook and carries its reason.
+ */
+export class AdmissionRefusedError extends CustomErrorBase {
+  name = 'AdmissionRefusedError' as const;
+}
+
+/** The API server's own message of a failed request, from its Status body. */
+function statusMessage(error: unknown): string | undefined {
+  const body = (error as { body?: unknown })?.body;
+  if (typeof body === 'string') {
+    try {
+      const parsed = JSON.parse(body) as { message?: unknown };
+      if (typeof parsed.message === 'string') return parsed.message;
+    } catch {
+      return body || undefined;
+    }
+  }
+  if (body && typeof (body as { message?: unknown }).message === 'string') {
+    return (body as { message: string }).message;
+  }
+  return undefined;
+}
+
+/** A 403 of RBAC (we may not write there), not of admission. */
+function isRbacRefusal(error: unknown): boolean {
+  return (
+    isForbidden(error) &&
+    /\bcannot (patch|create|get|update)\b/.test(statusMessage(error) ?? '')
+  );
+}
+
+function admissionRefusal(object: KubernetesObject, error: unknown): Error {
+  const code = (error as { code?: unknown })?.code;
+  // A refusal is the API server's answer; anything else (a timeout, a lost
+  // connection) is a failure to ask, retried like any failed apply.
+  if (typeof code === 'number' && code >= 400 && code < 500) {
+    return new AdmissionRefusedError(
+      `Kubernetes refused ${describe(
+        object,
+      )} in a server-side dry run, so nothing of this change was applied: ${
+        statusMessage(error) ?? `HTTP ${code}`
+      }`,
+    );
+  }
+  return new ForwardedError(`Failed to dry-run ${describe(object)}`, error);
+}
+
 /** A hash of everything we set on an object, to tell whether it changed. */
 export function specHash(object: KubernetesObject): string {
   return createHash('sha256').update(canonicalJson(object)).digest('hex');
@@ -241,6 +312,9 @@ export class KubernetesProvisioner {
           return read;
         })
       : undefined;
+    const lives: Array<Promise<KubernetesObject | undefined> | undefined> =
+      objects.map((_, index) => prefetched?.[index]);
+    await this.dryRunChanges(objects, lives, signal);
     for (const [index, object] of objects.entries()) {
       const namespace = object.metadata?.namespace;
       if (namespace && !this.accessibleNamespaces.has(namespace)) {
@@ -257,7 +331,7 @@ export class KubernetesProvisioner {
           await this.applyObject(
             object,
             signal,
-            prefetched && { live: await prefetched[index] },
+            lives[index] && { live: await lives[index] },
           ),
         );
       } catch (error) {
@@ -277,12 +351,75 @@ export class KubernetesProvisioner {
     };
   }
 
+  /**
+   * Sends every object that is about to change as a server-side dry run
+   * first, all at once, so that an admission webhook, a policy or a quota
+   * that refuses one refuses it before anything of the change is written:
+   * the environment is never left half-applied, and the refusal's message
+   * becomes the job's failure (the environment's reason and timeline).
+   * Objects that are up to date cost nothing; objects in a namespace that
+   * does not exist yet (a new environment's) cannot be dry-run and are
+   * checked by the real apply, after their Namespace's dry run.
+   */
+  private async dryRunChanges(
+    objects: KubernetesObject[],
+    lives: Array<Promise<KubernetesObject | undefined> | undefined>,
+    signal?: AbortSignal,
+  ) {
+    const changing: KubernetesObject[] = [];
+    for (const [index, object] of objects.entries()) {
+      const namespace = object.metadata?.namespace;
+      if (namespace && !this.accessibleNamespaces.has(namespace)) continue;
+      if (!lives[index]) {
+        const read = this.read(object);
+        read.catch(() => undefined);
+        lives[index] = read;
+      }
+    }
+    for (const [index, object] of objects.entries()) {
+      const read = lives[index];
+      if (!read) continue;
+      const live = await read;
+      const { withHash } = withSpecHash(object);
+      if (!live || objectDrift(withHash, live).length > 0) {
+        changing.push(withHash);
+      }
+    }
+    if (changing.length === 0) return;
+    signal?.throwIfAborted();
+    await Promise.all(
+      changing.map(async object => {
+        try {
+          await this.objects.patch(
+            object,
+            undefined,
+            'All',
+            FIELD_MANAGER,
+            true,
+            PatchStrategy.ServerSideApply,
+          );
+        } catch (error) {
+          const namespace = object.metadata?.namespace;
+          if (namespace && isRbacRefusal(error)) {
+            // Our own binding was removed behind our back: bind again next time.
+            this.accessibleNamespaces.delete(namespace);
+            throw new ForwardedError(
+              `Failed to dry-run ${describe(object)}`,
+              error,
+            );
+          }
+          throw admissionRefusal(object, error);
+        }
+      }),
+    );
+  }
+
   private async applyObject(
     object: KubernetesObject,
     signal?: AbortSignal,
     prefetched?: { live: KubernetesObject | undefined },
   ): Promise<AppliedObject> {
-    const hash = specHash(object);
+    const { hash, withHash } = withSpecHash(object);
     const live = prefetched ? prefetched.live : await this.read(object);
     const base = {
       kind: object.kind!,
@@ -290,16 +427,6 @@ export class KubernetesProvisioner {
       ...(object.metadata?.namespace && {
         namespace: object.metadata.namespace,
       }),
-    };
-    const withHash = {
-      ...object,
-      metadata: {
-        ...object.metadata,
-        annotations: {
-          ...object.metadata?.annotations,
-          [SPEC_HASH_ANNOTATION]: hash,
-        },
-      },
     };
     if (live) {
       this.assertSameEnvironment(object, live);
