@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import { resolve } from 'node:path';
 import { readEnvironmentsConfig } from './config';
 
 const development = {
@@ -33,6 +34,51 @@ describe('readEnvironmentsConfig', () => {
       adminGroups: [],
       reconciler: { concurrency: 8, pollInterval: { seconds: 10 } },
       expiry: { frequency: { seconds: 30 } },
+      policy: {
+        mode: 'embedded',
+        // setupTests.ts moves the default away from the checkout's bundle.
+        bundlePath: '/nonexistent/idp-policy-bundle.tar.gz',
+        timeoutMs: 2000,
+        failureMode: 'closed',
+        timeZone: 'UTC',
+      },
+    });
+  });
+
+  it('resolves the policy bundle against the repository', () => {
+    const moved = process.env.IDP_POLICY_BUNDLE;
+    delete process.env.IDP_POLICY_BUNDLE;
+    try {
+      const root = resolve(__dirname, '../../..');
+      expect(read({}).settings.policy.bundlePath).toBe(
+        resolve(root, '.local/policy/bundle.tar.gz'),
+      );
+      expect(
+        read({ policy: { bundlePath: 'build/p.tar.gz' } }).settings.policy
+          .bundlePath,
+      ).toBe(resolve(root, 'build/p.tar.gz'));
+    } finally {
+      process.env.IDP_POLICY_BUNDLE = moved;
+    }
+  });
+
+  it('reads a policy server with its timeout and failure mode', () => {
+    expect(
+      read({
+        policy: {
+          mode: 'server',
+          serverUrl: 'http://127.0.0.1:8181',
+          timeout: { milliseconds: 300 },
+          failureMode: 'open',
+          timeZone: 'Europe/Berlin',
+        },
+      }).settings.policy,
+    ).toMatchObject({
+      mode: 'server',
+      serverUrl: 'http://127.0.0.1:8181',
+      timeoutMs: 300,
+      failureMode: 'open',
+      timeZone: 'Europe/Berlin',
     });
   });
 
@@ -62,6 +108,18 @@ describe('readEnvironmentsConfig', () => {
     );
     expect(() => read({ types: { Preview: { description: 'x' } } })).toThrow(
       /environments\.types\.Preview/,
+    );
+    expect(() => read({ policy: { mode: 'strict' } })).toThrow(
+      'environments.policy.mode: must be one of embedded, server, off (got "strict")',
+    );
+    expect(() => read({ policy: { mode: 'server' } })).toThrow(
+      /^environments\.policy\.serverUrl: is required when environments\.policy\.mode is server/,
+    );
+    expect(() => read({ policy: { timeZone: 'Mars/Olympus' } })).toThrow(
+      'environments.policy.timeZone: must be an IANA time zone such as Europe/Berlin (got "Mars/Olympus")',
+    );
+    expect(() => read({ policy: { failureMode: 'maybe' } })).toThrow(
+      'environments.policy.failureMode: must be one of closed, open (got "maybe")',
     );
   });
 
