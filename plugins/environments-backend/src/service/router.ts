@@ -15,6 +15,8 @@ import { EnvironmentsService } from './EnvironmentsService';
 import { PolicyService } from './PolicyService';
 import { environmentETag, expectedVersionOf } from './versionHeaders';
 import { environmentsErrorHandler, jsonBodies } from './httpErrors';
+import { auditedChange, recordedDeployment } from './auditedChange';
+import { isResourceId } from './resourceIds';
 
 export type RouterOptions = {
   httpAuth: HttpAuthService;
@@ -28,10 +30,6 @@ export type RouterOptions = {
   config: RootConfigService;
   logger: LoggerService;
 };
-
-// Ids are UUIDs; anything else (unicode, NUL, a path) names no environment,
-// and must not reach the database, where PostgreSQL refuses some of it.
-const ENVIRONMENT_ID = /^[A-Za-z0-9-]{1,64}$/;
 
 /**
  * The HTTP API of `src/schema/openapi.yaml`. Requests are checked against the
@@ -63,34 +61,22 @@ export async function createRouter({
       ? 'deployment'
       : 'environment';
     next(
-      typeof id === 'string' && ENVIRONMENT_ID.test(id)
+      isResourceId(id)
         ? undefined
         : new NotFoundError(`No ${what} with id '${id}'`),
     );
   });
 
-  /** Runs a change with an audit event recording its outcome. */
-  async function audited<T extends { id: string }>(
+  /** Runs a change of an environment with an audit event recording its outcome. */
+  const audited = <T extends { id: string }>(
     req: Request<any, any, any, any, any>,
     eventId: string,
     meta: JsonObject,
     change: () => Promise<T>,
-  ): Promise<T> {
-    const event = await auditor.createEvent({
-      eventId,
-      severityLevel: 'medium',
-      request: req,
-      meta,
-    });
-    try {
-      const result = await change();
-      await event.success({ meta: { environmentId: result.id } });
-      return result;
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
-  }
+  ): Promise<T> =>
+    auditedChange(auditor, { request: req }, eventId, meta, change, result => ({
+      environmentId: result.id,
+    }));
 
   const location = (req: Request<any, any, any, any, any>, id: string) =>
     `${req.baseUrl}/environments/${encodeURIComponent(id)}`;
@@ -303,32 +289,22 @@ export async function createRouter({
   // rollout happens in the background) and is audited with the deployment
   // it made; a secret's value is in no audit event, log line or answer.
   if (deployments) {
-    const auditedDeployment = async <T>(
+    const auditedDeployment = <T>(
       req: Request<any, any, any, any, any>,
       eventId: string,
       meta: JsonObject,
       change: () => Promise<T>,
-      succeeded: (result: T) => JsonObject = () => ({}),
-    ): Promise<T> => {
-      const event = await auditor.createEvent({
+      succeeded?: (result: T) => JsonObject,
+    ): Promise<T> =>
+      auditedChange(
+        auditor,
+        { request: req },
         eventId,
-        severityLevel: 'medium',
-        request: req,
         meta,
-      });
-      try {
-        const result = await change();
-        await event.success({ meta: succeeded(result) });
-        return result;
-      } catch (error) {
-        await event.fail({ error: error as Error });
-        throw error;
-      }
-    };
-    const recorded = (deployment: { id: string; state: string }) => ({
-      deploymentId: deployment.id,
-      state: deployment.state,
-    });
+        change,
+        succeeded,
+      );
+    const recorded = recordedDeployment;
 
     router.get('/environments/:id/configuration', async (req, res) => {
       const credentials = await httpAuth.credentials(req);
