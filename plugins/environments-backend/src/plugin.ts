@@ -2,11 +2,13 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { environmentResourceDriversExtensionPoint } from '@internal/backstage-plugin-environments-node';
+import { registerEnvironmentsActions } from './actions';
 import { readEnvironmentsConfig } from './config';
 import { DatabaseDeploymentsStore } from './database/DatabaseDeploymentsStore';
 import { DatabaseEnvironmentsStore } from './database/DatabaseEnvironmentsStore';
@@ -58,6 +60,7 @@ export const environmentsPlugin = createBackendPlugin({
         events: eventsServiceRef,
         signals: signalsServiceRef,
         notifications: notificationService,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { config, logger } = deps;
@@ -170,6 +173,14 @@ export const environmentsPlugin = createBackendPlugin({
             }),
           }),
         );
+
+        // The same operations for MCP clients and the CLI, through the same
+        // services: same permission checks, same audit events.
+        registerEnvironmentsActions({
+          ...deps,
+          environments: service,
+          deployments: deploymentsService,
+        });
 
         logger.info('Environments plugin ready', {
           environmentTypes: Object.keys(types).join(', ') || '(none)',
