@@ -20,6 +20,7 @@ import searchBackendModulePg from '@backstage/plugin-search-backend-module-pg';
 import searchBackendModuleCatalog from '@backstage/plugin-search-backend-module-catalog';
 import eventsBackend from '@backstage/plugin-events-backend';
 import kubernetesBackend from '@backstage/plugin-kubernetes-backend';
+import mcpActionsBackend from '@backstage/plugin-mcp-actions-backend';
 import notificationsBackend from '@backstage/plugin-notifications-backend';
 import signalsBackend from '@backstage/plugin-signals-backend';
 import userSettingsBackend from '@backstage/plugin-user-settings-backend';
@@ -88,4 +89,9 @@ export const backendFeatures = [
   environmentsBackend,
   environmentsBackendModulePostgresql,
   environmentsBackendModuleRedis,
+
+  // MCP (Model Context Protocol) at /api/mcp-actions/v1: the actions of the plugins
+  // listed in backend.actions.pluginSources (the environments plugin's), as tools an
+  // AI assistant lists and calls with its user's token (README, "MCP").
+  mcpActionsBackend,
 ];
