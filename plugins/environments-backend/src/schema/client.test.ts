@@ -66,6 +66,14 @@ const calls: Record<PublicMethod, (client: EnvironmentsClient) => unknown> = {
   listSecrets: client => client.listSecrets('env-1'),
   setSecret: client => client.setSecret('env-1', 'DB_PASSWORD', 's3cret'),
   deleteSecret: client => client.deleteSecret('env-1', 'DB_PASSWORD'),
+  evaluatePolicy: client =>
+    client.evaluatePolicy({
+      action: 'deployment.deploy',
+      environmentId: 'env-1',
+      request: { tag: '1.5.0' },
+    }),
+  listPolicyRules: client => client.listPolicyRules(),
+  listPolicyDecisions: client => client.listPolicyDecisions({ limit: 10 }),
 };
 
 /** Every operation of the spec, as `GET /environments/{id}`. */

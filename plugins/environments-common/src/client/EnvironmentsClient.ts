@@ -15,6 +15,15 @@ import {
   WhatRunsWhere,
   whatRunsWhereSchema,
 } from '../deployments';
+import {
+  PolicyDecisionList,
+  policyDecisionListSchema,
+  PolicyEvaluation,
+  PolicyEvaluationRequest,
+  policyEvaluationSchema,
+  PolicyRuleList,
+  policyRuleListSchema,
+} from '../policy';
 import { EnvironmentRequest, EnvironmentUpdate } from '../request';
 import { Environment, environmentSchema } from '../types';
 import { formatValidationIssues, parseWithIssues } from '../validation';
@@ -35,6 +44,7 @@ import {
   EnvironmentLogsQuery,
   EnvironmentObservabilityApi,
   EnvironmentPodList,
+  EnvironmentPolicyApi,
   EnvironmentsApi,
   EnvironmentChangeOptions,
   EnvironmentsRequestOptions,
@@ -42,6 +52,7 @@ import {
   EnvironmentTypeList,
   ExtendEnvironmentRequest,
   ListEnvironmentsFilter,
+  ListPolicyDecisionsQuery,
   StatusTransitionList,
 } from './types';
 
@@ -82,7 +93,7 @@ type SentRequest = {
  * @public
  */
 export class EnvironmentsClient
-  implements EnvironmentsApi, EnvironmentObservabilityApi
+  implements EnvironmentsApi, EnvironmentObservabilityApi, EnvironmentPolicyApi
 {
   readonly #discoveryApi: EnvironmentsDiscovery;
   readonly #fetchApi: EnvironmentsFetch;
@@ -577,9 +588,45 @@ export class EnvironmentsClient
     return response.body;
   }
 
-  /**
-   * Sends one request to the environments backend and reads its JSON answer.
-   */
+  async evaluatePolicy(
+    request: PolicyEvaluationRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<PolicyEvaluation> {
+    return this.#request(
+      policyEvaluationSchema,
+      { method: 'POST', path: '/policy/evaluate', body: request },
+      options,
+    );
+  }
+
+  async listPolicyRules(
+    options?: EnvironmentsRequestOptions,
+  ): Promise<PolicyRuleList> {
+    return this.#request(
+      policyRuleListSchema,
+      { method: 'GET', path: '/policy/rules' },
+      options,
+    );
+  }
+
+  async listPolicyDecisions(
+    query: ListPolicyDecisionsQuery = {},
+    options?: EnvironmentsRequestOptions,
+  ): Promise<PolicyDecisionList> {
+    return this.#request(
+      policyDecisionListSchema,
+      {
+        method: 'GET',
+        path: '/policy/decisions',
+        query: {
+          limit: query.limit?.toString(),
+          environmentId: query.environmentId,
+        },
+      },
+      options,
+    );
+  }
+
   /** The items of every page of a list, following `nextPageToken`. */
   async #everyPage<T>(
     page: (

@@ -1,4 +1,5 @@
 export { EnvironmentsClient } from './EnvironmentsClient';
+export { policyDenialOf } from './policyDenial';
 export {
   auditTrailSchema,
   deploymentListSchema,
@@ -11,6 +12,7 @@ export {
   environmentTypeListSchema,
   extendEnvironmentRequestSchema,
   listEnvironmentsFilterSchema,
+  listPolicyDecisionsQuerySchema,
   statusTransitionListSchema,
 } from './types';
 export type {
@@ -26,6 +28,7 @@ export type {
   EnvironmentLogsQuery,
   EnvironmentObservabilityApi,
   EnvironmentPodList,
+  EnvironmentPolicyApi,
   EnvironmentsApi,
   EnvironmentChangeOptions,
   EnvironmentsRequestOptions,
@@ -34,5 +37,6 @@ export type {
   EnvironmentTypeList,
   ExtendEnvironmentRequest,
   ListEnvironmentsFilter,
+  ListPolicyDecisionsQuery,
   StatusTransitionList,
 } from './types';

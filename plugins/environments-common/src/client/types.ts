@@ -15,6 +15,12 @@ import {
   RollbackRequest,
   WhatRunsWhere,
 } from '../deployments';
+import {
+  PolicyDecisionList,
+  PolicyEvaluation,
+  PolicyEvaluationRequest,
+  PolicyRuleList,
+} from '../policy';
 import { EnvironmentRequest, EnvironmentUpdate } from '../request';
 import {
   auditEventSchema,
@@ -585,4 +591,61 @@ export interface EnvironmentObservabilityApi {
     query: EnvironmentLogsQuery,
     options?: EnvironmentsStreamOptions,
   ): Promise<ReadableStream<Uint8Array>>;
+}
+
+/**
+ * The zod schema of {@link ListPolicyDecisionsQuery}.
+ *
+ * @public
+ */
+export const listPolicyDecisionsQuerySchema = z.object({
+  /** At most this many, newest first; the backend's default is 50. */
+  limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+  /** Only the decisions on this environment. */
+  environmentId: z.string().min(1, 'must not be empty').optional(),
+});
+
+/**
+ * Which of the policies' newest decisions to list.
+ *
+ * @public
+ */
+export type ListPolicyDecisionsQuery = z.infer<
+  typeof listPolicyDecisionsQuerySchema
+>;
+
+/**
+ * The platform's policies, as the environments backend applies them: a dry
+ * run of what a change would be told, the active rules and the newest
+ * decisions. Apart from {@link EnvironmentsApi} because only the portal and
+ * the CLI ask; the changes themselves answer with their own decision
+ * (`policy` on the environment or deployment, or a 403 `PolicyDeniedError`
+ * that {@link policyDenialOf} reads).
+ *
+ * @public
+ */
+export interface EnvironmentPolicyApi {
+  /**
+   * What the policies would decide on an action sent with `request.request`
+   * as its body: after the action's own validation (400 naming the fields)
+   * and permission checks (403, 404). Nothing is stored.
+   */
+  evaluatePolicy(
+    request: PolicyEvaluationRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<PolicyEvaluation>;
+
+  /** The rules of the bundle that decides now, with its revision. */
+  listPolicyRules(
+    options?: EnvironmentsRequestOptions,
+  ): Promise<PolicyRuleList>;
+
+  /**
+   * The newest decisions, newest first: every one for the platform's admins,
+   * one environment's for whoever may read it, else the caller's own.
+   */
+  listPolicyDecisions(
+    query?: ListPolicyDecisionsQuery,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<PolicyDecisionList>;
 }
