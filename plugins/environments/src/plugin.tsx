@@ -11,13 +11,18 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import { EnvironmentsClient } from '@internal/backstage-plugin-environments-common';
-import { RiShieldCheckLine, RiStackLine } from '@remixicon/react';
+import {
+  RiScales3Line,
+  RiShieldCheckLine,
+  RiStackLine,
+} from '@remixicon/react';
 import { environmentsApiRef } from './api';
 import {
   approvalsRouteRef,
   COMPONENT_DEPLOYMENTS_TAB_PATH,
   deployRouteRef,
   environmentRouteRef,
+  policiesRouteRef,
   requestEnvironmentRouteRef,
   rootRouteRef,
 } from './routes';
@@ -56,6 +61,18 @@ const approvalsPage = PageBlueprint.make({
     routeRef: approvalsRouteRef,
     loader: () =>
       import('./components/Approvals').then(m => <m.ApprovalsPage />),
+  },
+});
+
+/** `/policies`: the platform's active policy rules and their latest decisions. */
+const policiesPage = PageBlueprint.make({
+  name: 'policies',
+  params: {
+    path: '/policies',
+    title: 'Policies',
+    icon: <RiScales3Line />,
+    routeRef: policiesRouteRef,
+    loader: () => import('./components/Policies').then(m => <m.PoliciesPage />),
   },
 });
 
@@ -176,11 +193,13 @@ export const environmentsPlugin = createFrontendPlugin({
     requestEnvironment: requestEnvironmentRouteRef,
     deploy: deployRouteRef,
     approvals: approvalsRouteRef,
+    policies: policiesRouteRef,
   },
   extensions: [
     environmentsApi,
     environmentsPage,
     approvalsPage,
+    policiesPage,
     myEnvironmentsWidget,
     myApprovalsWidget,
     recentDeploymentsWidget,

@@ -35,3 +35,6 @@ export const deployRouteRef = createSubRouteRef({
   parent: rootRouteRef,
   path: '/:id/deploy',
 });
+
+/** The platform's active policy rules and their latest decisions, `/policies`. */
+export const policiesRouteRef = createRouteRef();

@@ -44,6 +44,9 @@ export function mockEnvironmentsApi(
     listSecrets: unexpected('listSecrets'),
     setSecret: unexpected('setSecret'),
     deleteSecret: unexpected('deleteSecret'),
+    evaluatePolicy: unexpected('evaluatePolicy'),
+    listPolicyRules: unexpected('listPolicyRules'),
+    listPolicyDecisions: unexpected('listPolicyDecisions'),
     ...methods,
   };
 }
@@ -51,7 +54,7 @@ export function mockEnvironmentsApi(
 /** What `EnvironmentsClient` throws when the backend answers `status`. */
 export function responseError(
   status: number,
-  error: { name: string; message: string },
+  error: { name: string; message: string; [detail: string]: unknown },
 ): Promise<ResponseError> {
   const body = {
     error,

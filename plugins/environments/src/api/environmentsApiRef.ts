@@ -1,17 +1,19 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
   EnvironmentObservabilityApi,
+  EnvironmentPolicyApi,
   EnvironmentsApi,
 } from '@internal/backstage-plugin-environments-common';
 
 /**
  * What the portal asks of the environments backend: to change environments,
- * and to read what runs in them.
+ * to read what runs in them, and what the platform's policies say.
  *
  * @public
  */
 export type EnvironmentsPortalApi = EnvironmentsApi &
-  EnvironmentObservabilityApi;
+  EnvironmentObservabilityApi &
+  EnvironmentPolicyApi;
 
 /**
  * The environments backend, as the portal calls it: `EnvironmentsClient` from

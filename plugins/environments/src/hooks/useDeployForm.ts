@@ -2,6 +2,9 @@ import {
   Deployment,
   DeployRequest,
   EnvironmentTypeDescription,
+  PolicyDeniedDetails,
+  policyDenialOf,
+  PolicyEvaluation,
   ResolvedConfig,
   ValidationIssue,
 } from '@internal/backstage-plugin-environments-common';
@@ -20,6 +23,7 @@ import {
   deployIssuesFromFailure,
 } from '../components/DeployForm/deployIssues';
 import { sentence } from '../components/RequestEnvironment/requestDraft';
+import { usePolicyDryRun } from '../components/Policy/usePolicyDryRun';
 
 /** Whether an issue is about `field` (an image's tag is about the image too). */
 const concerns = (issue: ValidationIssue, field: string) =>
@@ -31,6 +35,8 @@ export type DeployFormOptions = {
   type?: EnvironmentTypeDescription;
   onSubmit: (request: DeployRequest) => Promise<Deployment>;
   onDeployed: (deployment: Deployment) => void;
+  /** A dry run of the policies on what a submit would send; stable across renders. */
+  onEvaluatePolicy?: (request: DeployRequest) => Promise<PolicyEvaluation>;
 };
 
 /**
@@ -41,13 +47,15 @@ export type DeployFormOptions = {
  * with problems, the first invalid field gets the focus.
  */
 export function useDeployForm(options: DeployFormOptions) {
-  const { configuration, type, onSubmit, onDeployed } = options;
+  const { configuration, type, onSubmit, onDeployed, onEvaluatePolicy } =
+    options;
   const [draft, setDraft] = useState<DeployDraft>(() =>
     draftFrom(configuration),
   );
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [submitAttempts, setSubmitAttempts] = useState(0);
   const [serverIssues, setServerIssues] = useState<ValidationIssue[]>([]);
+  const [denial, setDenial] = useState<PolicyDeniedDetails>();
   const [submitting, setSubmitting] = useState(false);
   const [announcement, setAnnouncement] = useState('');
   const nextRowKey = useRef(draft.env.length);
@@ -65,6 +73,11 @@ export function useDeployForm(options: DeployFormOptions) {
   const request = useMemo(
     () => toDeployRequest(draft, configuration),
     [draft, configuration],
+  );
+  // Only a draft the API would accept is worth asking the policies about.
+  const policy = usePolicyDryRun(
+    onEvaluatePolicy,
+    clientIssues.length === 0 ? request : undefined,
   );
 
   const shown = (field: string) => submitAttempts > 0 || touched.has(field);
@@ -94,6 +107,7 @@ export function useDeployForm(options: DeployFormOptions) {
   const change = (field: string, update: Partial<DeployDraft>) => {
     setDraft(current => ({ ...current, ...update }));
     setTouched(current => new Set(current).add(field));
+    setDenial(undefined);
     setServerIssues(current =>
       current.filter(
         issue => !concerns(issue, field) && issue.field !== 'request',
@@ -140,6 +154,10 @@ export function useDeployForm(options: DeployFormOptions) {
       setAnnouncement(describe(clientIssues));
       return;
     }
+    if (policy.denied) {
+      setAnnouncement('The platform policies deny this deployment');
+      return;
+    }
     setSubmitting(true);
     setAnnouncement('Deploying');
     try {
@@ -147,6 +165,12 @@ export function useDeployForm(options: DeployFormOptions) {
       setAnnouncement(`Deployment ${deployment.sequence} ${deployment.state}`);
       onDeployed(deployment);
     } catch (error) {
+      const denied = policyDenialOf(error);
+      if (denied) {
+        setDenial(denied);
+        setAnnouncement('Denied by the platform policies');
+        return;
+      }
       const found = deployIssuesFromFailure(error);
       setServerIssues(found);
       setAnnouncement(describe(found));
@@ -174,6 +198,10 @@ export function useDeployForm(options: DeployFormOptions) {
     submitting,
     announcement,
     formRef,
+    /** The dry run of the policies on the draft. */
+    policy,
+    /** The policies' denial of the last submit, until the draft changes. */
+    denial,
   };
 }
 

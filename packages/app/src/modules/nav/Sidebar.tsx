@@ -44,6 +44,7 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:scaffolder')}
             {nav.take('page:environments')}
             {nav.take('page:environments/approvals')}
+            {nav.take('page:environments/policies')}
             <SidebarDivider />
             <SidebarScrollWrapper>
               {nav.rest({ sortBy: 'title' })}

@@ -14,11 +14,20 @@ import {
   Deployment,
   EnvironmentDeployments,
   parseWithIssues,
+  PolicyDeniedDetails,
+  policyDenialOf,
+  PromoteRequest,
   promoteRequestSchema,
 } from '@internal/backstage-plugin-environments-common';
-import { useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { environmentsApiRef } from '../../api';
 import { useDialogAction } from '../EnvironmentActions/useDialogAction';
+import {
+  PolicyBlockedNote,
+  PolicyFeedback,
+  PolicyMessages,
+  usePolicyDryRun,
+} from '../Policy';
 import { PromotionPreview } from './PromotionPreview';
 
 /** The message's problem, by the same rule as the API's, once it is typed. */
@@ -33,6 +42,9 @@ function messageProblem(message: string): string | undefined {
 /**
  * Asks before promoting: what comes from where, the diff it will apply, and
  * a message for the history; then promotes exactly the deployment shown.
+ * What the platform's policies would deny or warn about is shown before
+ * (a denial disables Promote) and after; a promotion accepted with warnings
+ * keeps the dialog open to show them.
  */
 export function PromoteDialog(props: {
   source: Deployment;
@@ -47,26 +59,96 @@ export function PromoteDialog(props: {
   const targetName = target.environmentName;
   const sourceName = source.environmentName;
 
-  const { run, pending, error } = useDialogAction(
-    () =>
-      api.promote(target.environmentId, {
-        // The deployment previewed, even if the source moved on meanwhile.
-        deploymentId: source.id,
-        source: 'ui',
-        ...(message.trim() && { message: message.trim() }),
+  const [denial, setDenial] = useState<PolicyDeniedDetails>();
+  const [accepted, setAccepted] = useState<Deployment>();
+
+  const request: PromoteRequest = useMemo(
+    () => ({
+      // The deployment previewed, even if the source moved on meanwhile.
+      deploymentId: source.id,
+      source: 'ui',
+      ...(message.trim() && { message: message.trim() }),
+    }),
+    [source.id, message],
+  );
+  const evaluate = useCallback(
+    (body: PromoteRequest) =>
+      api.evaluatePolicy({
+        action: 'deployment.promote',
+        environmentId: target.environmentId,
+        request: body,
       }),
-    () => {
-      setMessage('');
-      onOpenChange(false);
+    [api, target.environmentId],
+  );
+  const policy = usePolicyDryRun(
+    isOpen ? evaluate : undefined,
+    problem ? undefined : request,
+  );
+  const blocked = !denial && policy.denied;
+
+  const close = () => {
+    setMessage('');
+    setDenial(undefined);
+    setAccepted(undefined);
+    onOpenChange(false);
+  };
+  const { run, pending, error } = useDialogAction(
+    async () => {
+      setDenial(undefined);
+      try {
+        const promotion = await api.promote(target.environmentId, request);
+        if (promotion.policy?.warnings.length) setAccepted(promotion);
+        else close();
+      } catch (failure) {
+        setDenial(policyDenialOf(failure));
+        throw failure;
+      }
     },
+    () => {},
   );
   const promote = async () => {
-    if (problem) return;
+    if (problem || blocked) return;
     await run();
   };
 
+  if (accepted) {
+    return (
+      <Dialog
+        isOpen={isOpen}
+        onOpenChange={open => (open ? onOpenChange(true) : close())}
+        width={640}
+      >
+        <DialogHeader>
+          Promoted {source.version} to {targetName}
+        </DialogHeader>
+        <DialogBody>
+          <Flex direction="column" gap="4">
+            <Text as="p">
+              Deployment {accepted.sequence} is {accepted.state} in{' '}
+              <strong>{targetName}</strong>.
+            </Text>
+            <PolicyMessages
+              when="after"
+              subject="promotion"
+              warn={accepted.policy?.warnings}
+            />
+          </Flex>
+        </DialogBody>
+        <DialogFooter>
+          <Button variant="primary" onPress={close}>
+            Close
+          </Button>
+        </DialogFooter>
+      </Dialog>
+    );
+  }
+
   return (
-    <Dialog isOpen={isOpen} onOpenChange={onOpenChange} width={640}>
+    <Dialog
+      isOpen={isOpen}
+      onOpenChange={open => (open ? onOpenChange(true) : close())}
+      width={640}
+    >
       <DialogHeader>
         Promote {source.version} to {targetName}
       </DialogHeader>
@@ -92,13 +174,20 @@ export function PromoteDialog(props: {
             label="Message"
             description={`Shown in ${targetName}'s history. Left empty: "Promoted ${source.version} from ${sourceName}".`}
             value={message}
-            onChange={setMessage}
+            onChange={value => {
+              setMessage(value);
+              setDenial(undefined);
+            }}
             isInvalid={Boolean(problem)}
             validationBehavior="aria"
             validate={() => problem ?? null}
           />
-          {error && (
+          <PolicyFeedback subject="promotion" dryRun={policy} denial={denial} />
+          {error && !denial && (
             <Alert status="danger" title="Not promoted" description={error} />
+          )}
+          {blocked && (
+            <PolicyBlockedNote id="promote-policy-blocked" action="Promoting" />
           )}
         </Flex>
       </DialogBody>
@@ -109,7 +198,8 @@ export function PromoteDialog(props: {
         <Button
           variant="primary"
           isPending={pending}
-          isDisabled={Boolean(problem)}
+          isDisabled={Boolean(problem) || blocked}
+          aria-describedby={blocked ? 'promote-policy-blocked' : undefined}
           onPress={promote}
         >
           Promote

@@ -4,12 +4,14 @@ import {
   DeployRequest,
   EnvironmentPin,
   EnvironmentTypeDescription,
+  PolicyEvaluation,
   ResolvedConfig,
 } from '@internal/backstage-plugin-environments-common';
 import { RiRocketLine } from '@remixicon/react';
 import { useDeployForm } from '../../hooks/useDeployForm';
 import { DeployVersion } from '../../hooks/useDeployVersions';
 import { entityName } from '../format';
+import { PolicyBlockedNote, PolicyFeedback } from '../Policy';
 import { FieldGroup } from '../RequestEnvironment/FieldGroup';
 import { FormTextField } from '../RequestEnvironment/FormTextField';
 import { sentence } from '../RequestEnvironment/requestDraft';
@@ -29,6 +31,11 @@ export type DeployFormProps = {
   /** Sends the deploy; a `ResponseError` is shown on the fields it names. */
   onSubmit: (request: DeployRequest) => Promise<Deployment>;
   onDeployed: (deployment: Deployment) => void;
+  /**
+   * A dry run of the policies on what Deploy would send, shown as the draft
+   * changes; keep it stable across renders (`useCallback`).
+   */
+  onEvaluatePolicy?: (request: DeployRequest) => Promise<PolicyEvaluation>;
   onCancel?: () => void;
 };
 
@@ -37,7 +44,8 @@ export type DeployFormProps = {
  * the layer its value comes from. It validates as the user types with the
  * schemas and bounds the API uses, shows each problem next to its field once
  * the field was touched, or all of them on submit, and puts the API's answer
- * on the fields it names.
+ * on the fields it names. What the platform's policies would deny or warn
+ * about is shown before Deploy (a denial disables it), and a denial after.
  */
 export function DeployForm(props: DeployFormProps) {
   const { environmentName, versions, pin, onCancel } = props;
@@ -46,8 +54,10 @@ export function DeployForm(props: DeployFormProps) {
     type: props.type,
     onSubmit: props.onSubmit,
     onDeployed: props.onDeployed,
+    onEvaluatePolicy: props.onEvaluatePolicy,
   });
   const { formIssues, draft, change, errorFor } = form;
+  const blocked = !form.denial && form.policy.denied;
 
   return (
     <form
@@ -79,6 +89,11 @@ export function DeployForm(props: DeployFormProps) {
             description="Shown in the history. “Deployed <version>” when left empty."
           />
         </FieldGroup>
+        <PolicyFeedback
+          subject="deployment"
+          dryRun={form.policy}
+          denial={form.denial}
+        />
         {formIssues.length > 0 && (
           <Alert
             status="danger"
@@ -101,6 +116,8 @@ export function DeployForm(props: DeployFormProps) {
             variant="primary"
             iconStart={<RiRocketLine />}
             isPending={form.submitting}
+            isDisabled={blocked}
+            aria-describedby={blocked ? 'deploy-policy-blocked' : undefined}
           >
             Deploy
           </Button>
@@ -110,6 +127,9 @@ export function DeployForm(props: DeployFormProps) {
             </Button>
           )}
         </Flex>
+        {blocked && (
+          <PolicyBlockedNote id="deploy-policy-blocked" action="Deploying" />
+        )}
       </Flex>
     </form>
   );

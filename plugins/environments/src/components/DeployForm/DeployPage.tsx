@@ -12,8 +12,11 @@ import {
   Flex,
   Header,
 } from '@backstage/ui';
-import { Deployment } from '@internal/backstage-plugin-environments-common';
-import { ReactNode, useState } from 'react';
+import {
+  Deployment,
+  DeployRequest,
+} from '@internal/backstage-plugin-environments-common';
+import { ReactNode, useCallback, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { environmentsApiRef } from '../../api';
@@ -22,6 +25,7 @@ import { useDeployVersions } from '../../hooks/useDeployVersions';
 import { useLiveEnvironment } from '../../hooks/useLiveEnvironment';
 import { deployRouteRef, environmentRouteRef } from '../../routes';
 import { entityName } from '../format';
+import { PolicyMessages } from '../Policy';
 import { DeployForm } from './DeployForm';
 import { DeploymentProgress } from './DeploymentProgress';
 
@@ -48,6 +52,15 @@ export function DeployPage() {
   const type = types.value?.find(t => t.name === environment?.type);
   const failure = error ?? configuration.error ?? types.error;
   const environmentHref = environmentLink?.({ id });
+  const evaluatePolicy = useCallback(
+    (request: DeployRequest) =>
+      api.evaluatePolicy({
+        action: 'deployment.deploy',
+        environmentId: id,
+        request,
+      }),
+    [api, id],
+  );
 
   if (failure) {
     return (
@@ -68,6 +81,11 @@ export function DeployPage() {
   if (deployment) {
     body = (
       <Flex direction="column" gap="4">
+        <PolicyMessages
+          when="after"
+          subject="deployment"
+          warn={deployment.policy?.warnings}
+        />
         <DeploymentProgress deployment={deployment} environment={environment} />
         <div>
           <Button
@@ -95,6 +113,7 @@ export function DeployPage() {
         pin={pin}
         onSubmit={request => api.deploy(environment.id, request)}
         onDeployed={setDeployment}
+        onEvaluatePolicy={evaluatePolicy}
         onCancel={environmentHref ? () => navigate(environmentHref) : undefined}
       />
     );

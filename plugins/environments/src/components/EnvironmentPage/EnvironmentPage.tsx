@@ -33,6 +33,7 @@ import {
   environmentStatusId,
 } from './EnvironmentTimeline';
 import { Fact, FactList, useKubernetesViewLink } from '../FactList';
+import { PolicyMessages } from '../Policy';
 import { entityName, formatDateTime } from '../format';
 import { PodLogs } from '../PodLogs';
 import { StatusBadge } from '../StatusBadge';
@@ -126,6 +127,12 @@ export function EnvironmentPage() {
         }
       />
       <Container>
+        {/* The request's answer, when the form sent us here: its warnings. */}
+        <PolicyMessages
+          when="after"
+          subject="request"
+          warn={initial?.policy?.warnings}
+        />
         <Tabs
           selectedKey={searchParams.get('tab') ?? 'overview'}
           onSelectionChange={key =>

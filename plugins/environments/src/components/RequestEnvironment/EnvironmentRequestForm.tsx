@@ -3,12 +3,14 @@ import {
   Environment,
   EnvironmentRequest,
   EnvironmentTypeDescription,
+  PolicyEvaluation,
 } from '@internal/backstage-plugin-environments-common';
 import { FormValidationContext } from 'react-aria-components';
 import {
   ComponentAndTypeFields,
   ComponentOption,
 } from './ComponentAndTypeFields';
+import { PolicyBlockedNote, PolicyFeedback } from '../Policy';
 import { NameAndTtlFields } from './NameAndTtlFields';
 import { OverrideFields } from './OverrideFields';
 import { sentence } from './requestDraft';
@@ -25,6 +27,11 @@ export type EnvironmentRequestFormProps = {
   /** Sends the request; a `ResponseError` with `issues` is shown on the fields. */
   onSubmit: (request: EnvironmentRequest) => Promise<Environment>;
   onCreated: (environment: Environment) => void;
+  /**
+   * A dry run of the policies on what the request would send, shown as the
+   * draft changes; keep it stable across renders (`useCallback`).
+   */
+  onEvaluatePolicy?: (request: EnvironmentRequest) => Promise<PolicyEvaluation>;
   onCancel?: () => void;
 };
 
@@ -32,7 +39,9 @@ export type EnvironmentRequestFormProps = {
  * The request form. It validates as the user types, with the same shared
  * schema as the backend, and shows each problem next to its field once the
  * field was touched, or on submit; the backend's answer to an invalid request
- * lands on the same fields.
+ * lands on the same fields. What the platform's policies would deny or
+ * warn about is shown before the submit (a denial disables it), and a denial
+ * after.
  */
 export function EnvironmentRequestForm(props: EnvironmentRequestFormProps) {
   const { types, components, onCancel } = props;
@@ -42,8 +51,10 @@ export function EnvironmentRequestForm(props: EnvironmentRequestFormProps) {
     initialComponentRef: props.initialComponentRef,
     onSubmit: props.onSubmit,
     onCreated: props.onCreated,
+    onEvaluatePolicy: props.onEvaluatePolicy,
   });
   const { formIssues } = form;
+  const blocked = !form.denial && form.policy.denied;
 
   return (
     <FormValidationContext.Provider value={form.pickerErrors}>
@@ -63,6 +74,11 @@ export function EnvironmentRequestForm(props: EnvironmentRequestFormProps) {
           <OverrideFields form={form} />
           <ResourceFields form={form} />
 
+          <PolicyFeedback
+            subject="request"
+            dryRun={form.policy}
+            denial={form.denial}
+          />
           {formIssues.length > 0 && (
             <Alert
               status="danger"
@@ -80,7 +96,13 @@ export function EnvironmentRequestForm(props: EnvironmentRequestFormProps) {
             {form.announcement}
           </VisuallyHidden>
           <Flex gap="2">
-            <Button type="submit" variant="primary" isPending={form.submitting}>
+            <Button
+              type="submit"
+              variant="primary"
+              isPending={form.submitting}
+              isDisabled={blocked}
+              aria-describedby={blocked ? 'request-policy-blocked' : undefined}
+            >
               Request environment
             </Button>
             {onCancel && (
@@ -89,6 +111,12 @@ export function EnvironmentRequestForm(props: EnvironmentRequestFormProps) {
               </Button>
             )}
           </Flex>
+          {blocked && (
+            <PolicyBlockedNote
+              id="request-policy-blocked"
+              action="Requesting it"
+            />
+          )}
         </Flex>
       </form>
     </FormValidationContext.Provider>

@@ -3,6 +3,8 @@ import { Progress } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { Alert, Container, Header } from '@backstage/ui';
+import { EnvironmentRequest } from '@internal/backstage-plugin-environments-common';
+import { useCallback } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { environmentsApiRef } from '../../api';
@@ -25,6 +27,14 @@ export function RequestEnvironmentPage() {
   const [searchParams] = useSearchParams();
   const environmentLink = useRouteRef(environmentRouteRef);
   const rootLink = useRouteRef(rootRouteRef);
+  const evaluatePolicy = useCallback(
+    (request: EnvironmentRequest) =>
+      environmentsApi.evaluatePolicy({
+        action: 'environment.request',
+        request,
+      }),
+    [environmentsApi],
+  );
 
   const choices = useAsync(async () => {
     const [types, catalog] = await Promise.all([
@@ -71,6 +81,7 @@ export function RequestEnvironmentPage() {
             components={choices.value.components}
             initialComponentRef={searchParams.get('component') ?? undefined}
             onSubmit={request => environmentsApi.createEnvironment(request)}
+            onEvaluatePolicy={evaluatePolicy}
             onCreated={environment => {
               navigate(environmentLink?.({ id: environment.id }) ?? '/', {
                 state: { environment },

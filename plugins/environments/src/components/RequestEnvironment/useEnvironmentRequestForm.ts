@@ -2,9 +2,13 @@ import {
   Environment,
   EnvironmentRequest,
   EnvironmentTypeDescription,
+  PolicyDeniedDetails,
+  policyDenialOf,
+  PolicyEvaluation,
   ValidationIssue,
 } from '@internal/backstage-plugin-environments-common';
 import { FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { usePolicyDryRun } from '../Policy/usePolicyDryRun';
 import { issuesFromFailure } from './issuesFromFailure';
 import {
   DatabaseDraft,
@@ -36,6 +40,8 @@ export type EnvironmentRequestFormOptions = {
   initialComponentRef?: string;
   onSubmit: (request: EnvironmentRequest) => Promise<Environment>;
   onCreated: (environment: Environment) => void;
+  /** A dry run of the policies on what a submit would send; stable across renders. */
+  onEvaluatePolicy?: (request: EnvironmentRequest) => Promise<PolicyEvaluation>;
 };
 
 /**
@@ -48,7 +54,8 @@ export type EnvironmentRequestFormOptions = {
 export function useEnvironmentRequestForm(
   options: EnvironmentRequestFormOptions,
 ) {
-  const { types, componentRefs, onSubmit, onCreated } = options;
+  const { types, componentRefs, onSubmit, onCreated, onEvaluatePolicy } =
+    options;
   const [draft, setDraft] = useState<RequestDraft>(() =>
     emptyDraft(
       componentRefs.find(
@@ -61,6 +68,7 @@ export function useEnvironmentRequestForm(
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [submitAttempts, setSubmitAttempts] = useState(0);
   const [serverIssues, setServerIssues] = useState<ValidationIssue[]>([]);
+  const [denial, setDenial] = useState<PolicyDeniedDetails>();
   const [submitting, setSubmitting] = useState(false);
   const [announcement, setAnnouncement] = useState('');
   const nextDatabaseKey = useRef(1);
@@ -71,6 +79,13 @@ export function useEnvironmentRequestForm(
     () => validateDraft(draft, types),
     [draft, types],
   );
+  const request = useMemo(
+    () =>
+      clientIssues.length === 0 ? toEnvironmentRequest(draft, type) : undefined,
+    [clientIssues, draft, type],
+  );
+  // Only a request the API would accept is worth asking the policies about.
+  const policy = usePolicyDryRun(onEvaluatePolicy, request);
   const issues = [...clientIssues, ...serverIssues];
   const shown = (field: string) => submitAttempts > 0 || touched.has(field);
   const errorFor = (field: string): string | undefined => {
@@ -99,6 +114,7 @@ export function useEnvironmentRequestForm(
   const change = (field: string, update: Partial<RequestDraft>) => {
     setDraft(current => ({ ...current, ...update }));
     setTouched(current => new Set(current).add(field));
+    setDenial(undefined);
     setServerIssues(current =>
       current.filter(
         issue => !concerns(issue, field) && issue.field !== 'request',
@@ -155,6 +171,10 @@ export function useEnvironmentRequestForm(
       setAnnouncement(describeIssues(clientIssues));
       return;
     }
+    if (policy.denied) {
+      setAnnouncement('The platform policies deny this request');
+      return;
+    }
     setSubmitting(true);
     setAnnouncement('Sending the request');
     try {
@@ -162,6 +182,12 @@ export function useEnvironmentRequestForm(
       setAnnouncement('Environment requested');
       onCreated(created);
     } catch (error) {
+      const denied = policyDenialOf(error);
+      if (denied) {
+        setDenial(denied);
+        setAnnouncement('Denied by the platform policies');
+        return;
+      }
       const found = issuesFromFailure(error);
       setServerIssues(found);
       setAnnouncement(describeIssues(found));
@@ -187,6 +213,10 @@ export function useEnvironmentRequestForm(
     /** What a screen reader announces about the last submit. */
     announcement,
     formRef,
+    /** The dry run of the policies on the draft. */
+    policy,
+    /** The policies' denial of the last submit, until the draft changes. */
+    denial,
   };
 }
 

@@ -10,10 +10,21 @@ import {
   Text,
   TextField,
 } from '@backstage/ui';
-import { Deployment } from '@internal/backstage-plugin-environments-common';
-import { useRef, useState } from 'react';
+import {
+  Deployment,
+  PolicyDeniedDetails,
+  policyDenialOf,
+  RollbackRequest,
+} from '@internal/backstage-plugin-environments-common';
+import { useCallback, useRef, useState } from 'react';
 import { environmentsApiRef } from '../../api';
 import { useDialogAction } from '../EnvironmentActions/useDialogAction';
+import {
+  PolicyBlockedNote,
+  PolicyFeedback,
+  PolicyMessages,
+  usePolicyDryRun,
+} from '../Policy';
 import { deploymentLabel } from '../DeploymentDiff/deploymentLabel';
 import { formatDateTime } from '../format';
 import { rollbackRequest } from './rollbackProblems';
@@ -22,7 +33,10 @@ import { rollbackRequest } from './rollbackProblems';
  * Rolls an environment back to one of its deployments that succeeded. The
  * reason is required, checked as the user types by the API's own schema:
  * the dialog sends nothing without one. After a rollback the environment
- * is pinned, which the dialog says before the user confirms.
+ * is pinned, which the dialog says before the user confirms. What the
+ * platform's policies would deny or warn about is shown before (a denial
+ * disables Roll back) and after; a rollback accepted with warnings keeps the
+ * dialog open to show them.
  */
 export function RollbackDialog(props: {
   environmentName: string;
@@ -42,13 +56,43 @@ export function RollbackDialog(props: {
   const checked = rollbackRequest(target, reason);
   const problem = touched ? checked.problem : undefined;
 
+  const [denial, setDenial] = useState<PolicyDeniedDetails>();
+  const [accepted, setAccepted] = useState<Deployment>();
+  const evaluate = useCallback(
+    (request: RollbackRequest) =>
+      api.evaluatePolicy({
+        action: 'deployment.rollback',
+        environmentId,
+        request,
+      }),
+    [api, environmentId],
+  );
+  const policy = usePolicyDryRun(
+    isOpen ? evaluate : undefined,
+    checked.request,
+  );
+  const blocked = !denial && policy.denied;
+
+  const close = () => {
+    setDenial(undefined);
+    setAccepted(undefined);
+    onOpenChange(false);
+  };
   const { run, pending, error, clearError } = useDialogAction(
     async () => {
       if (!checked.request) return;
-      const rollback = await api.rollback(environmentId, checked.request);
-      props.onRolledBack?.(rollback);
+      setDenial(undefined);
+      try {
+        const rollback = await api.rollback(environmentId, checked.request);
+        props.onRolledBack?.(rollback);
+        if (rollback.policy?.warnings.length) setAccepted(rollback);
+        else close();
+      } catch (failure) {
+        setDenial(policyDenialOf(failure));
+        throw failure;
+      }
     },
-    () => onOpenChange(false),
+    () => {},
   );
   const rollBack = async () => {
     setTouched(true);
@@ -56,11 +100,40 @@ export function RollbackDialog(props: {
       field.current?.querySelector('input')?.focus();
       return;
     }
+    if (blocked) return;
     await run();
   };
 
+  if (accepted) {
+    return (
+      <Dialog
+        isOpen={isOpen}
+        onOpenChange={open => (open ? onOpenChange(true) : close())}
+      >
+        <DialogHeader>
+          Rolled {environmentName} back to {deploymentLabel(target)}
+        </DialogHeader>
+        <DialogBody>
+          <PolicyMessages
+            when="after"
+            subject="rollback"
+            warn={accepted.policy?.warnings}
+          />
+        </DialogBody>
+        <DialogFooter>
+          <Button variant="primary" onPress={close}>
+            Close
+          </Button>
+        </DialogFooter>
+      </Dialog>
+    );
+  }
+
   return (
-    <Dialog isOpen={isOpen} onOpenChange={onOpenChange}>
+    <Dialog
+      isOpen={isOpen}
+      onOpenChange={open => (open ? onOpenChange(true) : close())}
+    >
       <DialogHeader>
         Roll {environmentName} back to {deploymentLabel(target)}?
       </DialogHeader>
@@ -84,6 +157,7 @@ export function RollbackDialog(props: {
             onChange={value => {
               setReason(value);
               setTouched(true);
+              setDenial(undefined);
               clearError();
             }}
             validationBehavior="aria"
@@ -92,7 +166,14 @@ export function RollbackDialog(props: {
               if (event.key === 'Enter') rollBack();
             }}
           />
-          {error && (
+          <PolicyFeedback subject="rollback" dryRun={policy} denial={denial} />
+          {blocked && (
+            <PolicyBlockedNote
+              id="rollback-policy-blocked"
+              action="Rolling back"
+            />
+          )}
+          {error && !denial && (
             <Alert
               status="danger"
               title="The environment was not rolled back"
@@ -105,7 +186,13 @@ export function RollbackDialog(props: {
         <Button variant="secondary" slot="close">
           Cancel
         </Button>
-        <Button destructive isPending={pending} onPress={rollBack}>
+        <Button
+          destructive
+          isPending={pending}
+          isDisabled={blocked}
+          aria-describedby={blocked ? 'rollback-policy-blocked' : undefined}
+          onPress={rollBack}
+        >
           Roll back
         </Button>
       </DialogFooter>
