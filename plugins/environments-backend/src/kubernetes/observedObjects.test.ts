@@ -158,6 +158,9 @@ describe('toEnvironmentEvent', () => {
       reason: 'Scheduled',
       message: 'Successfully assigned env/orders-7d9f-x2 to node-1',
       eventTime: new Date('2026-11-21T09:00:00.123456Z'),
+      // As the API server sends them: null, not left out.
+      firstTimestamp: null as unknown as undefined,
+      lastTimestamp: null as unknown as undefined,
     });
     const repeated = toEnvironmentEvent({
       metadata: { name: 'orders.3' },

@@ -6,8 +6,12 @@ import {
 } from '@internal/backstage-plugin-environments-common';
 import { eventHint } from './eventHints';
 
-const iso = (date: Date | string | undefined) =>
-  date === undefined ? undefined : new Date(date).toISOString();
+// The API server sends an unset time as null (an events.k8s.io event's
+// firstTimestamp), which new Date() would read as 1970.
+const iso = (date: Date | string | null | undefined) =>
+  date === undefined || date === null
+    ? undefined
+    : new Date(date).toISOString();
 
 function containerState(
   status: V1ContainerStatus | undefined,
