@@ -4,7 +4,11 @@ import {
   LoggerService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import {
   ConflictError,
@@ -152,6 +156,8 @@ type DeploymentDraft = {
   version: string;
   /** For a promotion: the deployment promoted from. */
   promotedFrom?: Deployment;
+  /** The component in the catalog, when the draft read it. */
+  component?: Entity;
 };
 
 /**
@@ -570,6 +576,7 @@ export class DeploymentsService {
         expectedCurrent: current?.id ?? null,
       },
       source,
+      component.entity,
     );
   }
 
@@ -836,18 +843,24 @@ export class DeploymentsService {
       override,
     });
     this.assertWithinBounds(environment, type, resolved);
-    return this.draft(environment, type, {
-      kind: 'deploy',
-      resolved,
-      source: meta.source,
-      message: meta.message,
-      commit: meta.commit,
-      createdBy: meta.createdBy,
-      pin: AUTOMATIC_DEPLOYMENT_SOURCES.includes(meta.source)
-        ? 'refuse'
-        : 'clear',
-      expectedCurrent: current?.id ?? null,
-    });
+    return this.draft(
+      environment,
+      type,
+      {
+        kind: 'deploy',
+        resolved,
+        source: meta.source,
+        message: meta.message,
+        commit: meta.commit,
+        createdBy: meta.createdBy,
+        pin: AUTOMATIC_DEPLOYMENT_SOURCES.includes(meta.source)
+          ? 'refuse'
+          : 'clear',
+        expectedCurrent: current?.id ?? null,
+      },
+      undefined,
+      component.entity,
+    );
   }
 
   /** A deployment ready to be recorded, with its version and message. */
@@ -856,6 +869,7 @@ export class DeploymentsService {
     type: EnvironmentType,
     deployment: DeploymentDraft['deployment'],
     promotedFrom?: Deployment,
+    component?: Entity,
   ): DeploymentDraft {
     const version = imageVersion(deployment.resolved.config.image);
     return {
@@ -867,6 +881,7 @@ export class DeploymentsService {
       },
       version,
       ...(promotedFrom && { promotedFrom }),
+      ...(component && { component }),
     };
   }
 
@@ -892,6 +907,8 @@ export class DeploymentsService {
         message: deployment.message ?? '',
       },
       ...(draft.promotedFrom && { promotedFrom: draft.promotedFrom }),
+      // Read for the deployment already: the policies need no second read.
+      ...(draft.component && { component: draft.component }),
       actor: deployment.createdBy,
     };
   }
@@ -1045,7 +1062,7 @@ export class DeploymentsService {
         });
       }
     }
-    return { values, annotations };
+    return { values, annotations, entity: entity ?? undefined };
   }
 
   private async targetOf(environmentId: string): Promise<DeploymentTarget> {
