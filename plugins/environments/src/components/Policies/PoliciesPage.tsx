@@ -8,6 +8,7 @@ import {
   Container,
   Flex,
   Header,
+  Link,
   Table,
   Text,
 } from '@backstage/ui';
@@ -32,7 +33,15 @@ const ruleColumns: ColumnConfig<PolicyRule & { id: string }>[] = [
     id: 'title',
     label: 'Rule',
     isRowHeader: true,
-    cell: rule => <CellText title={rule.title} description={rule.rule} />,
+    // Whole, never cut: the id is what messages and decisions name.
+    cell: rule => (
+      <Cell>
+        <Text as="p">{rule.title}</Text>
+        <Text as="p" variant="body-small" color="secondary">
+          <code>{rule.rule}</code>
+        </Text>
+      </Cell>
+    ),
   },
   {
     id: 'severity',
@@ -47,7 +56,13 @@ const ruleColumns: ColumnConfig<PolicyRule & { id: string }>[] = [
   {
     id: 'description',
     label: 'What it asks',
-    cell: rule => <CellText title={rule.description ?? ''} />,
+    cell: rule => (
+      <Cell>
+        <Text as="p" variant="body-small">
+          {rule.description ?? ''}
+        </Text>
+      </Cell>
+    ),
   },
 ];
 
@@ -97,18 +112,18 @@ function decisionColumns(
     {
       id: 'target',
       label: 'Target',
-      cell: decision => (
-        <CellText
-          title={`${entityName(decision.componentRef)} · ${
-            decision.environmentName
-          }`}
-          href={
-            decision.environmentId
-              ? environmentHref(decision.environmentId)
-              : undefined
-          }
-        />
-      ),
+      cell: decision => {
+        const name = `${entityName(decision.componentRef)} · ${
+          decision.environmentName
+        }`;
+        const href =
+          decision.environmentId && environmentHref(decision.environmentId);
+        return (
+          <Cell>
+            {href ? <Link href={href}>{name}</Link> : <Text>{name}</Text>}
+          </Cell>
+        );
+      },
     },
     {
       id: 'outcome',
