@@ -1,10 +1,14 @@
-import { EnvironmentsClient } from '@internal/backstage-plugin-environments-common';
+import {
+  EnvironmentsClient,
+  PolicyResult,
+} from '@internal/backstage-plugin-environments-common';
 import { refreshAccessToken } from './auth/oauth';
 import { ConfigStore, DEFAULT_BACKEND_URL } from './config/store';
 import { CliError, EXIT } from './exitCodes';
 import { CliIo } from './io';
 import { Colors, colorsFor } from './output/color';
 import { OutputFormat, parseOutputFormat, renderData } from './output/format';
+import { policyWarningLines } from './output/policy';
 import { Progress } from './output/progress';
 
 /** The options every command takes (`idp --help` lists them). */
@@ -145,6 +149,13 @@ export class CliContext {
   /** A message for people, on stderr so that stdout stays the data. */
   note(text: string): void {
     this.io.stderr.write(`${text}\n`);
+  }
+
+  /** The warnings of the platform's policies on an accepted change, on stderr. */
+  policyWarnings(policy: PolicyResult | undefined): void {
+    for (const line of policyWarningLines(policy?.warnings, this.errorColors)) {
+      this.note(line);
+    }
   }
 
   progress(): Progress {

@@ -1,6 +1,8 @@
 import { ResponseError } from '@backstage/errors';
+import { policyDenialOf } from '@internal/backstage-plugin-environments-common';
 import { CliError, exitCodeOf, isConnectionError } from './exitCodes';
 import { Colors } from './output/color';
+import { policyDenialLines } from './output/policy';
 
 type Issue = { field?: unknown; rule?: unknown };
 
@@ -15,8 +17,12 @@ export function describeFailure(
 ): string {
   const { colors } = options;
   const lines: string[] = [];
+  const denial = policyDenialOf(error);
   if (error instanceof CliError) {
     lines.push(error.message, ...error.details.map(detail => `  ${detail}`));
+  } else if (denial) {
+    // Every rule that denied, each on its line, not the one-line summary.
+    lines.push(...policyDenialLines(denial, colors));
   } else if (error instanceof ResponseError) {
     const body = error.body?.error as
       | { name?: string; message?: string; issues?: Issue[] }

@@ -5,6 +5,7 @@ import { registerCompletionCommand } from './commands/completion';
 import { registerDeployCommands } from './commands/deploy';
 import { registerEnvCommands } from './commands/env';
 import { registerObserveCommands } from './commands/observe';
+import { registerPolicyCommands } from './commands/policy';
 import { CliContext, GlobalOptions } from './context';
 import { describeFailure, exitCodeOf } from './errors';
 import { EXIT, EXIT_CODES_HELP } from './exitCodes';
@@ -75,6 +76,7 @@ export function buildProgram(io: CliIo, contexts: CliContext[] = []): Command {
   registerDeployCommands(program, runtime);
   registerApprovalCommands(program, runtime);
   registerObserveCommands(program, runtime);
+  registerPolicyCommands(program, runtime);
   registerCompletionCommand(program, runtime);
   return program;
 }

@@ -26,6 +26,7 @@ async function finish(
   options: { wait?: boolean; timeout: string },
 ) {
   const timeoutMs = parseTimeout(options.timeout);
+  ctx.policyWarnings(deployment.policy);
   // With --wait the progress line says it, once.
   if (!options.wait) {
     ctx.note(`${describeDeployment(deployment)} (${deployment.id})`);

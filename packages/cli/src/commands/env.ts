@@ -181,6 +181,7 @@ export function registerEnvCommands(program: Command, runtime: Runtime) {
     ctx.note(
       `Requested ${environment.componentRef} ${environment.name} (${environment.id})`,
     );
+    ctx.policyWarnings(environment.policy);
     if (options.wait) {
       environment = await waitForEnvironment(ctx, environment, {
         until: 'ready',
@@ -249,6 +250,7 @@ export function registerEnvCommands(program: Command, runtime: Runtime) {
         extended.expiresAt ?? 'never'
       }`,
     );
+    ctx.policyWarnings(extended.policy);
     ctx.print(extended, () => environmentDetails(extended, ctx));
   });
 
