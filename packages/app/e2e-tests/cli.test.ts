@@ -26,7 +26,8 @@ import path from 'node:path';
 const component = 'storefront-web';
 const componentRef = `component:default/${component}`;
 const repository = `ghcr.io/acme/${component}`;
-const run = Date.now() % 100000;
+const started = Date.now();
+const run = started % 100000;
 const v1 = `1.0.${run}`;
 const v2 = `1.1.${run}`;
 const development = `${component}/development`;
@@ -292,9 +293,15 @@ test.describe('idp, the command line', () => {
 
     await test.step('events: the namespace’s events, newest first', async () => {
       const events = await idpJson<{
-        items: Array<{ reason: string; object: { kind: string } }>;
+        items: Array<{ reason: string; firstSeen: string }>;
       }>(['events', development]);
       expect(events.items.map(e => e.reason)).toContain('ScalingReplicaSet');
+      // Each seen during this run: the scheduler's events carry no firstTimestamp.
+      for (const event of events.items) {
+        expect(Date.parse(event.firstSeen), event.reason).toBeGreaterThan(
+          started - 600_000,
+        );
+      }
     });
 
     let first: Deployment;
