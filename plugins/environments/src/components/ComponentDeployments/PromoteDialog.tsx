@@ -136,7 +136,7 @@ export function PromoteDialog(props: {
         </DialogBody>
         <DialogFooter>
           <Button variant="primary" onPress={close}>
-            Close
+            Done
           </Button>
         </DialogFooter>
       </Dialog>

@@ -122,7 +122,7 @@ export function RollbackDialog(props: {
         </DialogBody>
         <DialogFooter>
           <Button variant="primary" onPress={close}>
-            Close
+            Done
           </Button>
         </DialogFooter>
       </Dialog>
