@@ -29,6 +29,9 @@ function describeEnvironment(environment: Environment): string {
   )}${pending.length ? ` [${pending.join(', ')}]` : ''}`;
 }
 
+/** The first pause between two reads; it doubles up to the poll interval. */
+const FIRST_POLL_MS = 125;
+
 /**
  * Polls until `check` says the wait is over, showing `describe` of each
  * answer as the progress line, or fails with exit code 6 at the timeout.
@@ -46,6 +49,7 @@ async function poll<T>(
 ): Promise<T> {
   const started = Date.now();
   const progress = ctx.progress();
+  let polls = 0;
   for (;;) {
     const value = await options.read();
     const outcome = options.check(value);
@@ -72,9 +76,15 @@ async function poll<T>(
         EXIT.timedOut,
       );
     }
+    // Most changes end within a second or two: ask often at first, then back
+    // off to the configured interval so a long wait does not load the backend.
     await ctx.sleep(
-      Math.min(ctx.pollIntervalMs, options.timeoutMs - (Date.now() - started)),
+      Math.min(
+        Math.min(ctx.pollIntervalMs, FIRST_POLL_MS * 2 ** polls),
+        options.timeoutMs - (Date.now() - started),
+      ),
     );
+    polls += 1;
   }
 }
 
