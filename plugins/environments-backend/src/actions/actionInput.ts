@@ -80,6 +80,12 @@ export class ActionInput<P extends z.ZodRawShape> {
     if (!parsed.success) {
       issues.push(...parsed.issues);
     }
+    if (!parsed.success && this.request) {
+      // The service would check the request only once the parameters are
+      // right; one refusal that lists every problem saves a round trip.
+      const checked = parseWithIssues(this.request, request);
+      if (!checked.success) issues.push(...checked.issues);
+    }
     if (!this.request) {
       issues.push(
         ...Object.keys(request).map(field => ({
