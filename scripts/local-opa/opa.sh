@@ -6,6 +6,8 @@
 #   version              opa version
 #   build                the wasm bundle and its rules manifest, into .local/policy/
 #   build-if-stale       the same, unless policies/ (or opa) did not change since the last
+#   build-for-tests      the same bundle but with the weekly change freeze off, for test
+#                        backends whose outcome must not depend on the day they run
 #   test [ARGS...]       opa test -v policies/ (ARGS replace -v, e.g. --run max_ttl -v)
 #   fmt [--write]        list the files opa fmt would change (exit 1 if any); --write fixes them
 #   check                opa check --strict policies/
@@ -132,6 +134,23 @@ build_bundle() {
   log "bundle ${IDP_POLICY_BUNDLE#"${LO_REPO}"/} (revision ${revision}, ${n} rules, $(du -h "${IDP_POLICY_BUNDLE}" | cut -f1)) in $((SECONDS - t0))s; rules: ${IDP_POLICY_RULES#"${LO_REPO}"/}"
 }
 
+# The bundle for test backends (the backend's jest tests, the browser suite's backend):
+# policies/ as they are but data.json's freeze.weekly emptied, so that a production deploy
+# or promotion is not refused because the tests run on a Friday evening. Calendar windows
+# and every other rule stay; the freeze itself is tested by its Rego tests with set clocks.
+# A copy of IDP_POLICY_DIR is built, never the folder itself; its revision is its own.
+build_for_tests() {
+  local copy status=0
+  copy="$(mktemp -d)"
+  cp -R "${IDP_POLICY_DIR}/." "${copy}/"
+  opa eval --input "${IDP_POLICY_DIR}/data.json" --format raw \
+    'json.marshal(json.patch(input, [{"op": "replace", "path": "/idp/config/freeze/weekly", "value": []}]))' \
+    >"${copy}/data.json" || { rm -rf "${copy}"; die "could not turn the weekly freeze off in ${IDP_POLICY_DIR}/data.json"; }
+  (IDP_POLICY_DIR="${copy}" build_bundle) || status=$?
+  rm -rf "${copy}"
+  return "${status}"
+}
+
 # ci: each check prints its own count lines, which ./platform test adds up.
 counted() {
   local what="$1" status=0
@@ -192,6 +211,7 @@ case "${cmd}" in
   path) ensure_opa && echo "${LO_OPA}" ;;
   version) ensure_opa && opa version ;;
   build) ensure_opa && build_bundle ;;
+  build-for-tests) ensure_opa && build_for_tests ;;
   build-if-stale)
     ensure_opa
     if [[ -f "${IDP_POLICY_BUNDLE}" && -f "${IDP_POLICY_RULES}" &&
@@ -232,7 +252,7 @@ case "${cmd}" in
     ;;
   exec) ensure_opa && exec "${LO_OPA}" "$@" ;;
   *)
-    sed -n '4,17p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '4,19p' "$0" | sed 's/^# \{0,1\}//'
     [[ "${cmd}" == help ]] || exit 2
     ;;
 esac

@@ -25,7 +25,7 @@ import request from 'supertest';
 import { DatabaseDeploymentsStore } from '../database/DatabaseDeploymentsStore';
 import { environmentsPlugin } from '../plugin';
 import {
-  buildBundle,
+  buildTestBundle,
   copyPolicies,
   describeWithOpa,
   editPolicyData,
@@ -37,10 +37,11 @@ jest.setTimeout(180_000);
 /*
  * The example rules through the real API: the plugin on PostgreSQL and
  * SQLite, deciding with the bundle compiled by the real opa from a copy of
- * policies/, embedded (opa-wasm) and against `opa run --server`. The copy
- * has no weekly freeze (the tests would depend on the weekday; the freeze
- * rule is tested with a set clock in evaluators.integration.test.ts) and a
- * team limit of 1d on preview time to live.
+ * policies/, embedded (opa-wasm) and against `opa run --server`. The bundle
+ * has no weekly freeze (buildTestBundle: the tests would depend on the
+ * weekday; the freeze rule is tested with a set clock in
+ * evaluators.integration.test.ts) and a team limit of 1d on preview time to
+ * live.
  */
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
@@ -102,11 +103,10 @@ describeWithOpa('platform policies through the API', () => {
   beforeAll(async () => {
     policies = await copyPolicies();
     await editPolicyData(policies, config => {
-      config.freeze.weekly = [];
       config.environments.limits.default.maxTtl = { preview: '1d' };
     });
     outDir = await mkdtemp(join(tmpdir(), 'idp-policy-api-'));
-    bundlePath = await buildBundle(outDir, policies);
+    bundlePath = await buildTestBundle(outDir, policies);
   });
 
   afterAll(async () => {

@@ -68,7 +68,27 @@ export async function buildBundle(
   outDir: string,
   policyDir = join(REPO, 'policies'),
 ): Promise<string> {
-  await promisify(execFile)(OPA_SCRIPT, ['build'], {
+  return runBuild('build', outDir, policyDir);
+}
+
+/**
+ * The same bundle with the weekly change freeze off (`./platform opa
+ * build-for-tests`, which the browser suite's backend runs too): for tests
+ * whose outcome must not depend on the weekday they run.
+ */
+export async function buildTestBundle(
+  outDir: string,
+  policyDir = join(REPO, 'policies'),
+): Promise<string> {
+  return runBuild('build-for-tests', outDir, policyDir);
+}
+
+async function runBuild(
+  command: 'build' | 'build-for-tests',
+  outDir: string,
+  policyDir: string,
+): Promise<string> {
+  await promisify(execFile)(OPA_SCRIPT, [command], {
     env: {
       ...process.env,
       IDP_POLICY_OUT: outDir,
