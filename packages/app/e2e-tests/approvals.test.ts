@@ -3,6 +3,7 @@ import {
   Deployment,
   Environment,
   EnvironmentsClient,
+  policyDenialOf,
 } from '@internal/backstage-plugin-environments-common';
 import {
   backstageToken,
@@ -18,16 +19,20 @@ import {
  * platform team (the production type's approvers, app-config.yaml), sign in
  * through OpenID Connect (the local issuer, app-config.oidc.yaml). The first
  * asks for a production deployment and cannot approve it; the second approves
- * it on the Approvals page, and it rolls out.
+ * it on the Approvals page, and it rolls out. The component's catalog lifecycle
+ * is production: the platform's policies (environments.type_allowed_for_lifecycle)
+ * give an experimental one no production environment, which the last test shows.
  */
 const requester = { login: 'alice.nguyen', name: 'Alice Nguyen' };
 const approver = { login: 'bob.martin', name: 'Bob Martin' };
-const componentRef = 'component:default/fraud-detector';
+// Payments Service: payments-team's, lifecycle production, and no other
+// browser test uses it.
+const componentRef = 'component:default/payments-service';
 /** Names no earlier run used: environment names are unique per component. */
 const stamp = Date.now().toString(36);
 const environmentName = `e2e-prod-${stamp}`;
 const version = `1.0.${parseInt(stamp.slice(-4), 36)}`;
-const subject = `fraud-detector ${version} in ${environmentName}`;
+const subject = `payments-service ${version} in ${environmentName}`;
 
 type Person = { page: Page; token: string; consoleErrors: string[] };
 
@@ -123,7 +128,7 @@ test.describe('Approvals', () => {
       {
         // Nothing runs in a new environment and the component names no image:
         // the first deployment gives the whole reference.
-        image: `registry.local/fraud-detector:${version}`,
+        image: `registry.local/payments-service:${version}`,
         message: `Release ${version}`,
         source: 'api',
       },
@@ -197,5 +202,40 @@ test.describe('Approvals', () => {
     // No browser console errors but the ones this test provokes.
     expect(alice.consoleErrors).toEqual([]);
     expect(bob.consoleErrors).toEqual([]);
+  });
+
+  test("an experimental component gets no production environment: the policy's own message", async () => {
+    // The bundle ./platform test builds from policies/, evaluated by the real
+    // backend: its refusal reaches the client whole, rule and message.
+    const refused = await api
+      .createEnvironment(
+        {
+          componentRef: 'component:default/fraud-detector',
+          type: 'production',
+          name: `e2e-refused-${stamp}`,
+        },
+        { token: alice.token },
+      )
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(refused).toMatchObject({ statusCode: 403 });
+    expect(policyDenialOf(refused)).toMatchObject({
+      action: 'environment.request',
+      violations: [
+        {
+          rule: 'environments.type_allowed_for_lifecycle',
+          message:
+            'environment.type production is not allowed for component:default/fraud-detector, whose lifecycle is experimental (allowed: development, preview)',
+        },
+      ],
+    });
+    // Nothing was stored.
+    const { items } = await api.listEnvironments(
+      { componentRef: 'component:default/fraud-detector' },
+      { token: alice.token },
+    );
+    expect(items.map(e => e.name)).not.toContain(`e2e-refused-${stamp}`);
   });
 });
