@@ -16,8 +16,9 @@ import {
  * environment created through the API shows the denial of an image from a
  * registry outside the allow-list (policies/data.json) before Deploy, as the
  * dry run reports it, and disables Deploy; with the dry run unable to answer,
- * Deploy's 403 lists the same denial; the Policies page lists the rules and
- * that decision.
+ * Deploy's 403 lists the same denial; the request form denies a type the
+ * component's lifecycle does not allow before submit; the Policies page lists
+ * the rules and the deploy's decision.
  */
 const componentRef = 'component:default/notification-worker';
 const repository = 'ghcr.io/acme/notification-worker';
@@ -146,6 +147,44 @@ test.describe.serial('policies', () => {
       ).toBeVisible();
       await screenshot(page, testInfo, 'denied after deploy');
       await page.unroute('**/api/environments/policy/evaluate');
+    });
+
+    await test.step("the request form: a type the component's lifecycle does not allow is denied before submit", async () => {
+      // Fraud Detector is experimental (catalog/): development and preview only.
+      await page.goto(
+        '/environments/new?component=component:default/fraud-detector',
+      );
+      // React Aria's radio takes a click on its label, not on the hidden input.
+      const radio = (type: string) =>
+        page
+          .locator('label')
+          .filter({
+            has: page.getByRole('radio', { name: new RegExp(`^${type}`) }),
+          });
+      await radio('staging').click();
+      const alert = page.getByRole('alert').filter({
+        hasText: "The platform's policies would deny this request",
+      });
+      await expect(alert).toBeVisible();
+      await expect(
+        alert.getByText(
+          /environment\.type staging is not allowed for component:default\/fraud-detector, whose lifecycle is experimental \(allowed: development, preview\)/,
+        ),
+      ).toBeVisible();
+      await expect(
+        alert.getByText('environments.type_allowed_for_lifecycle', {
+          exact: true,
+        }),
+      ).toBeVisible();
+      const submit = page.getByRole('button', { name: 'Request environment' });
+      await expect(submit).toBeDisabled();
+      await expect(submit).toHaveAccessibleDescription(
+        /Requesting it is not possible/,
+      );
+      await screenshot(page, testInfo, 'request denied before submit');
+      await radio('development').click();
+      await expect(alert).toBeHidden();
+      await expect(submit).toBeEnabled();
     });
 
     await test.step('the Policies page lists the active rules and the denial', async () => {
