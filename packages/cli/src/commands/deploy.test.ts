@@ -61,10 +61,14 @@ describe('idp deploy, rollback, promote, history, diff, approvals', () => {
       ],
       { env },
     );
-    // The rollout finishes a moment after it started.
+    // The rollout finishes once the CLI has read it rolling out at least
+    // once, however slowly the machine runs the CLI.
     const finish = setInterval(() => {
       for (const deployment of backend.api.deployments.values()) {
-        if (deployment.state === 'rolling-out') {
+        const readRollingOut = backend.requests.some(
+          r => r.method === 'GET' && r.path.includes(deployment.id),
+        );
+        if (deployment.state === 'rolling-out' && readRollingOut) {
           backend.api.deployments.set(deployment.id, {
             ...deployment,
             state: 'succeeded',
