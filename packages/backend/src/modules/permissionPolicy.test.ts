@@ -149,6 +149,10 @@ describe('PlatformPermissionPolicy', () => {
 });
 
 describe('PlatformPermissionPolicy deciding for the environments API', () => {
+  // Each test starts the environments API on a database: under 1 s alone,
+  // several on a machine busy with the rest of the suite.
+  jest.setTimeout(30_000);
+
   const users: Record<string, string[]> = {
     'user:default/carol.diaz': ['group:default/storefront-team'],
     'user:default/frank.muller': ['group:default/payments-team'],
