@@ -95,8 +95,9 @@ e2e() {
   local data="$REPO_ROOT/.local/e2e-data-$E2E_PORT" log_file="$RESULTS/e2e-backend-$E2E_PORT.log"
   rm -rf "$data"
   trap 'stop_backend; stop_oidc_if_started' EXIT
-  # The policies of policies/, built now, with the weekly change freeze off: the suite
-  # deploys to production and must pass whatever day it runs (the freeze has its own tests).
+  # The policies of policies/, built now, as test backends have them (scripts/local-opa/
+  # for-tests.patch.json): no weekly freeze, for the suite deploys to production whatever
+  # day it runs; registry.invalid allowed, for a deploy whose image cannot be pulled.
   IDP_POLICY_OUT="$REPO_ROOT/.local/e2e-policy-$E2E_PORT" "$LOCAL_OPA" build-for-tests || return 1
   export IDP_POLICY_BUNDLE="$REPO_ROOT/.local/e2e-policy-$E2E_PORT/bundle.tar.gz"
   # Sign-in as named people of the seed organization (approvals need two), through

@@ -6,8 +6,8 @@
 #   version              opa version
 #   build                the wasm bundle and its rules manifest, into .local/policy/
 #   build-if-stale       the same, unless policies/ (or opa) did not change since the last
-#   build-for-tests      the same bundle but with the weekly change freeze off, for test
-#                        backends whose outcome must not depend on the day they run
+#   build-for-tests      the same bundle with for-tests.patch.json applied to data.json (the
+#                        weekly freeze off, registry.invalid allowed): test backends
 #   test [ARGS...]       opa test -v policies/ (ARGS replace -v, e.g. --run max_ttl -v)
 #   fmt [--write]        list the files opa fmt would change (exit 1 if any); --write fixes them
 #   check                opa check --strict policies/
@@ -135,17 +135,21 @@ build_bundle() {
 }
 
 # The bundle for test backends (the backend's jest tests, the browser suite's backend):
-# policies/ as they are but data.json's freeze.weekly emptied, so that a production deploy
-# or promotion is not refused because the tests run on a Friday evening. Calendar windows
-# and every other rule stay; the freeze itself is tested by its Rego tests with set clocks.
+# policies/ as they are, data.json changed by the JSON Patch (RFC 6902) in
+# for-tests.patch.json, and nothing else:
+# - freeze.weekly emptied: a production deploy or promotion is not refused because the
+#   tests run on a Friday evening (the freeze is tested by its Rego tests with set clocks);
+# - registry.invalid allowed: the local cluster fails the pull of an image from a .invalid
+#   host (scripts/local-cluster/kwok-stages.yaml), which is how tests get a failed deploy.
 # A copy of IDP_POLICY_DIR is built, never the folder itself; its revision is its own.
+FOR_TESTS_PATCH="${LO_SCRIPT_DIR}/for-tests.patch.json"
 build_for_tests() {
   local copy status=0
   copy="$(mktemp -d)"
   cp -R "${IDP_POLICY_DIR}/." "${copy}/"
-  opa eval --input "${IDP_POLICY_DIR}/data.json" --format raw \
-    'json.marshal(json.patch(input, [{"op": "replace", "path": "/idp/config/freeze/weekly", "value": []}]))' \
-    >"${copy}/data.json" || { rm -rf "${copy}"; die "could not turn the weekly freeze off in ${IDP_POLICY_DIR}/data.json"; }
+  opa eval --input "${IDP_POLICY_DIR}/data.json" --data "${FOR_TESTS_PATCH}" --format raw \
+    'json.marshal(json.patch(input, data.patch))' >"${copy}/data.json" ||
+    { rm -rf "${copy}"; die "could not apply ${FOR_TESTS_PATCH} to ${IDP_POLICY_DIR}/data.json"; }
   (IDP_POLICY_DIR="${copy}" build_bundle) || status=$?
   rm -rf "${copy}"
   return "${status}"

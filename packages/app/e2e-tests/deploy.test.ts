@@ -11,7 +11,8 @@ import { collectConsoleErrors, screenshot, signInAsGuest } from './helpers';
  * page: a value beyond the type's bound refused as it is typed, a new tag
  * followed to succeeded, ten more timed, and an image that cannot be pulled
  * (a registry host ending in .invalid, which the local cluster's kwok stages
- * fail with ErrImagePull, then ImagePullBackOff) followed to failed.
+ * fail with ErrImagePull, then ImagePullBackOff, and which the test backend's
+ * policies allow: scripts/local-opa/for-tests.patch.json) followed to failed.
  */
 const componentRef = 'component:default/notification-worker';
 const repository = 'ghcr.io/acme/notification-worker';

@@ -72,9 +72,10 @@ export async function buildBundle(
 }
 
 /**
- * The same bundle with the weekly change freeze off (`./platform opa
- * build-for-tests`, which the browser suite's backend runs too): for tests
- * whose outcome must not depend on the weekday they run.
+ * The bundle of test backends (`./platform opa build-for-tests`, which the
+ * browser suite's backend runs too): data.json patched by
+ * scripts/local-opa/for-tests.patch.json, among others the weekly change
+ * freeze off, so that an outcome does not depend on the weekday.
  */
 export async function buildTestBundle(
   outDir: string,
