@@ -156,11 +156,9 @@ test.describe.serial('policies', () => {
       );
       // React Aria's radio takes a click on its label, not on the hidden input.
       const radio = (type: string) =>
-        page
-          .locator('label')
-          .filter({
-            has: page.getByRole('radio', { name: new RegExp(`^${type}`) }),
-          });
+        page.locator('label').filter({
+          has: page.getByRole('radio', { name: new RegExp(`^${type}`) }),
+        });
       await radio('staging').click();
       const alert = page.getByRole('alert').filter({
         hasText: "The platform's policies would deny this request",
