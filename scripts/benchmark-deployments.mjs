@@ -9,6 +9,10 @@
 //       [--promotions 10] [--concurrent 100] [--redeploys 5]
 //       [--provision-concurrency 10] [--poll-ms 20] [--burst-poll-ms 200]
 //
+// The burst's environments are more than the shipped policies allow a team
+// (20): run the portal with IDP_POLICY_PATCH=scripts/local-opa/for-benchmarks.patch.json
+// (./platform start builds its policies with it).
+//
 // Environment: IDP_URL (default http://localhost:7007), KUBECONFIG of the
 // cluster admin (default .local/kube/kubeconfig) to read the API server's
 // request counters, KUBECTL (default: the local cluster's kubectl),
@@ -303,14 +307,23 @@ const progress = line => {
 async function bounded(items, limit, work) {
   const results = new Array(items.length);
   let next = 0;
+  let failure;
+  // On the first failure no more work starts, and the work under way is
+  // waited for before it is thrown: what that work creates is known to the
+  // clean-up, not left behind.
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
+      while (next < items.length && !failure) {
         const index = next++;
-        results[index] = await work(items[index], index);
+        try {
+          results[index] = await work(items[index], index);
+        } catch (error) {
+          failure ??= error;
+        }
       }
     }),
   );
+  if (failure) throw failure;
   return results;
 }
 
@@ -768,6 +781,16 @@ ${CONCURRENT} deploys at once, each to its own environment (${
   }
 } catch (error) {
   console.error(`\nBenchmark failed: ${error.message}`);
+  if (/environments\.count_per_team/.test(error.message)) {
+    // The burst needs more environments than the shipped policies allow a team.
+    console.error(`
+The policies allow a team fewer live environments than the burst needs (${CONCURRENT}).
+Run the portal with the benchmark's policy data (a team may have 200) and try again:
+
+  IDP_POLICY_PATCH=scripts/local-opa/for-benchmarks.patch.json ./platform start
+
+or ask for fewer at once (--concurrent 15).`);
+  }
   process.exitCode = 1;
 } finally {
   await cleanUp();

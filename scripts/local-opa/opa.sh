@@ -8,6 +8,8 @@
 #   build-if-stale       the same, unless policies/ (or opa) did not change since the last
 #   build-for-tests      the same bundle with for-tests.patch.json applied to data.json (the
 #                        weekly freeze off, registry.invalid allowed): test backends
+#   (build and build-if-stale apply the JSON Patch in the file IDP_POLICY_PATCH names, if
+#   set: IDP_POLICY_PATCH=scripts/local-opa/for-benchmarks.patch.json ./platform start)
 #   test [ARGS...]       opa test -v policies/ (ARGS replace -v, e.g. --run max_ttl -v)
 #   fmt [--write]        list the files opa fmt would change (exit 1 if any); --write fixes them
 #   check                opa check --strict policies/
@@ -143,16 +145,46 @@ build_bundle() {
 #   host (scripts/local-cluster/kwok-stages.yaml), which is how tests get a failed deploy.
 # A copy of IDP_POLICY_DIR is built, never the folder itself; its revision is its own.
 FOR_TESTS_PATCH="${LO_SCRIPT_DIR}/for-tests.patch.json"
-build_for_tests() {
-  local copy status=0
+# with_patched_policies PATCH COMMAND...: COMMAND with IDP_POLICY_DIR a copy of policies/
+# whose data.json has the JSON Patch (RFC 6902) in the file PATCH applied.
+with_patched_policies() {
+  local patch="$1" copy status=0
+  shift
+  [[ -f "${patch}" ]] || die "no policy data patch at ${patch}"
   copy="$(mktemp -d)"
   cp -R "${IDP_POLICY_DIR}/." "${copy}/"
-  opa eval --input "${IDP_POLICY_DIR}/data.json" --data "${FOR_TESTS_PATCH}" --format raw \
+  opa eval --input "${IDP_POLICY_DIR}/data.json" --data "${patch}" --format raw \
     'json.marshal(json.patch(input, data.patch))' >"${copy}/data.json" ||
-    { rm -rf "${copy}"; die "could not apply ${FOR_TESTS_PATCH} to ${IDP_POLICY_DIR}/data.json"; }
-  (IDP_POLICY_DIR="${copy}" build_bundle) || status=$?
+    { rm -rf "${copy}"; die "could not apply ${patch} to ${IDP_POLICY_DIR}/data.json"; }
+  (IDP_POLICY_DIR="${copy}" "$@") || status=$?
   rm -rf "${copy}"
   return "${status}"
+}
+
+build_for_tests() { with_patched_policies "${FOR_TESTS_PATCH}" build_bundle; }
+
+build_if_stale() {
+  if [[ -f "${IDP_POLICY_BUNDLE}" && -f "${IDP_POLICY_RULES}" &&
+    "$(cat "${IDP_POLICY_OUT}/.revision" 2>/dev/null)" == "$(source_revision)" ]]; then
+    log "bundle up to date (revision $(cat "${IDP_POLICY_OUT}/.revision")): ${IDP_POLICY_BUNDLE#"${LO_REPO}"/}"
+  else
+    build_bundle
+  fi
+}
+
+# build and build-if-stale: with IDP_POLICY_PATCH set, of policies/ with that patch applied
+# to data.json (for-benchmarks.patch.json, say); its revision is its own, so the next build
+# without it builds again.
+patched() {
+  local patch="${IDP_POLICY_PATCH:-}"
+  if [[ -n "${patch}" ]]; then
+    # relative to the working directory, or else to the repository
+    [[ -f "${patch}" || "${patch}" == /* ]] || patch="${LO_REPO}/${patch}"
+    log "policies' data patched by ${patch#"${LO_REPO}"/}"
+    with_patched_policies "${patch}" "$@"
+  else
+    "$@"
+  fi
 }
 
 # ci: each check prints its own count lines, which ./platform test adds up.
@@ -214,17 +246,9 @@ shift || true
 case "${cmd}" in
   path) ensure_opa && echo "${LO_OPA}" ;;
   version) ensure_opa && opa version ;;
-  build) ensure_opa && build_bundle ;;
+  build) ensure_opa && patched build_bundle ;;
   build-for-tests) ensure_opa && build_for_tests ;;
-  build-if-stale)
-    ensure_opa
-    if [[ -f "${IDP_POLICY_BUNDLE}" && -f "${IDP_POLICY_RULES}" &&
-      "$(cat "${IDP_POLICY_OUT}/.revision" 2>/dev/null)" == "$(source_revision)" ]]; then
-      log "bundle up to date (revision $(cat "${IDP_POLICY_OUT}/.revision")): ${IDP_POLICY_BUNDLE#"${LO_REPO}"/}"
-    else
-      build_bundle
-    fi
-    ;;
+  build-if-stale) ensure_opa && patched build_if_stale ;;
   test)
     ensure_opa
     (($# > 0)) || set -- -v
@@ -256,7 +280,7 @@ case "${cmd}" in
     ;;
   exec) ensure_opa && exec "${LO_OPA}" "$@" ;;
   *)
-    sed -n '4,19p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '4,21p' "$0" | sed 's/^# \{0,1\}//'
     [[ "${cmd}" == help ]] || exit 2
     ;;
 esac
