@@ -6,7 +6,11 @@ export type {
   ResourceCredentials,
   WorkloadSettings,
 } from './desiredObjects';
-export { FIELD_MANAGER, KubernetesProvisioner } from './KubernetesProvisioner';
+export {
+  FIELD_MANAGER,
+  KubernetesProvisioner,
+  specHash,
+} from './KubernetesProvisioner';
 export type {
   AppliedObject,
   ApplyOutcome,

@@ -23,6 +23,7 @@ import {
 import { JobAttemptFailure, JobHandler } from './EnvironmentJobRunner';
 import { failureSummary } from './failureSummary';
 import { ReconcileFence } from './reconcileFence';
+import { DEFAULT_VERIFIED_FOR_MS, VerifiedObjects } from './verifiedObjects';
 
 /** The part of `KubernetesProvisioner` the reconciler uses. */
 export type ReconcilerProvisioner = Pick<
@@ -63,6 +64,12 @@ export type EnvironmentConvergenceOptions = {
    * records: what it was rolling out will not roll out by itself.
    */
   onReconcileGaveUp?: (environmentId: string, reason: string) => Promise<void>;
+  /**
+   * How long a whole reconcile of an environment vouches for its objects:
+   * within it, a reconcile at the same generation (a deployment) applies only
+   * the objects that changed (`verifiedObjects.ts`). 5 minutes when not given.
+   */
+  verifiedForMs?: number;
   /** For tests. */
   clock?: () => Date;
 };
@@ -155,6 +162,7 @@ export class EnvironmentConvergence implements JobHandler {
   ) => Promise<string | undefined>;
   private readonly onReconcileGaveUp?: EnvironmentConvergenceOptions['onReconcileGaveUp'];
   private readonly clock: () => Date;
+  private readonly verified: VerifiedObjects;
 
   constructor(options: EnvironmentConvergenceOptions) {
     this.store = options.store;
@@ -166,6 +174,10 @@ export class EnvironmentConvergence implements JobHandler {
     this.ownerFor = options.ownerFor;
     this.onReconcileGaveUp = options.onReconcileGaveUp;
     this.clock = options.clock ?? (() => new Date());
+    this.verified = new VerifiedObjects(
+      options.verifiedForMs ?? DEFAULT_VERIFIED_FOR_MS,
+      () => this.clock().getTime(),
+    );
   }
 
   async run(
@@ -426,14 +438,42 @@ export class EnvironmentConvergence implements JobHandler {
           ...objects.filter(o => o.kind !== 'Deployment'),
         ]
       : objects;
+    // At the generation a recent whole reconcile verified, only what changed
+    // since (a deployment's Deployment) is compared and applied.
+    const plan = converged
+      ? this.verified.plan(environment.id, environment.generation, ordered)
+      : { objects: ordered, prune: true, incremental: false };
     // Asked again just before the writes; `signal` then stops them between
     // two objects should a deletion be accepted meanwhile.
     await fence.check();
-    const applied = await provisioner.apply(ordered, { prune: true, signal });
-    logger.debug('Applied environment objects', { writes: applied.writes });
+    let applied;
+    try {
+      applied = await provisioner.apply(plan.objects, {
+        prune: plan.prune,
+        signal,
+      });
+    } catch (error) {
+      this.verified.forget(environment.id);
+      throw error;
+    }
+    this.verified.applied(
+      environment.id,
+      environment.generation,
+      ordered,
+      plan,
+    );
+    logger.debug('Applied environment objects', {
+      writes: applied.writes,
+      compared: plan.objects.length,
+      of: ordered.length,
+    });
 
-    // Read once: the status watch follows the workloads from here on.
-    const status = await provisioner.status(environment);
+    // Read once: the status watch follows the workloads from here on. After
+    // an incremental apply the environment is converged and stays ready
+    // whatever the rollout does, and the watch's copy is enough.
+    const status = await provisioner.status(environment, {
+      cached: plan.incremental,
+    });
     await fence.check();
     const { recorded } = await this.recordWorkloadStatus(
       environment,
@@ -607,6 +647,7 @@ export class EnvironmentConvergence implements JobHandler {
       );
     }
     const provisioner = this.provisionerFor(type.cluster);
+    this.verified.forget(environment.id);
     // A reconcile that was running when the deletion was accepted is fenced
     // off before its next write, but one inside a write holds its lease until
     // the write ends: the teardown starts once no lease is live, and goes

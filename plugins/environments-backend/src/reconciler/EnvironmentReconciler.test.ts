@@ -212,6 +212,67 @@ describe('EnvironmentReconciler', () => {
     expect(imageApplied()).toBe('registry.acme.example/orders:1.0.0');
   });
 
+  it('applies only the Deployment of a new deployment within five minutes of a whole reconcile, and everything after', async () => {
+    const environment = await store.createEnvironment(newEnvironment());
+    let deploymentId = 'dep-1';
+    const reconciler = reconcilerWith({
+      workloadFor: async () => ({
+        image: `registry.acme.example/orders:${deploymentId}`,
+        deploymentId,
+      }),
+    });
+    const reconcile = async () => {
+      await store.enqueueJob({
+        environmentId: environment.id,
+        kind: 'reconcile',
+      });
+      await drain(reconciler);
+      const [objects, options] = provisioner.apply.mock.calls.at(-1)! as [
+        Array<{ kind: string }>,
+        { prune: boolean },
+      ];
+      return {
+        kinds: objects.map(o => o.kind),
+        prune: options.prune,
+        cached: provisioner.status.mock.calls.at(-1)![1],
+      };
+    };
+    await drain(reconciler);
+    const whole = (provisioner.apply.mock.calls[0][0] as any[]).length;
+    expect(whole).toBeGreaterThan(3);
+
+    deploymentId = 'dep-2';
+    await expect(reconcile()).resolves.toEqual({
+      kinds: ['Deployment'],
+      prune: false,
+      cached: { cached: true },
+    });
+    // Nothing changed: nothing to compare.
+    await expect(reconcile()).resolves.toMatchObject({
+      kinds: [],
+      prune: false,
+    });
+
+    // The window is over: every object is compared again, and pruned.
+    now = new Date(now.getTime() + 5 * 60_000);
+    deploymentId = 'dep-3';
+    const after = await reconcile();
+    expect(after.kinds).toHaveLength(whole);
+    expect(after).toMatchObject({ prune: true, cached: { cached: false } });
+
+    // A failed apply forgets what was verified.
+    provisioner.apply.mockRejectedValueOnce(new Error('connect ECONNREFUSED'));
+    deploymentId = 'dep-4';
+    await store.enqueueJob({
+      environmentId: environment.id,
+      kind: 'reconcile',
+    });
+    await drain(reconciler);
+    now = new Date(now.getTime() + 60_000);
+    await drain(reconciler);
+    expect(provisioner.apply.mock.calls.at(-1)![0]).toHaveLength(whole);
+  });
+
   it('changes nothing when an unchanged, ready environment is reconciled again', async () => {
     const environment = await store.createEnvironment(newEnvironment());
     const reconciler = reconcilerWith();
