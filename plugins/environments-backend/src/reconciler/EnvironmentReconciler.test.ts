@@ -44,16 +44,17 @@ const pendingStatus: EnvironmentWorkloadStatus = {
 
 function fakeProvisioner() {
   return {
-    apply: jest.fn(async (objects: unknown[]) => ({
+    apply: jest.fn(async (objects: unknown[], _options?: unknown) => ({
       results: [],
       writes: objects.length,
     })),
     readOrCreateCredentials: jest.fn(async () => ({ password: 'secret' })),
     teardown: jest.fn(async () => {}),
     status: jest.fn(
-      async (_environment: {
-        id: string;
-      }): Promise<EnvironmentWorkloadStatus> => readyStatus,
+      async (
+        _environment: { id: string },
+        _options?: { cached?: boolean },
+      ): Promise<EnvironmentWorkloadStatus> => readyStatus,
     ),
   } satisfies ReconcilerProvisioner;
 }
