@@ -32,6 +32,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { allPages } from './lib/pages.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -392,21 +393,11 @@ async function timed(path, body) {
 // Ctrl-C); environments it found and used are left in place.
 const created = new Set();
 
-async function listEnvironments(query) {
-  const items = [];
-  let pageToken;
-  do {
-    const page = await api(
-      'GET',
-      `/environments?limit=500${query ? `&${query}` : ''}${
-        pageToken ? `&pageToken=${encodeURIComponent(pageToken)}` : ''
-      }`,
-    );
-    items.push(...page.items);
-    pageToken = page.nextPageToken;
-  } while (pageToken);
-  return items;
-}
+const listEnvironments = query =>
+  allPages(
+    path => api('GET', path),
+    `/environments${query ? `?${query}` : ''}`,
+  );
 
 async function waitForEnvironments(ids, wanted, timeoutMs, label) {
   const deadline = Date.now() + timeoutMs;

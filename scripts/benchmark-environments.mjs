@@ -17,6 +17,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { allPages } from './lib/pages.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -157,8 +158,7 @@ async function waitFor(ids, wanted, timeoutMs) {
         } environments not ${wanted} after ${timeoutMs} ms`,
       );
     }
-    const { items } = await api('GET', '/environments');
-    const byId = new Map(items.map(e => [e.id, e]));
+    const byId = new Map((await listEnvironments()).map(e => [e.id, e]));
     for (const id of ids) {
       if (reachedAt.has(id)) continue;
       const environment = byId.get(id);
@@ -174,6 +174,9 @@ async function waitFor(ids, wanted, timeoutMs) {
   }
   return reachedAt;
 }
+
+const listEnvironments = () =>
+  allPages(path => api('GET', path), '/environments');
 
 const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
