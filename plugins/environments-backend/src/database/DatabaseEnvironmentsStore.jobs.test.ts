@@ -318,6 +318,39 @@ describe.each(databases.eachSupportedId())(
       ).rejects.toThrow(NotFoundError);
     });
 
+    it('claims reconciles before teardowns queued earlier, then the oldest first', async () => {
+      const going = [];
+      for (let i = 0; i < 2; i++) {
+        const { environment } = await environmentWithJob();
+        await store.markDeleting({
+          id: environment.id,
+          actor: 'user:default/bob',
+        });
+        going.push(environment.id);
+      }
+      const first = await environmentWithJob();
+      const second = await environmentWithJob();
+      const now = new Date(Date.now() + 1_000);
+
+      const claims = [];
+      for (;;) {
+        const job = await store.claimNextJob({
+          owner: 'a',
+          leaseMs: 30_000,
+          now,
+        });
+        if (!job) break;
+        claims.push(`${job.kind} ${job.environmentId}`);
+      }
+      // The deleted environments' pending reconciles were dropped.
+      expect(claims).toEqual([
+        `reconcile ${first.environment.id}`,
+        `reconcile ${second.environment.id}`,
+        `teardown ${going[0]}`,
+        `teardown ${going[1]}`,
+      ]);
+    });
+
     it('gives each of many parallel claims a different job', async () => {
       for (let i = 0; i < 10; i++) {
         await store.createEnvironment(newEnvironment());
