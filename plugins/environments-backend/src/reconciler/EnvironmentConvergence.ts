@@ -440,9 +440,12 @@ export class EnvironmentConvergence implements JobHandler {
       : objects;
     // At the generation a recent whole reconcile verified, only what changed
     // since (a deployment's Deployment) is compared and applied.
-    const plan = converged
-      ? this.verified.plan(environment.id, environment.generation, ordered)
-      : { objects: ordered, prune: true, incremental: false };
+    const plan = this.verified.plan(
+      environment.id,
+      environment.generation,
+      ordered,
+      { converged },
+    );
     // Asked again just before the writes; `signal` then stops them between
     // two objects should a deletion be accepted meanwhile.
     await fence.check();
@@ -456,12 +459,7 @@ export class EnvironmentConvergence implements JobHandler {
       this.verified.forget(environment.id);
       throw error;
     }
-    this.verified.applied(
-      environment.id,
-      environment.generation,
-      ordered,
-      plan,
-    );
+    this.verified.applied(environment.id, environment.generation, plan);
     logger.debug('Applied environment objects', {
       writes: applied.writes,
       compared: plan.objects.length,

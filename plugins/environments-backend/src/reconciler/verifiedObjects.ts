@@ -20,6 +20,8 @@ export type ApplyPlan = {
   prune: boolean;
   /** Whether only the objects that changed since the last whole reconcile are applied. */
   incremental: boolean;
+  /** The spec hash of every desired object, by key: what `applied` records. */
+  hashes: Map<string, string>;
 };
 
 const keyOf = (object: KubernetesObject) =>
@@ -58,48 +60,55 @@ export class VerifiedObjects {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The objects to apply of `objects`, the environment's desired objects at `generation`. */
+  /**
+   * The objects to apply of `objects`, the environment's desired objects at
+   * `generation`: all of them, and a prune, unless the environment is
+   * `converged` (ready at its generation) and a whole reconcile verified it
+   * within the window.
+   */
   plan(
     environmentId: string,
     generation: number,
     objects: KubernetesObject[],
+    options: { converged: boolean },
   ): ApplyPlan {
+    const hashes = new Map(
+      objects.map(object => [keyOf(object), specHash(object)] as const),
+    );
     const verified = this.byEnvironment.get(environmentId);
     if (
+      !options.converged ||
       !verified ||
       verified.generation !== generation ||
       this.now() - verified.at >= this.verifiedForMs
     ) {
-      return { objects, prune: true, incremental: false };
+      return { objects, prune: true, incremental: false, hashes };
     }
     const changed = objects.filter(
-      object => verified.hashes.get(keyOf(object)) !== specHash(object),
+      object =>
+        verified.hashes.get(keyOf(object)) !== hashes.get(keyOf(object)),
     );
     const sameSet =
-      objects.length === verified.hashes.size &&
-      objects.every(object => verified.hashes.has(keyOf(object)));
-    return { objects: changed, prune: !sameSet, incremental: true };
+      hashes.size === verified.hashes.size &&
+      [...hashes.keys()].every(key => verified.hashes.has(key));
+    return { objects: changed, prune: !sameSet, incremental: true, hashes };
   }
 
   /**
-   * The apply of `plan` succeeded: its objects are as desired. A whole
-   * reconcile starts a new window; an incremental one keeps the window and
-   * records what it changed.
+   * The apply of `plan`, made at `generation`, succeeded: the environment's
+   * objects are as desired. A whole reconcile starts a new window; an
+   * incremental one keeps the window and records what it changed.
    */
-  applied(
-    environmentId: string,
-    generation: number,
-    objects: KubernetesObject[],
-    plan: ApplyPlan,
-  ): void {
-    const hashes = new Map(
-      objects.map(object => [keyOf(object), specHash(object)] as const),
-    );
+  applied(environmentId: string, generation: number, plan: ApplyPlan): void {
     const previous = this.byEnvironment.get(environmentId);
     // An incremental apply vouches only for what it applied: the window stays.
     const at = plan.incremental && previous ? previous.at : this.now();
     this.byEnvironment.delete(environmentId);
-    this.byEnvironment.set(environmentId, { generation, at, hashes });
+    this.byEnvironment.set(environmentId, {
+      generation,
+      at,
+      hashes: plan.hashes,
+    });
     if (this.byEnvironment.size > MAX_ENVIRONMENTS) {
       const [oldest] = this.byEnvironment.keys();
       this.byEnvironment.delete(oldest);
