@@ -430,13 +430,14 @@ export class EnvironmentConvergence implements JobHandler {
       credentials,
     });
     // Converged at its generation, the environment's spec did not change: a
-    // new deployment changes only the workloads, so they go first and the
-    // rollout starts before every other object is compared.
+    // new deployment changes only the workloads, so they go right after the
+    // Namespace and the rollout starts before every other object is
+    // compared. The Namespace stays first: one deleted behind our back (a
+    // cluster reset) is created again before anything is written into it.
+    const first = (o: { kind?: string }) =>
+      o.kind === 'Namespace' || o.kind === 'Deployment';
     const ordered = converged
-      ? [
-          ...objects.filter(o => o.kind === 'Deployment'),
-          ...objects.filter(o => o.kind !== 'Deployment'),
-        ]
+      ? [...objects.filter(first), ...objects.filter(o => !first(o))]
       : objects;
     // At the generation a recent whole reconcile verified, only what changed
     // since (a deployment's Deployment) is compared and applied.

@@ -259,6 +259,9 @@ describe('EnvironmentReconciler', () => {
     deploymentId = 'dep-3';
     const after = await reconcile();
     expect(after.kinds).toHaveLength(whole);
+    // Namespace first, so that one deleted behind our back comes back before
+    // anything is written into it; then the Deployment.
+    expect(after.kinds.slice(0, 2)).toEqual(['Namespace', 'Deployment']);
     expect(after).toMatchObject({ prune: true, cached: { cached: false } });
 
     // A failed apply forgets what was verified.
